@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+
+// The only reader of process.env. Everything configurable is here, validated once at start.
+
+const onOff = z.enum(['on', 'off']);
+const positiveInt = z.coerce.number().int().positive();
+
+const hostPortList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'expected HOST:PORT pairs')));
+
+const portList = z
+  .string()
+  .default('80,443')
+  .transform((s) => s.split(',').map((p) => Number(p.trim())))
+  .pipe(z.array(z.number().int().min(1).max(65535)).min(1));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOTLINE_DB: z.string().min(1).default('data/hotline.db'),
+  HOTLINE_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (32 bytes)')
+    .optional(),
+  HOTLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  HOTLINE_TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+  HOTLINE_RETENTION_DAYS: positiveInt.default(365),
+  HOTLINE_REPORT_LIMIT: positiveInt.default(20),
+  HOTLINE_STATUS_LIMIT: positiveInt.default(30),
+  HOTLINE_FETCH: onOff.default('on'),
+  HOTLINE_FETCH_ALLOW: hostPortList,
+  HOTLINE_FETCH_PORTS: portList,
+  HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
+  HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+  HOTLINE_FETCH_MAX_MEDIA: positiveInt.default(50),
+  HOTLINE_PROXY: z.string().url().optional(),
+  HOTLINE_MAX_PIXELS: positiveInt.default(40_000_000),
+  HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(31),
+  HOTLINE_PDQ_MIN_QUALITY: z.coerce.number().int().min(0).max(100).default(50),
+  HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(10),
+  HOTLINE_WORKER: onOff.default('on'),
+  HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
+  HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
+  HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
+  HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  dbPath: string;
+  /** 32 bytes; the root of every derived key (encryption, receipts, form tokens, throttling). */
+  secretKey: Buffer;
+  logLevel: Env['HOTLINE_LOG_LEVEL'];
+  trustProxyHops: number;
+  retentionDays: number;
+  /** Public submissions and status checks allowed per client in ten minutes. */
+  throttle: { reports: number; statusChecks: number; windowMs: number };
+  fetch: {
+    enabled: boolean;
+    /** host:port pairs exempt from the address check; for tests only. */
+    allow: string[];
+    ports: number[];
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    maxBytes: number;
+    maxMediaPerPage: number;
+    proxy: string | undefined;
+  };
+  signals: { maxPixels: number };
+  matching: { pdqThreshold: number; pdqMinQuality: number; blockhashThreshold: number };
+  worker: { enabled: boolean; concurrency: number };
+  auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/**
+ * The secret key comes from HOTLINE_SECRET_KEY, else from a file beside the database, which is
+ * created (mode 0600) on first start. It is never logged.
+ */
+export function resolveSecretKey(env: Env): Buffer {
+  if (env.HOTLINE_SECRET_KEY) return Buffer.from(env.HOTLINE_SECRET_KEY, 'hex');
+  const keyPath = secretKeyPath(env.HOTLINE_DB);
+  if (existsSync(keyPath)) {
+    const hex = readFileSync(keyPath, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError([`${keyPath}: not a 64-character hex key`]);
+    return Buffer.from(hex, 'hex');
+  }
+  const key = randomBytes(32);
+  mkdirSync(dirname(keyPath), { recursive: true });
+  writeFileSync(keyPath, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+export function secretKeyPath(dbPath: string): string {
+  return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
+}
+
+export function buildConfig(env: Env, secretKey: Buffer): Config {
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    dbPath: env.HOTLINE_DB,
+    secretKey,
+    logLevel: env.HOTLINE_LOG_LEVEL,
+    trustProxyHops: env.HOTLINE_TRUST_PROXY,
+    retentionDays: env.HOTLINE_RETENTION_DAYS,
+    throttle: { reports: env.HOTLINE_REPORT_LIMIT, statusChecks: env.HOTLINE_STATUS_LIMIT, windowMs: 600_000 },
+    fetch: {
+      enabled: env.HOTLINE_FETCH === 'on',
+      allow: env.HOTLINE_FETCH_ALLOW,
+      ports: env.HOTLINE_FETCH_PORTS,
+      timeoutMs: env.HOTLINE_FETCH_TIMEOUT_MS,
+      connectTimeoutMs: env.HOTLINE_FETCH_CONNECT_TIMEOUT_MS,
+      maxBytes: env.HOTLINE_FETCH_MAX_BYTES,
+      maxMediaPerPage: env.HOTLINE_FETCH_MAX_MEDIA,
+      proxy: env.HOTLINE_PROXY,
+    },
+    signals: { maxPixels: env.HOTLINE_MAX_PIXELS },
+    matching: {
+      pdqThreshold: env.HOTLINE_PDQ_THRESHOLD,
+      pdqMinQuality: env.HOTLINE_PDQ_MIN_QUALITY,
+      blockhashThreshold: env.HOTLINE_BLOCKHASH_THRESHOLD,
+    },
+    worker: { enabled: env.HOTLINE_WORKER === 'on', concurrency: env.HOTLINE_WORKER_CONCURRENCY },
+    auth: {
+      sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
+      sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
+      lockoutMs: env.HOTLINE_LOCKOUT_MINUTES * 60_000,
+    },
+  };
+}
+
+/** Loads the configuration for a process: the environment plus the secret key file. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = parseEnv(source);
+  return buildConfig(env, resolveSecretKey(env));
+}

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+
+export type Db = BetterSQLite3Database;
+/** A transaction handle; functions that write take one as their first argument and never open one. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or a transaction: for reads that may run inside or outside one. */
+export type DbOrTx = Db | Tx;
+
+export interface DatabaseHandle {
+  sqlite: Database.Database;
+  db: Db;
+  close(): void;
+}
+
+export function openDatabase(path: string): DatabaseHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Functions in schema objects (views, triggers) cannot reach application-defined SQL functions.
+  sqlite.pragma('trusted_schema = OFF');
+  // Deleted content (contact addresses, sessions) is overwritten, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite);
+  return { sqlite, db, close: () => sqlite.close() };
+}

@@ -1,0 +1,78 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** One submission by a member of the public. Nothing here identifies the reporter. */
+export const reports = sqliteTable('reports', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** HMAC-SHA-256 of the receipt under a key derived from the secret key; the receipt itself is never stored. */
+  receiptHash: text('receipt_hash').notNull().unique(),
+  category: text('category', { enum: ['csam', 'grooming', 'sexting', 'other'] }).notNull(),
+  siteType: text('site_type').notNull(),
+  mediaType: text('media_type').notNull(),
+  description: text('description'),
+  /** AES-256-GCM ciphertext of the optional contact address (base64 of iv|tag|ciphertext). */
+  contactCiphertext: text('contact_ciphertext'),
+  lang: text('lang').notNull(),
+  /** Truncated to the minute: a precise time could be matched against someone's network logs. */
+  receivedAt: integer('received_at').notNull(),
+});
+
+/** The item a reported address belongs to, keyed by its dedupKey. Many reports can point at one item. */
+export const items = sqliteTable(
+  'items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupKey: text('dedup_key').notNull().unique(),
+    canonicalUrl: text('canonical_url').notNull(),
+    /** The address to fetch (canonical, with a non-default port kept). */
+    url: text('url').notNull(),
+    host: text('host').notNull(),
+    registrableDomain: text('registrable_domain'),
+    /** Triage state. */
+    state: text('state', { enum: ['new', 'fetching', 'ready', 'unreachable', 'failed', 'known'] })
+      .notNull()
+      .default('new'),
+    stateReason: text('state_reason'),
+    /** Where the item stands for the reporter: what a receipt check shows. */
+    reviewStatus: text('review_status', { enum: ['received', 'in_review', 'forwarded', 'closed'] })
+      .notNull()
+      .default('received'),
+    /** Set once an analyst assessed the item; later reports of it create no new work. */
+    assessedAt: integer('assessed_at'),
+    firstReportedAt: integer('first_reported_at').notNull(),
+    lastReportedAt: integer('last_reported_at').notNull(),
+    reportCount: integer('report_count').notNull().default(0),
+    finalUrl: text('final_url'),
+    httpStatus: integer('http_status'),
+    fetchedAt: integer('fetched_at'),
+    hostingIp: text('hosting_ip'),
+    hostingCountry: text('hosting_country'),
+    hostingAsn: integer('hosting_asn'),
+    hostingOrg: text('hosting_org'),
+    hostingCheckedAt: integer('hosting_checked_at'),
+    priority: integer('priority').notNull().default(0),
+    /** JSON array of the reasons behind `priority`. */
+    priorityReasons: text('priority_reasons').notNull().default('[]'),
+  },
+  (t) => [index('items_state_priority').on(t.state, t.priority), index('items_review_status').on(t.reviewStatus)],
+);
+
+/** One reported address as the reporter pasted it, linked to its item. */
+export const reportUrls = sqliteTable(
+  'report_urls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    position: integer('position').notNull(),
+    input: text('input').notNull(),
+  },
+  (t) => [index('report_urls_report').on(t.reportId), index('report_urls_item').on(t.itemId)],
+);
+
+export const reportStatuses = ['received', 'in_review', 'forwarded', 'closed'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+

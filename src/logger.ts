@@ -1,0 +1,58 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/**
+ * Only these fields ever reach a log line. Anything else a caller passes is dropped, so a request,
+ * a header, a body, a URL or a receipt cannot be logged by accident.
+ */
+const allowedFields = new Set([
+  'domain',
+  'event',
+  'method',
+  'route',
+  'status',
+  'durationMs',
+  'reportId',
+  'itemId',
+  'jobId',
+  'jobType',
+  'attempt',
+  'state',
+  'reason',
+  'bank',
+  'count',
+  'userId',
+  'errorId',
+  'err',
+  'port',
+  'dbPath',
+]);
+
+function pickAllowed(object: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (!allowedFields.has(key)) continue;
+    kept[key] = key === 'err' ? describeError(value) : value;
+  }
+  return kept;
+}
+
+// An error's message may quote input; keep its type and stack frames, not its message.
+function describeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return { type: typeof value };
+  const frames = (value.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return { type: value.name, code: (value as { code?: unknown }).code, stack: frames.slice(0, 8).join('\n') };
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      formatters: { log: pickAllowed },
+      serializers: {},
+    },
+    destination ?? pino.destination(1),
+  );
+}
