@@ -11,7 +11,12 @@ const positiveInt = z.coerce.number().int().positive();
 const hostPortList = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'expected HOST:PORT pairs')));
 
 const portList = z
@@ -40,7 +45,11 @@ const envSchema = z.object({
   HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
   HOTLINE_FETCH_MAX_MEDIA: positiveInt.default(50),
-  HOTLINE_PROXY: z.string().url().optional(),
+  HOTLINE_PROXY: z
+    .string()
+    .url()
+    .regex(/^(socks5h?|http):\/\//, 'must be a socks5://, socks5h:// or http:// (CONNECT) proxy URL')
+    .optional(),
   HOTLINE_MAX_PIXELS: positiveInt.default(40_000_000),
   HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(31),
   HOTLINE_PDQ_MIN_QUALITY: z.coerce.number().int().min(0).max(100).default(50),

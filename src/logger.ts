@@ -29,9 +29,9 @@ const allowedFields = new Set([
   'dbPath',
 ]);
 
-function pickAllowed(object: Record<string, unknown>): Record<string, unknown> {
+function pickAllowed(object: Record<string, unknown> | undefined): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) {
+  for (const [key, value] of Object.entries(object ?? {})) {
     if (!allowedFields.has(key)) continue;
     kept[key] = key === 'err' ? describeError(value) : value;
   }
@@ -45,8 +45,16 @@ function describeError(value: unknown): unknown {
   return { type: value.name, code: (value as { code?: unknown }).code, stack: frames.slice(0, 8).join('\n') };
 }
 
+// pino serialises a child's bindings once, outside the log formatter: filter them on the way in.
+function guardChildren(logger: Logger): Logger {
+  const child = logger.child.bind(logger);
+  const guarded = (bindings: Record<string, unknown>) => guardChildren(child(pickAllowed(bindings)));
+  logger.child = guarded as unknown as Logger['child'];
+  return logger;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: undefined,
@@ -55,4 +63,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination ?? pino.destination(1),
   );
+  return guardChildren(logger);
 }

@@ -1,0 +1,146 @@
+import { html, type SafeHtml } from '../http/html.ts';
+import { type Lang, translate } from '../http/i18n.ts';
+import { renderPage } from '../http/layout.ts';
+import type { ReportStatus } from '../db/schema/intake.ts';
+import { categories, maxDescriptionLength, mediaTypes, siteTypes } from './schema.ts';
+
+export interface FormValues {
+  urls?: string;
+  category?: string;
+  siteType?: string;
+  mediaType?: string;
+  description?: string;
+  contact?: string;
+}
+
+/** Field name -> message key; `form` for problems with the form as a whole. */
+export type FormErrors = Record<string, string>;
+
+const fieldOrder = ['urls', 'category', 'siteType', 'mediaType', 'description', 'contact', 'receipt'];
+
+function errorSummary(lang: Lang, errors: FormErrors): SafeHtml {
+  const entries = Object.entries(errors).sort(([a], [b]) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b));
+  if (entries.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+<h2 id="error-summary-title">${translate(lang, 'form.errors.title')}</h2>
+<ul>${entries.map(([field, key]) =>
+    fieldOrder.includes(field)
+      ? html`<li><a href="#field-${field}">${translate(lang, key)}</a></li>`
+      : html`<li>${translate(lang, key)}</li>`,
+  )}</ul>
+</div>`;
+}
+
+function fieldError(lang: Lang, errors: FormErrors, field: string): SafeHtml {
+  const key = errors[field];
+  return key ? html`<p class="field-error" id="${field}-error">${translate(lang, key)}</p>` : html``;
+}
+
+function describedBy(errors: FormErrors, field: string, hasHint: boolean): string {
+  return [hasHint ? `${field}-hint` : '', errors[field] ? `${field}-error` : ''].filter(Boolean).join(' ');
+}
+
+function radioGroup(lang: Lang, field: string, options: readonly string[], values: FormValues, errors: FormErrors) {
+  const selected = values[field as keyof FormValues];
+  const ids = describedBy(errors, field, false);
+  return html`<fieldset class="field${errors[field] ? ' invalid' : ''}" id="field-${field}"${
+    ids ? html` aria-describedby="${ids}"` : ''
+  }>
+<legend>${translate(lang, `form.${field}.label`)}</legend>
+${fieldError(lang, errors, field)}
+${options.map(
+  (option) =>
+    html`<div class="choice"><input type="radio" name="${field}" id="${field}-${option}" value="${option}" required${
+      selected === option ? html` checked` : ''
+    }> <label for="${field}-${option}">${translate(lang, `form.${field}.${option}`)}</label></div>`,
+)}
+</fieldset>`;
+}
+
+export function renderReportForm(lang: Lang, token: string, values: FormValues = {}, errors: FormErrors = {}): string {
+  const t = (key: string) => translate(lang, key);
+  const invalid = (field: string) => (errors[field] ? html` aria-invalid="true"` : '');
+  const body = html`<h1>${t('form.title')}</h1>
+${errorSummary(lang, errors)}
+<p class="lead">${t('form.intro')}</p>
+<section class="notice" aria-labelledby="what-title"><h2 id="what-title">${t('form.what.title')}</h2><p>${t('form.what.text')}</p></section>
+<section class="notice warning" aria-labelledby="dont-title"><h2 id="dont-title">${t('form.dont.title')}</h2>
+<ul><li>${t('form.dont.download')}</li><li>${t('form.dont.investigate')}</li><li>${t('form.dont.images')}</li></ul></section>
+<section class="notice" aria-labelledby="anon-title"><h2 id="anon-title">${t('form.anonymous.title')}</h2><p>${t('form.anonymous.text')}</p></section>
+<section class="notice helpline" aria-labelledby="help-title"><h2 id="help-title">${t('form.helpline.title')}</h2>
+<p>${t('form.helpline.text')}</p><p><a class="call" href="tel:116000">${t('form.helpline.call')}</a></p></section>
+<form method="post" action="/report?lang=${lang}" accept-charset="utf-8" novalidate>
+<input type="hidden" name="formToken" value="${token}">
+<input type="hidden" name="lang" value="${lang}">
+<h2>${t('form.legend')}</h2>
+<div class="field${errors.urls ? ' invalid' : ''}" id="field-urls">
+<label for="urls">${t('form.urls.label')}</label>
+<p class="hint" id="urls-hint">${t('form.urls.hint')}</p>
+${fieldError(lang, errors, 'urls')}
+<textarea id="urls" name="urls" rows="5" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="${describedBy(errors, 'urls', true)}"${invalid('urls')}>${values.urls ?? ''}</textarea>
+</div>
+${radioGroup(lang, 'category', categories, values, errors)}
+${radioGroup(lang, 'siteType', siteTypes, values, errors)}
+${radioGroup(lang, 'mediaType', mediaTypes, values, errors)}
+<div class="field${errors.description ? ' invalid' : ''}" id="field-description">
+<label for="description">${t('form.description.label')}</label>
+<p class="hint" id="description-hint">${t('form.description.hint')}</p>
+${fieldError(lang, errors, 'description')}
+<textarea id="description" name="description" rows="4" maxlength="${maxDescriptionLength}" aria-describedby="${describedBy(errors, 'description', true)}"${invalid('description')}>${values.description ?? ''}</textarea>
+</div>
+<div class="field${errors.contact ? ' invalid' : ''}" id="field-contact">
+<label for="contact">${t('form.contact.label')}</label>
+<p class="hint" id="contact-hint">${t('form.contact.hint')}</p>
+${fieldError(lang, errors, 'contact')}
+<input type="email" id="contact" name="contact" autocomplete="off" value="${values.contact ?? ''}" aria-describedby="${describedBy(errors, 'contact', true)}"${invalid('contact')}>
+</div>
+<div class="trap" aria-hidden="true"><label for="leave_empty">${t('form.honeypot.label')}</label>
+<input type="text" id="leave_empty" name="leave_empty" tabindex="-1" autocomplete="off" value=""></div>
+<button type="submit">${t('form.submit')}</button>
+</form>
+<p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>`;
+  return renderPage({ lang, titleKey: 'form.title', path: '/', body });
+}
+
+export function renderReceipt(lang: Lang, receipt: string): string {
+  const t = (key: string) => translate(lang, key);
+  const body = html`<h1>${t('receipt.title')}</h1>
+<section class="receipt" aria-labelledby="receipt-label">
+<h2 id="receipt-label">${t('receipt.label')}</h2>
+<p class="receipt-code"><output id="receipt">${receipt}</output></p>
+<p class="notice warning">${t('receipt.once')}</p>
+</section>
+<p>${t('receipt.use')}</p>
+<p>${t('receipt.next')}</p>
+<p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>
+<p><a href="/?lang=${lang}">${t('receipt.another')}</a></p>`;
+  return renderPage({ lang, titleKey: 'receipt.title', path: '/', body });
+}
+
+export function renderStatusPage(
+  lang: Lang,
+  outcome: { status?: ReportStatus; errorKey?: string; receipt?: string } = {},
+): string {
+  const t = (key: string) => translate(lang, key);
+  const ids = ['receipt-hint', outcome.errorKey ? 'receipt-error' : ''].filter(Boolean).join(' ');
+  const body = html`<h1>${t('status.title')}</h1>
+${outcome.errorKey ? errorSummary(lang, { receipt: outcome.errorKey }) : ''}
+${
+  outcome.status
+    ? html`<section class="status-result" role="status" aria-labelledby="status-result-title">
+<h2 id="status-result-title">${t('status.result')}</h2><p class="status status-${outcome.status}">${t(`status.${outcome.status}`)}</p></section>`
+    : ''
+}
+<form method="post" action="/status?lang=${lang}" accept-charset="utf-8" novalidate>
+<input type="hidden" name="lang" value="${lang}">
+<div class="field${outcome.errorKey ? ' invalid' : ''}" id="field-receipt">
+<label for="receipt">${t('status.label')}</label>
+<p class="hint" id="receipt-hint">${t('status.hint')}</p>
+${outcome.errorKey ? html`<p class="field-error" id="receipt-error">${t(outcome.errorKey)}</p>` : ''}
+<input type="text" id="receipt" name="receipt" required autocomplete="off" autocapitalize="characters" spellcheck="false" value="${outcome.receipt ?? ''}" aria-describedby="${ids}"${outcome.errorKey ? html` aria-invalid="true"` : ''}>
+</div>
+<button type="submit">${t('status.submit')}</button>
+</form>
+<p><a href="/?lang=${lang}">${t('nav.home')}</a></p>`;
+  return renderPage({ lang, titleKey: 'status.title', path: '/status', body });
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { languages } from '../http/i18n.ts';
+
+export const categories = ['csam', 'grooming', 'sexting', 'other'] as const;
+export const siteTypes = ['website', 'social_network', 'chat', 'forum', 'file_host', 'peer_to_peer', 'other'] as const;
+export const mediaTypes = ['image', 'video', 'text', 'other'] as const;
+export const maxUrlsPerReport = 20;
+export const maxDescriptionLength = 2000;
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** One schema for the form and the JSON API: the form body is first brought into this shape. */
+export const reportSubmissionSchema = z.strictObject({
+  urls: z.array(z.string().max(8192)).min(1).max(maxUrlsPerReport),
+  category: z.enum(categories),
+  siteType: z.enum(siteTypes),
+  mediaType: z.enum(mediaTypes),
+  description: z.preprocess(emptyToUndefined, z.string().trim().max(maxDescriptionLength).optional()),
+  contact: z.preprocess(emptyToUndefined, z.string().trim().max(254).pipe(z.email()).optional()),
+  lang: z.enum(languages).optional(),
+});
+
+export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
+
+export const statusQuerySchema = z.strictObject({ receipt: z.string().max(100), lang: z.enum(languages).optional() });
+
+/** Maps zod issues to a message key per field: the first problem of each field wins. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[key] ??= 'error.field.unknown';
+      continue;
+    }
+    const field = String(issue.path[0] ?? 'body');
+    fields[field] ??= messageKeyFor(field, issue);
+  }
+  return fields;
+}
+
+function messageKeyFor(field: string, issue: z.core.$ZodIssue): string {
+  switch (field) {
+    case 'urls':
+      if (issue.code === 'too_small') return 'error.urls.required';
+      if (issue.code === 'too_big') return issue.path.length > 1 ? 'error.urls.too_long' : 'error.urls.too_many';
+      return issue.code === 'invalid_type' && issue.path.length === 1 ? 'error.urls.required' : 'error.urls.not_a_url';
+    case 'category':
+    case 'siteType':
+    case 'mediaType':
+    case 'contact':
+    case 'lang':
+      return `error.${field}.invalid`;
+    case 'description':
+      return issue.code === 'too_big' ? 'error.description.too_long' : 'error.description.invalid';
+    case 'receipt':
+      return 'error.receipt.required';
+    default:
+      return 'error.field.invalid';
+  }
+}

@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { items, reports, reportUrls } from '../db/schema/intake.ts';
+import type { CanonicalUrl } from '../triage/canonical-url.ts';
+import { enqueueJob } from '../triage/jobs.ts';
+import type { ReportSubmission } from './schema.ts';
+
+export interface ReportedAddress {
+  /** The address as the reporter gave it. */
+  input: string;
+  canonical: CanonicalUrl;
+}
+
+export interface ReportToStore {
+  submission: Omit<ReportSubmission, 'urls' | 'contact'>;
+  addresses: ReportedAddress[];
+  receiptHash: string;
+  contactCiphertext: string | undefined;
+  lang: string;
+  now: number;
+}
+
+const minuteMs = 60_000;
+
+/**
+ * Writes one report: the report row, each address linked to its item (created when new, counted
+ * once per report), and a triage job for each item that has not been assessed yet.
+ * Takes the caller's transaction: the receipt is shown only after it commits.
+ */
+export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; itemIds: number[] } {
+  const receivedAt = Math.floor(report.now / minuteMs) * minuteMs;
+  const inserted = tx
+    .insert(reports)
+    .values({
+      receiptHash: report.receiptHash,
+      category: report.submission.category,
+      siteType: report.submission.siteType,
+      mediaType: report.submission.mediaType,
+      description: report.submission.description ?? null,
+      contactCiphertext: report.contactCiphertext ?? null,
+      lang: report.lang,
+      receivedAt,
+    })
+    .returning({ id: reports.id })
+    .get();
+
+  const itemIdsByKey = new Map<string, number>();
+  report.addresses.forEach((address, position) => {
+    const key = address.canonical.dedupKey;
+    let itemId = itemIdsByKey.get(key);
+    if (itemId === undefined) {
+      itemId = upsertItem(tx, address.canonical, receivedAt);
+      itemIdsByKey.set(key, itemId);
+    }
+    tx.insert(reportUrls).values({ reportId: inserted.id, itemId, position, input: address.input }).run();
+  });
+  return { reportId: inserted.id, itemIds: [...itemIdsByKey.values()] };
+}
+
+/** Finds or creates the item of a dedupKey, counts this report, and enqueues triage unless assessed. */
+function upsertItem(tx: Tx, canonical: CanonicalUrl, at: number): number {
+  const item = tx
+    .insert(items)
+    .values({
+      dedupKey: canonical.dedupKey,
+      canonicalUrl: canonical.canonical,
+      url: canonical.url,
+      host: canonical.host,
+      registrableDomain: canonical.registrableDomain,
+      firstReportedAt: at,
+      lastReportedAt: at,
+      reportCount: 1,
+    })
+    .onConflictDoUpdate({
+      target: items.dedupKey,
+      set: { lastReportedAt: at, reportCount: sql`${items.reportCount} + 1` },
+    })
+    .returning({ id: items.id, assessedAt: items.assessedAt })
+    .get();
+  if (item.assessedAt === null) {
+    enqueueJob(tx, {
+      type: 'triage',
+      payload: { itemId: item.id },
+      idempotencyKey: `triage:item:${item.id}`,
+      now: at,
+    });
+  }
+  return item.id;
+}

@@ -1,0 +1,77 @@
+import { deriveKey, seal } from '../crypto/seal.ts';
+import type { Db } from '../db/client.ts';
+import { validationFailed } from '../http/errors.ts';
+import { canonicaliseUrl } from '../triage/canonical-url.ts';
+import { isAllowListed } from '../triage/fetcher/address-policy.ts';
+import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
+import { fieldErrors, reportSubmissionSchema } from './schema.ts';
+import { type ReportedAddress, storeReport } from './store-report.ts';
+
+export interface IntakeKeys {
+  receipt: Buffer;
+  contact: Buffer;
+  formToken: Buffer;
+}
+
+export function deriveIntakeKeys(secretKey: Buffer): IntakeKeys {
+  return {
+    receipt: deriveKey(secretKey, 'receipt'),
+    contact: deriveKey(secretKey, 'contact'),
+    formToken: deriveKey(secretKey, 'form-token'),
+  };
+}
+
+export interface IntakeDeps {
+  db: Db;
+  keys: IntakeKeys;
+  now: () => number;
+  /** host:port pairs the test-only fetch allowance opens; local addresses there are accepted. */
+  fetchAllow: string[];
+}
+
+/** Validates a submission, canonicalises every address, and stores it; throws a 400 naming each bad field. */
+export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string; reportId: number } {
+  const parsed = reportSubmissionSchema.safeParse(body);
+  const urls = (body as { urls?: unknown } | null)?.urls;
+  const addresses =
+    Array.isArray(urls) && urls.every((u) => typeof u === 'string')
+      ? canonicaliseAll(urls, deps.fetchAllow)
+      : undefined;
+  const errors = parsed.success ? {} : fieldErrors(parsed.error);
+  if (addresses && !addresses.ok) errors.urls ??= addresses.messageKey;
+  if (!parsed.success || !addresses?.ok) throw validationFailed(errors);
+
+  const { contact, lang, urls: _urls, ...submission } = parsed.data;
+  const receipt = generateReceipt();
+  const receiptHash = hashReceipt(deps.keys.receipt, normaliseReceipt(receipt) ?? receipt);
+  const contactCiphertext = contact ? seal(deps.keys.contact, contact) : undefined;
+  const report = {
+    submission,
+    addresses: addresses.value,
+    receiptHash,
+    contactCiphertext,
+    lang: lang ?? 'fr',
+    now: deps.now(),
+  };
+  const { reportId } = deps.db.transaction((tx) => storeReport(tx, report));
+  return { receipt, reportId };
+}
+
+function isAllowedTestTarget(url: string, fetchAllow: string[]): boolean {
+  const { hostname, port, protocol } = new URL(url);
+  return isAllowListed(hostname, Number(port || (protocol === 'https:' ? 443 : 80)), fetchAllow);
+}
+
+type Canonicalised = { ok: true; value: ReportedAddress[] } | { ok: false; messageKey: string };
+
+function canonicaliseAll(urls: string[], fetchAllow: string[]): Canonicalised {
+  const value: ReportedAddress[] = [];
+  for (const input of urls) {
+    const result = canonicaliseUrl(input);
+    if (!result.ok) return { ok: false, messageKey: `error.urls.${result.error}` };
+    if (result.isLocal && !isAllowedTestTarget(result.url, fetchAllow))
+      return { ok: false, messageKey: 'error.urls.local' };
+    value.push({ input, canonical: result });
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseEnv } from '../src/config.ts';
+
+describe('configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has the documented defaults', () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.HOTLINE_DB).toBe('data/hotline.db');
+    expect(env.HOTLINE_FETCH).toBe('on');
+    expect(env.HOTLINE_FETCH_ALLOW).toEqual([]);
+    expect(env.HOTLINE_FETCH_PORTS).toEqual([80, 443]);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      parseEnv({
+        PORT: 'eighty',
+        HOTLINE_FETCH: 'maybe',
+        HOTLINE_SECRET_KEY: 'short',
+        HOTLINE_FETCH_ALLOW: 'example.com:80',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'HOTLINE_FETCH', 'HOTLINE_SECRET_KEY', 'HOTLINE_FETCH_ALLOW'])
+        expect(problems).toContain(name);
+      expect((error as ConfigError).message).not.toContain('short'); // values, secrets above all, are not echoed
+    }
+  });
+
+  it('generates the secret key on first start into a 0600 file beside the database, then reuses it', () => {
+    const dbPath = join(dir, 'hotline.db');
+    const first = loadConfig({ HOTLINE_DB: dbPath });
+    const keyFile = `${dbPath}.key`;
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile, 'utf8').trim()).toBe(first.secretKey.toString('hex'));
+    expect(loadConfig({ HOTLINE_DB: dbPath }).secretKey.equals(first.secretKey)).toBe(true);
+    const given = 'ab'.repeat(32);
+    expect(loadConfig({ HOTLINE_DB: dbPath, HOTLINE_SECRET_KEY: given }).secretKey.toString('hex')).toBe(given);
+  });
+});

@@ -1,0 +1,187 @@
+import { sql } from 'drizzle-orm';
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { countRows, row, rows } from '../support/db.ts';
+
+const valid = {
+  urls: ['https://www.example.com/gallery/1'],
+  category: 'csam',
+  siteType: 'website',
+  mediaType: 'image',
+};
+
+const count = (t: TestApp, table: string) => countRows(t.database, table);
+
+function nothingStored(t: TestApp) {
+  expect(count(t, 'reports')).toBe(0);
+  expect(count(t, 'items')).toBe(0);
+  expect(count(t, 'report_urls')).toBe(0);
+  expect(count(t, 'jobs')).toBe(0);
+}
+
+describe('POST /api/v1/reports', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = createTestApp();
+  });
+
+  it('stores a valid report with its items and triage jobs, and returns a receipt once', async () => {
+    const res = await request(t.app)
+      .post('/api/v1/reports')
+      .send({
+        ...valid,
+        urls: ['https://www.example.com/gallery/1', 'http://example.org/x'],
+        description: 'seen on a forum',
+        contact: 'me@example.net',
+        lang: 'nl',
+      })
+      .expect(201);
+    expect(res.body.status).toBe('received');
+    expect(res.body.receipt).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(count(t, 'reports')).toBe(1);
+    expect(count(t, 'items')).toBe(2);
+    expect(count(t, 'report_urls')).toBe(2);
+    expect(count(t, 'jobs')).toBe(2);
+    const report = row(t.database, 'select * from reports');
+    expect(report.lang).toBe('nl');
+    expect(report.receipt_hash).not.toContain(res.body.receipt.replaceAll('-', ''));
+    expect(report.contact_ciphertext).toBeTruthy();
+    expect(report.contact_ciphertext).not.toContain('me@example.net');
+    expect(report.received_at % 60_000).toBe(0);
+  });
+
+  it('merges three shapes of one page into one item with report count 3', async () => {
+    for (const url of [
+      'https://www.Example.com/a/b?utm_source=x#top',
+      'http://example.com/a/./b',
+      'EXAMPLE.com/a//b',
+    ]) {
+      await request(t.app)
+        .post('/api/v1/reports')
+        .send({ ...valid, urls: [url] })
+        .expect(201);
+    }
+    const items = rows(t.database, 'select report_count, dedup_key from items');
+    expect(items).toHaveLength(1);
+    expect(items[0].report_count).toBe(3);
+    expect(count(t, 'reports')).toBe(3);
+    expect(count(t, 'jobs')).toBe(1);
+    const inputs = rows(t.database, 'select input from report_urls order by id').map((r) => r.input);
+    expect(inputs).toEqual([
+      'https://www.Example.com/a/b?utm_source=x#top',
+      'http://example.com/a/./b',
+      'EXAMPLE.com/a//b',
+    ]);
+  });
+
+  it('counts an item once when one report lists it twice', async () => {
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: ['http://example.com/p', 'https://www.example.com/p'] })
+      .expect(201);
+    expect(row(t.database, 'select report_count from items').report_count).toBe(1);
+    expect(count(t, 'report_urls')).toBe(2);
+  });
+
+  it('creates no new work for a report of an item already assessed, and the report takes its status', async () => {
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    t.database.sqlite.prepare("update items set assessed_at = 1, review_status = 'forwarded'").run();
+    t.database.sqlite.prepare('delete from jobs').run();
+    const res = await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    expect(count(t, 'jobs')).toBe(0);
+    expect(row(t.database, 'select report_count from items').report_count).toBe(2);
+    const status = await request(t.app).post('/api/v1/status').send({ receipt: res.body.receipt }).expect(200);
+    expect(status.body).toEqual({ status: 'forwarded' });
+  });
+
+  const refusals: [string, Record<string, unknown>, string][] = [
+    ['no urls', { ...valid, urls: [] }, 'urls'],
+    ['21 urls', { ...valid, urls: Array.from({ length: 21 }, (_, i) => `http://example.com/${i}`) }, 'urls'],
+    ['urls not an array', { ...valid, urls: 'http://example.com' }, 'urls'],
+    ['a javascript: address', { ...valid, urls: ['javascript:alert(1)'] }, 'urls'],
+    ['a data: address', { ...valid, urls: ['data:text/html,hi'] }, 'urls'],
+    ['a file: address', { ...valid, urls: ['file:///etc/passwd'] }, 'urls'],
+    ['a mailto: address', { ...valid, urls: ['mailto:someone@example.com'] }, 'urls'],
+    ['an address without a host', { ...valid, urls: ['http://'] }, 'urls'],
+    ['a loopback address', { ...valid, urls: ['http://127.0.0.1/x'] }, 'urls'],
+    ['a private address', { ...valid, urls: ['http://192.168.1.1/'] }, 'urls'],
+    ['localhost', { ...valid, urls: ['http://localhost:8080/'] }, 'urls'],
+    ['an unknown category', { ...valid, category: 'spam' }, 'category'],
+    ['a missing siteType', { ...valid, siteType: undefined }, 'siteType'],
+    ['a numeric mediaType', { ...valid, mediaType: 3 }, 'mediaType'],
+    ['a long description', { ...valid, description: 'x'.repeat(2001) }, 'description'],
+    ['a bad contact', { ...valid, contact: 'not an address' }, 'contact'],
+    ['an unknown field', { ...valid, name: 'Jane' }, 'name'],
+    ['an unknown language', { ...valid, lang: 'xx' }, 'lang'],
+  ];
+  for (const [name, body, field] of refusals) {
+    it(`refuses ${name} with a message naming the field, and stores nothing`, async () => {
+      const res = await request(t.app).post('/api/v1/reports').set('Accept-Language', 'de').send(body).expect(400);
+      expect(res.body.error).toBe('validation');
+      expect(typeof res.body.fields[field]).toBe('string');
+      expect(res.body.fields[field].length).toBeGreaterThan(10);
+      nothingStored(t);
+    });
+  }
+
+  it('localises the field messages', async () => {
+    const nl = await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: [], lang: 'nl' })
+      .set('Accept-Language', 'nl');
+    const en = await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: [] })
+      .set('Accept-Language', 'en');
+    expect(nl.body.fields.urls).toBe('Geef minstens één webadres op.');
+    expect(en.body.fields.urls).toBe('Enter at least one web address.');
+  });
+
+  it('refuses invalid JSON, a non-object body, a wrong content type and an oversized body', async () => {
+    await request(t.app)
+      .post('/api/v1/reports')
+      .set('Content-Type', 'application/json')
+      .send('{"urls":')
+      .expect(400)
+      .then((res) => expect(res.body.error).toBe('invalid_json'));
+    await request(t.app).post('/api/v1/reports').set('Content-Type', 'application/json').send('[1,2]').expect(400);
+    await request(t.app).post('/api/v1/reports').set('Content-Type', 'text/plain').send('hello').expect(415);
+    const huge = { ...valid, description: 'x'.repeat(40_000) };
+    const res = await request(t.app).post('/api/v1/reports').send(huge).expect(413);
+    expect(res.body.error).toBe('payload_too_large');
+    nothingStored(t);
+  });
+});
+
+describe('POST /api/v1/status', () => {
+  it('answers the status for a receipt, however it is typed, and 404 for an unknown one', async () => {
+    const t = createTestApp();
+    const { body } = await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    const receipt: string = body.receipt;
+    await request(t.app).post('/api/v1/status').send({ receipt }).expect(200, { status: 'received' });
+    const sloppy = ` ${receipt.toLowerCase().replaceAll('-', ' ')} `;
+    await request(t.app).post('/api/v1/status').send({ receipt: sloppy }).expect(200, { status: 'received' });
+    t.database.db.run(sql`update items set review_status = 'in_review'`);
+    await request(t.app).post('/api/v1/status').send({ receipt }).expect(200, { status: 'in_review' });
+    const flipped = (receipt[0] === 'A' ? 'B' : 'A') + receipt.slice(1);
+    const res = await request(t.app).post('/api/v1/status').send({ receipt: flipped }).expect(404);
+    expect(res.body.error).toBe('receipt_not_found');
+    await request(t.app).post('/api/v1/status').send({ receipt: '' }).expect(400);
+    await request(t.app).post('/api/v1/status').send({}).expect(400);
+  });
+});
+
+describe('throttling', () => {
+  it('answers 429 with a localised message past the limit, per client', async () => {
+    const t = createTestApp({ env: { HOTLINE_REPORT_LIMIT: '2' } });
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    const res = await request(t.app).post('/api/v1/reports').set('Accept-Language', 'fr').send(valid).expect(429);
+    expect(res.body.message).toMatch(/Trop de demandes/);
+    expect(count(t, 'reports')).toBe(2);
+    t.clock.advance(10 * 60_000);
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+  });
+});

@@ -1,0 +1,181 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, formTokenOf, type TestApp } from '../support/app.ts';
+import { countRows } from '../support/db.ts';
+
+async function freshToken(t: TestApp, lang = 'fr'): Promise<string> {
+  const page = await request(t.app).get(`/?lang=${lang}`).expect(200);
+  return formTokenOf(page.text);
+}
+
+function formBody(token: string, overrides: Record<string, string> = {}) {
+  return {
+    formToken: token,
+    urls: 'https://example.com/one\nsee hxxps://example[.]org/two here',
+    category: 'csam',
+    siteType: 'forum',
+    mediaType: 'video',
+    description: '',
+    contact: '',
+    leave_empty: '',
+    lang: 'en',
+    ...overrides,
+  };
+}
+
+describe('GET /', () => {
+  it('serves the form in French by default, and in the language asked for', async () => {
+    const t = createTestApp();
+    const fr = await request(t.app).get('/').expect(200);
+    expect(fr.text).toContain('<html lang="fr">');
+    expect(fr.text).toContain('Signaler');
+    const nl = await request(t.app).get('/').set('Accept-Language', 'nl-BE,nl;q=0.9,en;q=0.5').expect(200);
+    expect(nl.text).toContain('<html lang="nl">');
+    const de = await request(t.app).get('/?lang=de').set('Accept-Language', 'nl').expect(200);
+    expect(de.text).toContain('<html lang="de">');
+    const unknown = await request(t.app).get('/').set('Accept-Language', 'ja, es;q=0.8').expect(200);
+    expect(unknown.text).toContain('<html lang="fr">');
+  });
+
+  it('links every language, labels every field, explains what not to do and points to 116 000', async () => {
+    const t = createTestApp();
+    const { text } = await request(t.app).get('/?lang=en').expect(200);
+    for (const lang of ['fr', 'nl', 'de']) expect(text).toContain(`href="/?lang=${lang}"`);
+    for (const id of ['urls', 'description', 'contact']) expect(text).toContain(`<label for="${id}">`);
+    expect(text).toMatch(/do not|not even to us/i);
+    expect(text).toContain('116 000');
+    expect(text).not.toMatch(/<script|type="file"|style="/);
+    expect(text).not.toMatch(/https?:\/\/(?!example)/); // no third-party resource of any kind
+  });
+
+  it('sets no cookie and forbids caching of the page that holds a form token', async () => {
+    const t = createTestApp();
+    const res = await request(t.app).get('/').expect(200);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('POST /report', () => {
+  it('stores the report and shows the receipt once, never in a URL', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t);
+    const res = await request(t.app).post('/report?lang=en').type('form').send(formBody(token)).expect(200);
+    const receipt = /<output id="receipt">([^<]+)<\/output>/.exec(res.text)?.[1];
+    expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.location).toBeUndefined();
+    expect(res.text).not.toContain(`?receipt=`);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(countRows(t.database, 'reports')).toBe(1);
+    expect(countRows(t.database, 'items')).toBe(2); // the defanged address in a sentence was understood
+    const status = await request(t.app).post('/status').type('form').send({ receipt, lang: 'en' }).expect(200);
+    expect(status.text).toContain('Received: waiting for an analyst.');
+  });
+
+  it('refuses a missing, forged, replayed or expired form token and stores nothing', async () => {
+    const t = createTestApp();
+    await request(t.app).post('/report').type('form').send(formBody('')).expect(400);
+    const token = await freshToken(t);
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(`${token.slice(0, -2)}xx`))
+      .expect(400);
+    const expired = await freshToken(t);
+    t.clock.advance(3 * 3_600_000);
+    const res = await request(t.app).post('/report').type('form').send(formBody(expired)).expect(400);
+    expect(res.text).toContain('expired or was already sent');
+    expect(res.text).toContain('https://example.com/one'); // the reporter's text is kept
+    expect(countRows(t.database, 'reports')).toBe(0);
+
+    const once = await freshToken(t);
+    await request(t.app).post('/report').type('form').send(formBody(once)).expect(200);
+    await request(t.app).post('/report').type('form').send(formBody(once)).expect(400);
+    expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('refuses a filled honeypot', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t);
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(token, { leave_empty: 'http://spam' }))
+      .expect(400);
+    expect(countRows(t.database, 'reports')).toBe(0);
+  });
+
+  it('comes back with the values kept, a linked error summary and a message per field, in the language', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t, 'nl');
+    const res = await request(t.app)
+      .post('/report?lang=nl')
+      .type('form')
+      .send(
+        formBody(token, {
+          urls: 'javascript:alert(1)',
+          category: 'nonsense',
+          contact: 'nope',
+          lang: 'nl',
+          description: 'mijn tekst',
+        }),
+      )
+      .expect(400);
+    expect(res.text).toContain('<html lang="nl">');
+    expect(res.text).toContain('class="error-summary"');
+    expect(res.text).toContain('href="#field-urls"');
+    expect(res.text).toContain('Alleen webadressen (http of https)');
+    expect(res.text).toContain('>mijn tekst</textarea>');
+    expect(res.text).toContain('javascript:alert(1)</textarea>');
+    expect(res.text).toContain('aria-invalid="true"');
+    expect(countRows(t.database, 'reports')).toBe(0);
+    const token2 = formTokenOf(res.text);
+    const fixed = await request(t.app)
+      .post('/report?lang=nl')
+      .type('form')
+      .send(formBody(token2, { lang: 'nl' }));
+    expect(fixed.status).toBe(200);
+  });
+
+  it('escapes what the reporter typed', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t);
+    const res = await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(token, { urls: '', description: '</textarea><script>alert(1)</script>' }))
+      .expect(400);
+    expect(res.text).not.toContain('<script>alert(1)</script>');
+    expect(res.text).toContain('&lt;script&gt;');
+  });
+
+  it('caps the form body at 32 KB', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t);
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(token, { description: 'x'.repeat(40_000) }))
+      .expect(413);
+    expect(countRows(t.database, 'reports')).toBe(0);
+  });
+});
+
+describe('/status page', () => {
+  it('says when no report matches, in the reporter language, with no detail', async () => {
+    const t = createTestApp();
+    const res = await request(t.app)
+      .post('/status?lang=de')
+      .type('form')
+      .send({ receipt: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23', lang: 'de' })
+      .expect(404);
+    expect(res.text).toContain('Zu diesem Code gibt es keine Meldung');
+    const empty = await request(t.app)
+      .post('/status?lang=de')
+      .type('form')
+      .send({ receipt: '', lang: 'de' })
+      .expect(400);
+    expect(empty.text).toContain('Geben Sie Ihren Code ein.');
+  });
+});

@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
+
+function capture() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger('info', sink) };
+}
+
+describe('logger', () => {
+  it('keeps only allow-listed fields', () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        route: '/report',
+        status: 201,
+        ip: '203.0.113.9',
+        headers: { 'user-agent': 'x' },
+        body: { contact: 'a@b' },
+        receipt: 'ABCD',
+      },
+      'request',
+    );
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line.route).toBe('/report');
+    expect(line.status).toBe(201);
+    for (const field of ['ip', 'headers', 'body', 'receipt', 'pid', 'hostname']) expect(line).not.toHaveProperty(field);
+  });
+
+  it('logs an error by type and stack, not by its message, which may quote input', () => {
+    const { lines, logger } = capture();
+    logger.error({ err: new TypeError('bad value: secret@example.org') }, 'failed');
+    const text = lines.join('');
+    expect(text).toContain('TypeError');
+    expect(text).not.toContain('secret@example.org');
+  });
+
+  it('applies the allow-list to child loggers too', () => {
+    const { lines, logger } = capture();
+    logger
+      .child({ domain: 'intake', ip: '198.51.100.4' })
+      .info({ reportId: 4, url: 'http://example.com/secret' }, 'stored');
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line.domain).toBe('intake');
+    expect(line.reportId).toBe(4);
+    expect(line).not.toHaveProperty('url');
+    expect(line).not.toHaveProperty('ip');
+  });
+});
