@@ -2,7 +2,7 @@ import { deriveKey, seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
 import { validationFailed } from '../http/errors.ts';
 import { canonicaliseUrl } from '../triage/canonical-url.ts';
-import { isAllowListed } from '../triage/fetcher/address-policy.ts';
+import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
 import { fieldErrors, reportSubmissionSchema } from './schema.ts';
 import { type ReportedAddress, storeReport } from './store-report.ts';
@@ -57,11 +57,6 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
   return { receipt, reportId };
 }
 
-function isAllowedTestTarget(url: string, fetchAllow: string[]): boolean {
-  const { hostname, port, protocol } = new URL(url);
-  return isAllowListed(hostname, Number(port || (protocol === 'https:' ? 443 : 80)), fetchAllow);
-}
-
 type Canonicalised = { ok: true; value: ReportedAddress[] } | { ok: false; messageKey: string };
 
 function canonicaliseAll(urls: string[], fetchAllow: string[]): Canonicalised {
@@ -69,7 +64,7 @@ function canonicaliseAll(urls: string[], fetchAllow: string[]): Canonicalised {
   for (const input of urls) {
     const result = canonicaliseUrl(input);
     if (!result.ok) return { ok: false, messageKey: `error.urls.${result.error}` };
-    if (result.isLocal && !isAllowedTestTarget(result.url, fetchAllow))
+    if (result.isLocal && !isAllowListedUrl(result.url, fetchAllow))
       return { ok: false, messageKey: 'error.urls.local' };
     value.push({ input, canonical: result });
   }

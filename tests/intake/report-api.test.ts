@@ -65,7 +65,7 @@ describe('POST /api/v1/reports', () => {
     }
     const items = rows(t.database, 'select report_count, dedup_key from items');
     expect(items).toHaveLength(1);
-    expect(items[0].report_count).toBe(3);
+    expect(items[0]?.report_count).toBe(3);
     expect(count(t, 'reports')).toBe(3);
     expect(count(t, 'jobs')).toBe(1);
     const inputs = rows(t.database, 'select input from report_urls order by id').map((r) => r.input);
@@ -183,5 +183,27 @@ describe('throttling', () => {
     expect(count(t, 'reports')).toBe(2);
     t.clock.advance(10 * 60_000);
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+  });
+});
+
+describe('the test-only fetch allowance', () => {
+  it('lets intake accept a loopback address at exactly an allowed pair, and nothing else local', async () => {
+    const t = createTestApp({ env: { HOTLINE_FETCH_ALLOW: '127.0.0.1:4567' } });
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: ['http://127.0.0.1:4567/img.png'] })
+      .expect(201);
+    for (const url of [
+      'http://127.0.0.1:4568/',
+      'http://localhost:4567/',
+      'http://127.0.0.2:4567/',
+      'http://[::1]:4567/',
+    ]) {
+      await request(t.app)
+        .post('/api/v1/reports')
+        .send({ ...valid, urls: [url] })
+        .expect(400);
+    }
+    expect(count(t, 'reports')).toBe(1);
   });
 });

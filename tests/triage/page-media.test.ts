@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { extractPageMedia, parseSrcset } from '../../src/triage/page-media.ts';
+
+const page = 'https://gallery.example/albums/one/index.html';
+
+describe('extractPageMedia', () => {
+  it('finds every kind of media reference, resolved and in page order', () => {
+    const html = `<!doctype html><html><head>
+      <meta property="og:image" content="/og.jpg">
+      <meta property="og:image:url" content="https://cdn.example/og-url.jpg">
+      <meta name="twitter:image" content="tw.png">
+      <meta name="description" content="not-an-image.jpg">
+      </head><body>
+      <img src="a.jpg" srcset="a-small.jpg 320w, a-large.jpg 1024w">
+      <img data-src="lazy.webp">
+      <picture><source srcset="pic.avif 1x, pic@2x.avif 2x" type="image/avif"><img src="pic.jpg"></picture>
+      <source srcset="outside-picture.jpg">
+      <video poster="poster.jpg" src="clip.mp4"><source src="clip.webm" type="video/webm"></video>
+      <a href="big/photo.JPEG">photo</a>
+      <a href="movie.mov?dl=1#t=3">movie</a>
+      <a href="other-page.html">next</a>
+      <a href="/gallery/">gallery</a>
+      </body></html>`;
+    expect(extractPageMedia(html, page, 50)).toEqual([
+      'https://gallery.example/og.jpg',
+      'https://cdn.example/og-url.jpg',
+      'https://gallery.example/albums/one/tw.png',
+      'https://gallery.example/albums/one/a.jpg',
+      'https://gallery.example/albums/one/a-small.jpg',
+      'https://gallery.example/albums/one/a-large.jpg',
+      'https://gallery.example/albums/one/lazy.webp',
+      'https://gallery.example/albums/one/pic.avif',
+      'https://gallery.example/albums/one/pic@2x.avif',
+      'https://gallery.example/albums/one/pic.jpg',
+      'https://gallery.example/albums/one/poster.jpg',
+      'https://gallery.example/albums/one/clip.mp4',
+      'https://gallery.example/albums/one/clip.webm',
+      'https://gallery.example/albums/one/big/photo.JPEG',
+      'https://gallery.example/albums/one/movie.mov?dl=1',
+    ]);
+  });
+
+  it('resolves against <base href>, wherever it appears', () => {
+    const html = '<img src="early.png"><head><base href="https://static.example/assets/"></head><img src="late.png">';
+    expect(extractPageMedia(html, page, 10)).toEqual([
+      'https://static.example/assets/early.png',
+      'https://static.example/assets/late.png',
+    ]);
+  });
+
+  it('ignores a base that is not http(s) and resolves against the page instead', () => {
+    expect(extractPageMedia('<base href="javascript:void(0)"><img src="x.png">', page, 10)).toEqual([
+      'https://gallery.example/albums/one/x.png',
+    ]);
+  });
+
+  it('deduplicates, ignoring fragments, and keeps only http(s)', () => {
+    const html = `<img src="same.png"><img src="./same.png#frag"><img src="https://gallery.example/albums/one/same.png">
+      <img src="data:image/png;base64,iVBORw0KGgo="><img src="javascript:alert(1)"><img src="ftp://files.example/x.png">
+      <img src="blob:https://gallery.example/uuid"><img src=""><img src="   "><img src="http://[bad">
+      <img src="//other.example/proto-relative.gif">`;
+    expect(extractPageMedia(html, page, 10)).toEqual([
+      'https://gallery.example/albums/one/same.png',
+      'https://other.example/proto-relative.gif',
+    ]);
+  });
+
+  it('stops at the limit', () => {
+    const html = Array.from({ length: 80 }, (_, i) => `<img src="/img/${i}.jpg">`).join('');
+    const found = extractPageMedia(html, page, 50);
+    expect(found).toHaveLength(50);
+    expect(found[49]).toBe('https://gallery.example/img/49.jpg');
+    expect(extractPageMedia(html, page, 0)).toEqual([]);
+  });
+
+  it('decodes entities in attributes and trims whitespace', () => {
+    expect(extractPageMedia('<img src="  /q?a=1&amp;b=2  ">', page, 5)).toEqual(['https://gallery.example/q?a=1&b=2']);
+  });
+
+  it('copes with broken markup', () => {
+    const html = '<div><img src="one.png"<img src=two.png><p><video poster=three.jpg><source src="four.mp4"';
+    const found = extractPageMedia(html, page, 10);
+    expect(found).toContain('https://gallery.example/albums/one/one.png');
+    expect(found.every((u) => u.startsWith('https://gallery.example/'))).toBe(true);
+  });
+});
+
+describe('parseSrcset', () => {
+  it.each([
+    ['a.jpg', ['a.jpg']],
+    ['a.jpg 1x, b.jpg 2x', ['a.jpg', 'b.jpg']],
+    ['a.jpg 100w,b.jpg 200w', ['a.jpg', 'b.jpg']],
+    ['  a.jpg  ,  b.jpg  ', ['a.jpg', 'b.jpg']],
+    ['/img,w_200/a.jpg 1x, /img,w_400/a.jpg 2x', ['/img,w_200/a.jpg', '/img,w_400/a.jpg']],
+    ['a.jpg,b.jpg', ['a.jpg,b.jpg']],
+    ['a.jpg, b.jpg', ['a.jpg', 'b.jpg']],
+    ['a.jpg (weird, descriptor) 1x, b.jpg', ['a.jpg', 'b.jpg']],
+    ['', []],
+    [',,,', []],
+  ])('%j -> %j', (srcset, expected) => {
+    expect(parseSrcset(srcset)).toEqual(expected);
+  });
+});
