@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import express, { type Express } from 'express';
+import { auditRoutes } from './audit/routes.ts';
+import { apiRouter } from './auth/api-router.ts';
+import { apiPrefix } from './auth/policy.ts';
+import { sessionRoutes } from './auth/routes.ts';
+import { userRoutes } from './auth/user-routes.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { notFound } from './http/errors.ts';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { intakeRoutes } from './intake/routes.ts';
+import type { Logger } from './logger.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** Milliseconds since the epoch; injected so tests can move time. */
+  now: () => number;
+}
+
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+
+/** The whole HTTP application, without listening: main.ts listens, tests drive it with supertest. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxyHops);
+  app.set('query parser', 'simple');
+
+  app.use(requestLog(deps.logger.child({ domain: 'http' })));
+  app.use(securityHeaders());
+  app.use('/static', express.static(publicDir, { index: false, fallthrough: false, maxAge: '1h' }));
+
+  app.get('/healthz', (_req, res) => {
+    deps.db.get(sql`select 1`);
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+
+  // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
+  app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps)]));
+  app.use(intakeRoutes(deps));
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler(deps.logger.child({ domain: 'http' })));
+  return app;
+}

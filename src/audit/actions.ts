@@ -1,0 +1,19 @@
+/**
+ * The closed list of audited actions. A new kind of change gets its action added here (by the issue
+ * that adds the change); recordAuditEvent refuses anything not listed.
+ */
+export const auditActions = [
+  'session.login',
+  'session.login_failed',
+  'session.logout',
+  'user.create',
+  'user.disable',
+  'user.enable',
+  'user.role_change',
+  'user.reset',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (auditActions as readonly string[]).includes(value);
+}

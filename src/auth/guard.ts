@@ -1,0 +1,54 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AppDeps } from '../app.ts';
+import { deriveKey } from '../crypto/seal.ts';
+import { forbidden, notFound, unauthorized } from '../http/errors.ts';
+import { isAllowed, isStateChanging, policyEntriesFor } from './policy.ts';
+import { readSessionCookie } from './session-cookie.ts';
+import { csrfTokenMatches, resumeSession, type SessionUser } from './sessions.ts';
+
+/**
+ * Authenticates and authorises every `/api/v1` request by the policy table before any route
+ * runs (see src/auth/policy.ts). Sets `res.locals.user` for a signed-in caller.
+ */
+export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestHandler {
+  const csrfKey = deriveKey(deps.config.secretKey, 'csrf');
+  return (req, res, next) => {
+    const entries = policyEntriesFor(req.method, req.path);
+    if (entries.length === 0) return next(notFound());
+    if (isAllowed(entries, undefined)) return next();
+
+    const token = readSessionCookie(req);
+    const user = token ? resumeSession(deps.db, token, deps.now(), deps.config.auth) : undefined;
+    if (!user) return next(unauthorized());
+    if (isStateChanging(req.method)) {
+      const tokenOk = csrfTokenMatches(csrfKey, user.token, req.get('x-csrf-token'));
+      if (!tokenOk || !isSameOrigin(req)) return next(forbidden('csrf'));
+    }
+    if (!isAllowed(entries, user.role)) return next(forbidden());
+    res.locals.user = user;
+    next();
+  };
+}
+
+/**
+ * Whether the browser says the request comes from our own pages. `Sec-Fetch-Site` cannot be set
+ * by page scripts, so when present it decides; otherwise `Origin` must name this host.
+ */
+export function isSameOrigin(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.get('origin');
+  if (!origin || origin === 'null') return false;
+  try {
+    return new URL(origin).host === req.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The signed-in user of a route the policy does not mark public. */
+export function currentUser(res: Response): SessionUser {
+  const user = res.locals.user as SessionUser | undefined;
+  if (!user) throw new Error('currentUser() on a route without a session: check its policy entry');
+  return user;
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { AppDeps } from '../app.ts';
+import { userActor } from '../audit/chain.ts';
+import { notFound } from '../http/errors.ts';
+import { currentUser } from './guard.ts';
+import { newUserSchema, userChangeSchema, userIdSchema } from './schema.ts';
+import { createUser, listUsers, updateUser } from './users.ts';
+import { parseOrFail } from './validate.ts';
+
+/** GET/POST /api/v1/users, PATCH /api/v1/users/:id: account management (admins, see the policy). */
+export function userRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/users', (_req, res) => {
+    res.json({ users: listUsers(deps.db) });
+  });
+
+  router.post('/users', async (req, res) => {
+    const input = parseOrFail(newUserSchema, req.body);
+    const enrolment = await createUser(deps, userActor(currentUser(res).userId), input);
+    res.status(201).json(enrolment);
+  });
+
+  router.patch('/users/:id', (req, res) => {
+    const id = userIdSchema.safeParse(req.params.id);
+    if (!id.success) throw notFound();
+    const change = parseOrFail(userChangeSchema, req.body);
+    res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change) });
+  });
+
+  return router;
+}

@@ -1,0 +1,178 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { AppDeps } from '../app.ts';
+import type { AuditActor } from '../audit/chain.ts';
+import { recordAuditEvent } from '../audit/record.ts';
+import { deriveKey, seal } from '../crypto/seal.ts';
+import type { DbOrTx, Tx } from '../db/client.ts';
+import { users } from '../db/schema/auth.ts';
+import { conflict, notFound, validationFailed } from '../http/errors.ts';
+import { type Argon2Cost, hashPassword, passwordProblem } from './passwords.ts';
+import type { NewUser, UserChange } from './schema.ts';
+import { endUserSessions } from './sessions.ts';
+import { newTotpSecret, totpUri } from './totp.ts';
+
+export type AuthDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
+/** Tests pass a lower argon2 cost to stay fast; production code never does. */
+export interface HashOptions {
+  argon2Cost?: Argon2Cost;
+}
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface UserView {
+  id: number;
+  username: string;
+  role: UserRow['role'];
+  disabled: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+/** What a new or reset account needs to set up its authenticator; shown once, never stored in clear. */
+export interface Enrolment {
+  user: UserView;
+  totpSecret: string;
+  otpauthUri: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const toView = (row: UserRow): UserView => ({
+  id: row.id,
+  username: row.username,
+  role: row.role,
+  disabled: row.disabledAt !== null,
+  lockedUntil: iso(row.lockedUntil),
+  createdAt: new Date(row.createdAt).toISOString(),
+});
+
+export const totpSecretKey = (deps: Pick<AuthDeps, 'config'>) => deriveKey(deps.config.secretKey, 'totp-secret');
+
+export const countUsers = (db: DbOrTx): number => db.select({ n: count() }).from(users).get()?.n ?? 0;
+export const listUsers = (db: DbOrTx): UserView[] => db.select().from(users).orderBy(users.username).all().map(toView);
+export const findUserByUsername = (db: DbOrTx, username: string): UserRow | undefined =>
+  db.select().from(users).where(eq(users.username, username)).get();
+
+/** New credentials for `username`: the password checked and hashed, a fresh TOTP secret sealed. */
+async function newCredentials(deps: AuthDeps, username: string, password: string, options: HashOptions) {
+  const problem = passwordProblem(password, username);
+  if (problem) throw validationFailed({ password: problem });
+  const totpSecret = newTotpSecret();
+  return {
+    totpSecret,
+    passwordHash: await hashPassword(password, options.argon2Cost),
+    totpSecretSealed: seal(totpSecretKey(deps), totpSecret),
+  };
+}
+
+export async function createUser(
+  deps: AuthDeps,
+  actor: AuditActor,
+  input: NewUser,
+  options: HashOptions = {},
+): Promise<Enrolment> {
+  const { totpSecret, ...secrets } = await newCredentials(deps, input.username, input.password, options);
+  const now = deps.now();
+  const row = deps.db.transaction((tx) => {
+    if (findUserByUsername(tx, input.username)) throw conflict('username_taken');
+    const created = tx
+      .insert(users)
+      .values({ username: input.username, role: input.role, ...secrets, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    recordAuditEvent(tx, {
+      at: now,
+      actor,
+      action: 'user.create',
+      objectType: 'user',
+      objectId: created.id,
+      details: { role: created.role },
+    });
+    return created;
+  });
+  return { user: toView(row), totpSecret, otpauthUri: totpUri(totpSecret, row.username) };
+}
+
+function activeAdmins(tx: Tx): number {
+  return (
+    tx
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), isNull(users.disabledAt)))
+      .get()?.n ?? 0
+  );
+}
+
+function requireUser(db: DbOrTx, id: number): UserRow {
+  const user = db.select().from(users).where(eq(users.id, id)).get();
+  if (!user) throw notFound();
+  return user;
+}
+
+/** Disables or enables an account and/or changes its role. Disabling ends its sessions at once. */
+export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change: UserChange): UserView {
+  const now = deps.now();
+  return deps.db.transaction((tx) => {
+    const user = requireUser(tx, id);
+    const audit = (action: 'user.disable' | 'user.enable' | 'user.role_change', details = {}) =>
+      recordAuditEvent(tx, { at: now, actor, action, objectType: 'user', objectId: id, details });
+    const stopsBeingAdmin = change.disabled === true || (change.role !== undefined && change.role !== 'admin');
+    if (user.role === 'admin' && user.disabledAt === null && stopsBeingAdmin && activeAdmins(tx) <= 1) {
+      throw conflict('last_admin');
+    }
+    const set: Partial<UserRow> = {};
+    if (change.disabled === true && user.disabledAt === null) {
+      set.disabledAt = now;
+      endUserSessions(tx, id);
+      audit('user.disable');
+    } else if (change.disabled === false && user.disabledAt !== null) {
+      set.disabledAt = null;
+      audit('user.enable');
+    }
+    if (change.role !== undefined && change.role !== user.role) {
+      set.role = change.role;
+      audit('user.role_change', { from: user.role, to: change.role });
+    }
+    if (Object.keys(set).length === 0) return toView(user);
+    return toView(
+      tx
+        .update(users)
+        .set({ ...set, updatedAt: now })
+        .where(eq(users.id, id))
+        .returning()
+        .get() ?? user,
+    );
+  });
+}
+
+/** A new password and a new TOTP secret; clears any lock and ends every session of the account. */
+export async function resetUser(
+  deps: AuthDeps,
+  actor: AuditActor,
+  id: number,
+  password: string,
+  options: HashOptions = {},
+): Promise<Enrolment> {
+  const { username } = requireUser(deps.db, id);
+  const { totpSecret, ...secrets } = await newCredentials(deps, username, password, options);
+  const now = deps.now();
+  const row = deps.db.transaction((tx) => {
+    requireUser(tx, id);
+    endUserSessions(tx, id);
+    recordAuditEvent(tx, { at: now, actor, action: 'user.reset', objectType: 'user', objectId: id });
+    const reset = { ...secrets, totpLastStep: null, failedLogins: 0, lockedUntil: null, updatedAt: now };
+    return tx.update(users).set(reset).where(eq(users.id, id)).returning().get();
+  });
+  if (!row) throw notFound();
+  return { user: toView(row), totpSecret, otpauthUri: totpUri(totpSecret, row.username) };
+}
+
+/** What `npm start` prints while there is no account at all, or undefined. */
+export function firstAdminHint(db: DbOrTx): string | undefined {
+  if (countUsers(db) > 0) return undefined;
+  return [
+    'No analyst account exists yet. Create the first admin (the password is read from stdin):',
+    '  npm run -s hotline -- user add NAME --role admin --password-stdin',
+    'and add the printed totpSecret (or otpauthUri) to an authenticator app.',
+    '',
+  ].join('\n');
+}

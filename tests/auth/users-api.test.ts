@@ -1,0 +1,168 @@
+import { generateSync } from 'otplib';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { deriveKey, open } from '../../src/crypto/seal.ts';
+import { translate } from '../../src/http/i18n.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
+import { row, rows } from '../support/db.ts';
+
+async function withAdmin(): Promise<{ t: TestApp; admin: TestSession; adminId: number }> {
+  const t = createTestApp();
+  const user = await addUser(t, 'admin', 'root');
+  return { t, admin: sessionFor(t, user), adminId: user.id };
+}
+
+const auditActions = (t: TestApp) =>
+  rows(t.database, 'select action from audit_events order by seq').map((r) => r.action);
+
+describe('POST /api/v1/users', () => {
+  it('creates an account: 201, the TOTP secret once, sealed at rest, and the account can log in', async () => {
+    const { t, admin, adminId } = await withAdmin();
+    const res = await request(t.app)
+      .post('/api/v1/users')
+      .set(asSession(admin))
+      .send({ username: 'Quinn', role: 'supervisor', password: 'a long and unusual passphrase' })
+      .expect(201);
+    expect(res.body).toEqual({
+      user: {
+        id: expect.any(Number),
+        username: 'quinn',
+        role: 'supervisor',
+        disabled: false,
+        lockedUntil: null,
+        createdAt: expect.any(String),
+      },
+      totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/),
+      otpauthUri: expect.stringContaining('otpauth://totp/'),
+    });
+    const stored = row(t.database, 'select * from users where username = ?', 'quinn');
+    expect(JSON.stringify(stored)).not.toContain(res.body.totpSecret);
+    expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+    expect(open(deriveKey(t.config.secretKey, 'totp-secret'), stored.totp_secret_sealed)).toBe(res.body.totpSecret);
+
+    const code = generateSync({ secret: res.body.totpSecret, epoch: Math.floor(t.clock.now() / 1000) });
+    await request(t.app)
+      .post('/api/v1/session')
+      .send({ username: 'quinn', password: 'a long and unusual passphrase', totp: code })
+      .expect(200);
+    const created = row(
+      t.database,
+      `select * from audit_events where action = 'user.create' and object_id = ?`,
+      String(stored.id),
+    );
+    expect(created.actor).toBe(`user:${adminId}`);
+    expect(JSON.parse(created.details)).toEqual({ role: 'supervisor' });
+  });
+
+  it.each([
+    [{ username: 'ok.name', role: 'analyst', password: 'short' }, 'password', 'error.password.too_short'],
+    [{ username: 'ok.name', role: 'analyst', password: 'Password1234' }, 'password', 'error.password.too_common'],
+    [
+      { username: 'ok.name', role: 'analyst', password: 'ok.name is my long password' },
+      'password',
+      'error.password.contains_username',
+    ],
+    [
+      { username: 'a b', role: 'analyst', password: 'a long and unusual passphrase' },
+      'username',
+      'error.username.invalid',
+    ],
+    [{ username: 'ok.name', role: 'root', password: 'a long and unusual passphrase' }, 'role', 'error.field.invalid'],
+    [{ username: 'ok.name', role: 'analyst' }, 'password', 'error.field.invalid'],
+    [
+      { username: 'ok.name', role: 'analyst', password: 'a long and unusual passphrase', admin: true },
+      'admin',
+      'error.field.unknown',
+    ],
+  ])('refuses %j with a validation error on %s', async (body, field, messageKey) => {
+    const { t, admin } = await withAdmin();
+    const res = await request(t.app).post('/api/v1/users').set(asSession(admin)).send(body).expect(400);
+    expect(res.body.error).toBe('validation');
+    expect(res.body.fields[field]).toBe(translate('fr', messageKey));
+    expect(rows(t.database, 'select username from users')).toEqual([{ username: 'root' }]);
+  });
+
+  it('refuses a taken username with 409', async () => {
+    const { t, admin } = await withAdmin();
+    const res = await request(t.app)
+      .post('/api/v1/users')
+      .set(asSession(admin))
+      .send({ username: 'ROOT', role: 'analyst', password: 'a long and unusual passphrase' })
+      .expect(409);
+    expect(res.body.error).toBe('username_taken');
+  });
+});
+
+describe('GET /api/v1/users', () => {
+  it('lists accounts without any secret', async () => {
+    const { t, admin } = await withAdmin();
+    await addUser(t, 'analyst', 'rosa');
+    const res = await request(t.app).get('/api/v1/users').set(asSession(admin)).expect(200);
+    expect(res.body.users.map((u: { username: string }) => u.username)).toEqual(['root', 'rosa']);
+    expect(Object.keys(res.body.users[0]).sort()).toEqual([
+      'createdAt',
+      'disabled',
+      'id',
+      'lockedUntil',
+      'role',
+      'username',
+    ]);
+  });
+});
+
+describe('PATCH /api/v1/users/:id', () => {
+  it('disables an account and ends its sessions at once, then enables it again', async () => {
+    const { t, admin } = await withAdmin();
+    const sam = await addUser(t, 'analyst', 'sam');
+    const samSession = sessionFor(t, sam);
+    await request(t.app).get('/api/v1/session').set(asSession(samSession)).expect(200);
+    const res = await request(t.app)
+      .patch(`/api/v1/users/${sam.id}`)
+      .set(asSession(admin))
+      .send({ disabled: true })
+      .expect(200);
+    expect(res.body.user).toMatchObject({ username: 'sam', disabled: true });
+    expect(rows(t.database, 'select * from sessions where user_id = ?', sam.id)).toEqual([]);
+    await request(t.app).get('/api/v1/session').set(asSession(samSession)).expect(401);
+    await request(t.app).patch(`/api/v1/users/${sam.id}`).set(asSession(admin)).send({ disabled: false }).expect(200);
+    expect(auditActions(t).slice(-2)).toEqual(['user.disable', 'user.enable']);
+  });
+
+  it('changes a role, which applies to live sessions at once', async () => {
+    const { t, admin } = await withAdmin();
+    const tina = await addUser(t, 'analyst', 'tina');
+    const tinaSession = sessionFor(t, tina);
+    await request(t.app).get('/api/v1/audit').set(asSession(tinaSession)).expect(403);
+    await request(t.app)
+      .patch(`/api/v1/users/${tina.id}`)
+      .set(asSession(admin))
+      .send({ role: 'supervisor' })
+      .expect(200);
+    await request(t.app).get('/api/v1/audit').set(asSession(tinaSession)).expect(200);
+    const change = row(t.database, `select * from audit_events where action = 'user.role_change'`);
+    expect(JSON.parse(change.details)).toEqual({ from: 'analyst', to: 'supervisor' });
+  });
+
+  it('keeps at least one active admin', async () => {
+    const { t, admin, adminId } = await withAdmin();
+    for (const change of [{ disabled: true }, { role: 'analyst' }]) {
+      const res = await request(t.app).patch(`/api/v1/users/${adminId}`).set(asSession(admin)).send(change).expect(409);
+      expect(res.body.error).toBe('last_admin');
+    }
+    const second = await addUser(t, 'admin', 'uma');
+    await request(t.app)
+      .patch(`/api/v1/users/${second.id}`)
+      .set(asSession(admin))
+      .send({ role: 'analyst' })
+      .expect(200);
+  });
+
+  it('answers 404 for an unknown or malformed id and 400 for an empty change', async () => {
+    const { t, admin, adminId } = await withAdmin();
+    await request(t.app).patch('/api/v1/users/9999').set(asSession(admin)).send({ disabled: true }).expect(404);
+    await request(t.app).patch('/api/v1/users/abc').set(asSession(admin)).send({ disabled: true }).expect(404);
+    const res = await request(t.app).patch(`/api/v1/users/${adminId}`).set(asSession(admin)).send({}).expect(400);
+    expect(res.body.error).toBe('validation');
+  });
+});
