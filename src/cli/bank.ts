@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Db } from '../db/client.ts';
+import { createBank, disableBank, disableBankEntry } from '../triage/banks/commands.ts';
+import { type ImportFormat, importBankFile, importFormats } from '../triage/banks/import.ts';
+import { findBankId, listBanks } from '../triage/banks/queries.ts';
+import type { CliIo } from './index.ts';
+import { openCliDatabase } from './open-database.ts';
+
+const usage = `usage: hotline bank import FILE --bank NAME [--format csv|vics]
+       hotline bank create NAME [--description TEXT]
+       hotline bank list
+       hotline bank disable NAME
+       hotline bank disable-entry ID
+`;
+
+class UsageError extends Error {}
+
+type Subcommand = (db: Db, args: string[], io: CliIo) => Promise<number> | number;
+
+const subcommands: Record<string, Subcommand> = {
+  import: importCommand,
+  create: createCommand,
+  list: listCommand,
+  disable: disableCommand,
+  'disable-entry': disableEntryCommand,
+};
+
+/** `hotline bank ...`: manage the banks of known signals. */
+export default async function bank(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  const subcommand = name === undefined ? undefined : subcommands[name];
+  if (!subcommand) {
+    io.stderr.write(usage);
+    return 1;
+  }
+  const { db, close } = openCliDatabase();
+  try {
+    return await subcommand(db, rest, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${error.message}\n${usage}`);
+    return 1;
+  } finally {
+    close();
+  }
+}
+
+async function importCommand(db: Db, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { bank: { type: 'string' }, format: { type: 'string' } });
+  const [file] = positionals;
+  if (positionals.length !== 1 || !file || !values.bank) throw new UsageError('bank import needs FILE and --bank NAME');
+  // Without --format, a .json file is taken for VICS and anything else for CSV.
+  const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'vics' : 'csv');
+  if (!isImportFormat(format)) throw new UsageError(`unknown format: ${format}`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    io.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const summary = importBankFile(db, { bank: values.bank, format, text, now: Date.now() });
+  for (const { line, message } of summary.errors) writeJson(io, { file, line, error: message });
+  writeJson(io, { ...summary, errors: summary.errors.length });
+  if (summary.errors.length === 0) return 0;
+  io.stderr.write(`${summary.errors.length} bad rows skipped\n`);
+  return 1;
+}
+
+function createCommand(db: Db, args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { description: { type: 'string' } });
+  const [name] = positionals;
+  if (positionals.length !== 1 || !name) throw new UsageError('bank create needs NAME');
+  if (findBankId(db, name) !== null) {
+    io.stderr.write(`bank ${name} exists\n`);
+    return 1;
+  }
+  db.transaction((tx) => createBank(tx, { name, source: 'own', description: values.description ?? null }, Date.now()));
+  writeJson(io, { bank: name, created: true });
+  return 0;
+}
+
+function listCommand(db: Db, args: string[], io: CliIo): number {
+  parse(args, {});
+  for (const summary of listBanks(db)) writeJson(io, summary);
+  return 0;
+}
+
+function disableCommand(db: Db, args: string[], io: CliIo): number {
+  const { positionals } = parse(args, {});
+  const [name] = positionals;
+  if (positionals.length !== 1 || !name) throw new UsageError('bank disable needs NAME');
+  if (!db.transaction((tx) => disableBank(tx, name))) {
+    io.stderr.write(`no bank named ${name}\n`);
+    return 1;
+  }
+  writeJson(io, { bank: name, enabled: false });
+  return 0;
+}
+
+function disableEntryCommand(db: Db, args: string[], io: CliIo): number {
+  const { positionals } = parse(args, {});
+  const id = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
+    throw new UsageError('bank disable-entry needs an entry ID');
+  }
+  if (!db.transaction((tx) => disableBankEntry(tx, id))) {
+    io.stderr.write(`no bank entry ${id}\n`);
+    return 1;
+  }
+  writeJson(io, { entryId: id, enabled: false });
+  return 0;
+}
+
+function parse<T extends Record<string, { type: 'string' }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function isImportFormat(value: string): value is ImportFormat {
+  return (importFormats as readonly string[]).includes(value);
+}
+
+function writeJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value)}\n`);
+}

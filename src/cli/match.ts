@@ -1,0 +1,59 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { type SignalType, signalTypes } from '../db/schema/banks.ts';
+import { signalValueProblem } from '../triage/banks/rows.ts';
+import { Matcher } from '../triage/matcher.ts';
+import type { CliIo } from './index.ts';
+import { openCliDatabase } from './open-database.ts';
+
+const usage = `usage: hotline match --type ${signalTypes.join('|')}   (one hash a line on stdin)\n`;
+
+/**
+ * `hotline match --type T`: matches each hash read from stdin against the banks, with the configured
+ * thresholds; one JSON line per hash: `{"query","matches":[{"bank","label","value","distance","variant","entryId"}]}`
+ * (the entry id is what `bank disable-entry` takes), or `{"query","error"}` for a malformed one (exit 1 at the end).
+ */
+export default async function match(args: string[], io: CliIo): Promise<number> {
+  let type: SignalType;
+  try {
+    const { values } = parseArgs({ args, options: { type: { type: 'string' } }, strict: true });
+    if (!isSignalType(values.type)) throw new Error(`--type must be one of ${signalTypes.join(', ')}`);
+    type = values.type;
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n${usage}`);
+    return 1;
+  }
+  const config = loadConfig();
+  const { db, close } = openCliDatabase();
+  try {
+    const matcher = new Matcher(db, config.matching);
+    let exitCode = 0;
+    for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+      const query = line.trim();
+      if (query === '') continue;
+      const problem = signalValueProblem(type, query);
+      if (problem) {
+        io.stdout.write(`${JSON.stringify({ query, error: problem })}\n`);
+        exitCode = 1;
+        continue;
+      }
+      const matches = matcher.match({ [type]: query }).map(({ bank, label, value, distance, variant, entryId }) => ({
+        bank,
+        label,
+        value,
+        distance,
+        variant,
+        entryId,
+      }));
+      io.stdout.write(`${JSON.stringify({ query, matches })}\n`);
+    }
+    return exitCode;
+  } finally {
+    close();
+  }
+}
+
+function isSignalType(value: string | undefined): value is SignalType {
+  return (signalTypes as readonly (string | undefined)[]).includes(value);
+}
