@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import type { CanonicalUrl } from '../triage/canonical-url.ts';
+import { recomputeItemPriority } from '../triage/item-priority.ts';
 import { enqueueJob } from '../triage/jobs.ts';
 import type { ReportSubmission } from './schema.ts';
 
@@ -24,7 +25,8 @@ const minuteMs = 60_000;
 
 /**
  * Writes one report: the report row, each address linked to its item (created when new, counted
- * once per report), and a triage job for each item that has not been assessed yet.
+ * once per report), a triage job for each item that has not been assessed yet, and the items'
+ * priorities brought up to date.
  * Takes the caller's transaction: the receipt is shown only after it commits.
  */
 export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; itemIds: number[] } {
@@ -54,7 +56,10 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
     }
     tx.insert(reportUrls).values({ reportId: inserted.id, itemId, position, input: address.input }).run();
   });
-  return { reportId: inserted.id, itemIds: [...itemIdsByKey.values()] };
+  const itemIds = [...itemIdsByKey.values()];
+  // Another report changes how urgent an item is: its count and its categories count in the score.
+  for (const itemId of itemIds) recomputeItemPriority(tx, itemId, report.now);
+  return { reportId: inserted.id, itemIds };
 }
 
 /** Finds or creates the item of a dedupKey, counts this report, and enqueues triage unless assessed. */

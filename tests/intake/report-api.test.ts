@@ -207,3 +207,17 @@ describe('the test-only fetch allowance', () => {
     expect(count(t, 'reports')).toBe(1);
   });
 });
+
+describe('priority at intake', () => {
+  it('rises as more people report an item, with the reasons kept', async () => {
+    const t = createTestApp();
+    await request(t.app).post('/api/v1/reports').send({ ...valid, category: 'other' }).expect(201);
+    const first = row(t.database, 'select priority, priority_reasons from items');
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    const later = row(t.database, 'select priority, priority_reasons from items');
+    expect(later.priority).toBeGreaterThan(first.priority);
+    const codes = JSON.parse(later.priority_reasons).map((r: { code: string }) => r.code);
+    expect(codes).toEqual(expect.arrayContaining(['category', 'reports']));
+  });
+});

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildConfig, type Config, parseEnv } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { jobs } from '../../src/db/schema/jobs.ts';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
+import { createFetcher, fetchOptionsFromConfig } from '../../src/triage/fetcher/index.ts';
+import { createTriageWorker } from '../../src/triage/triage-worker.ts';
+import { syntheticImage } from '../../tests/support/synthetic-images.ts';
+
+/**
+ * Items per second through the whole triage pipeline (claim, fetch, hash, match, hosting,
+ * priority, write) against the same fetches without hashing or storing, in the same run, with the
+ * same concurrency. 500 synthetic images from a loopback server this bench starts.
+ */
+
+const ITEMS = 500;
+const BANK_ENTRIES = 20_000;
+const URLS_PER_REPORT = 10;
+
+async function runWithConcurrency(
+  urls: string[],
+  concurrency: number,
+  work: (url: string) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < urls.length) await work(urls[next++] as string);
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}
+
+function randomHex256(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export default async function bench(): Promise<void> {
+  const images: Buffer[] = [];
+  for (let i = 0; i < ITEMS; i++) {
+    images.push(await syntheticImage(50_000 + i, { format: i % 2 ? 'jpeg' : 'png', width: 320, height: 240 }));
+  }
+  const server = createServer((req, res) => {
+    const body = images[Number(/^\/img\/(\d+)$/.exec(req.url ?? '')?.[1] ?? -1)];
+    if (body) res.writeHead(200).end(body);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const pair = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-triage-'));
+  const config: Config = buildConfig(
+    parseEnv({
+      NODE_ENV: 'test',
+      HOTLINE_DB: join(dir, 'hotline.db'),
+      HOTLINE_FETCH_ALLOW: pair,
+      HOTLINE_LOG_LEVEL: 'silent',
+    }),
+    randomBytes(32),
+  );
+  const database = openDatabase(config.dbPath);
+  const { db } = database;
+  try {
+    runMigrations(db);
+    // A bank of realistic size, so matching costs what it would.
+    db.transaction((tx) => {
+      const bankId = createBank(tx, { name: 'partner', source: 'csv' }, 0);
+      const rows = Array.from({ length: BANK_ENTRIES }, (_, i) => ({
+        line: i + 1,
+        signalType: (['pdq', 'blockhash', 'md5'] as const)[i % 3] as 'pdq' | 'blockhash' | 'md5',
+        value: i % 3 === 2 ? randomBytes(16).toString('hex') : randomHex256(),
+        label: 'national/real_abuse',
+        sourceRef: null,
+      }));
+      insertBankEntries(tx, bankId, rows, 0);
+    });
+    const urls = images.map((_, i) => `http://${pair}/img/${i}`);
+    const keys = deriveIntakeKeys(config.secretKey);
+    for (let i = 0; i < urls.length; i += URLS_PER_REPORT) {
+      submitReport(
+        { db, keys, now: Date.now, fetchAllow: config.fetch.allow },
+        { urls: urls.slice(i, i + URLS_PER_REPORT), category: 'csam', siteType: 'website', mediaType: 'image' },
+      );
+    }
+    const concurrency = config.worker.concurrency;
+
+    // Baseline: the same fetches, same concurrency, bytes dropped unhashed.
+    const fetcher = createFetcher(fetchOptionsFromConfig(config));
+    await runWithConcurrency(urls.slice(0, 20), concurrency, async (url) => void (await fetcher.fetch(url)));
+    let fetchStarted = performance.now();
+    await runWithConcurrency(urls, concurrency, async (url) => void (await fetcher.fetch(url)));
+    const fetchSeconds = (performance.now() - fetchStarted) / 1000;
+    await fetcher.close();
+    const fetchOnlyPerSecond = ITEMS / fetchSeconds;
+    process.stdout.write(
+      `${JSON.stringify({ subject: 'fetchOnly', items: ITEMS, concurrency, seconds: round(fetchSeconds), itemsPerSecond: round(fetchOnlyPerSecond) })}\n`,
+    );
+
+    // Subject: the worker drains every triage job through the whole pipeline.
+    const running = await createTriageWorker({ config, db, logger: createLogger('silent'), now: Date.now });
+    fetchStarted = performance.now();
+    const taken = await running.worker.drain();
+    const pipelineSeconds = (performance.now() - fetchStarted) / 1000;
+    await running.stop(0);
+    const done = db
+      .select({ status: jobs.status })
+      .from(jobs)
+      .all()
+      .filter((j) => j.status === 'done').length;
+    if (taken !== ITEMS || done !== ITEMS) throw new Error(`expected ${ITEMS} jobs done, took ${taken}, ${done} done`);
+    const itemsPerSecond = ITEMS / pipelineSeconds;
+    process.stdout.write(
+      `${JSON.stringify({ subject: 'pipeline', items: ITEMS, concurrency, seconds: round(pipelineSeconds), itemsPerSecond: round(itemsPerSecond) })}\n`,
+    );
+
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'triage', itemsPerSecond: round(itemsPerSecond), vsFetchOnly: round(itemsPerSecond / fetchOnlyPerSecond, 3) })}\n`,
+    );
+  } finally {
+    database.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(value: number, digits = 1): number {
+  return Number(value.toFixed(digits));
+}

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createLogger } from '../logger.ts';
+import { createTriageWorker, shutdownGraceMs } from '../triage/triage-worker.ts';
+import type { CliIo } from './index.ts';
+import { openCliDatabase } from './open-database.ts';
+
+/**
+ * `hotline worker [--once]`: runs the triage worker alone (for a deployment that keeps it apart
+ * from the web process). Stops on SIGTERM or SIGINT, letting running jobs finish. `--once` runs
+ * the jobs available now and exits, printing `{"jobs":N}`.
+ */
+export default async function worker(args: string[], io: CliIo): Promise<number> {
+  let once: boolean;
+  try {
+    once = parseArgs({ args, options: { once: { type: 'boolean', default: false } }, strict: true }).values.once;
+  } catch (error) {
+    io.stderr.write(`usage: hotline worker [--once]\n${(error as Error).message}\n`);
+    return 1;
+  }
+  const { config, db, close } = openCliDatabase();
+  try {
+    // Stdout carries the command's result; the worker's log goes to stderr.
+    const logger = createLogger(config.logLevel, pino.destination(2));
+    const running = await createTriageWorker({ config, db, logger, now: Date.now });
+    try {
+      if (once) {
+        io.stdout.write(`${JSON.stringify({ jobs: await running.worker.drain() })}\n`);
+        return 0;
+      }
+      if (!config.fetch.enabled) io.stderr.write('HOTLINE_FETCH=off: triage jobs wait for fetching to be turned on\n');
+      running.worker.start();
+      io.stderr.write(`worker ${running.worker.workerId} running, ${config.worker.concurrency} at a time\n`);
+      const signal = await new Promise<string>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      io.stderr.write(`${signal}: stopping, running jobs get ${shutdownGraceMs / 1000} s to finish\n`);
+      return 0;
+    } finally {
+      await running.stop(shutdownGraceMs);
+    }
+  } finally {
+    close();
+  }
+}

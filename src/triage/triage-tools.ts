@@ -1,0 +1,41 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { createFetcher, fetchOptionsFromConfig, type Resolver } from './fetcher/index.ts';
+import { createHostingLookup, hostingOf } from './hosting.ts';
+import { Matcher } from './matcher.ts';
+import { extractPageMedia } from './page-media.ts';
+import type { TriageTools } from './pipeline.ts';
+import { computeSignals, type Signals } from './signals/compute-signals.ts';
+import { PDQ_VARIANTS } from './signals/pdq-dct.ts';
+
+/** The matcher wants the PDQ variants as a list in PDQ_VARIANTS order. */
+export function matchableSignals(signals: Signals) {
+  const variants = signals.pdqVariants;
+  return { ...signals, pdqVariants: variants ? PDQ_VARIANTS.map((v) => variants[v]) : null };
+}
+
+/**
+ * The real triage tools: the safe fetcher, the hasher with its limits, the bank matcher on `db`,
+ * and the offline hosting databases. `close` ends the fetcher's connections.
+ */
+export async function createTriageTools(
+  config: Config,
+  db: Db,
+  options: { resolve?: Resolver } = {},
+): Promise<{ tools: TriageTools; close(): Promise<void> }> {
+  const fetcher = createFetcher({ ...fetchOptionsFromConfig(config), ...options });
+  const matcher = new Matcher(db, config.matching);
+  const hosting = await createHostingLookup();
+  const limits = { maxBytes: config.fetch.maxBytes, maxPixels: config.signals.maxPixels };
+  return {
+    tools: {
+      fetch: (url) => fetcher.fetch(url),
+      computeSignals: (bytes) => computeSignals(bytes, limits),
+      match: (signals) => matcher.match(matchableSignals(signals)),
+      lookupHosting: (hostname, remoteAddress) => hostingOf(hostname, remoteAddress, hosting),
+      extractPageMedia,
+      maxMediaPerPage: config.fetch.maxMediaPerPage,
+    },
+    close: () => fetcher.close(),
+  };
+}

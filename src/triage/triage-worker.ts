@@ -1,0 +1,61 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { TriageTools } from './pipeline.ts';
+import { triageJobHandler, triageJobType } from './triage-job.ts';
+import { createTriageTools } from './triage-tools.ts';
+import { createWorker, type JobHandler, type Worker } from './worker.ts';
+
+/** How long a stopping worker lets running jobs finish: under the usual 10 s before a SIGKILL. */
+export const shutdownGraceMs = 8_000;
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Stops claiming, lets running jobs finish for `graceMs`, releases the rest, closes connections. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The worker `npm start` and `hotline worker` run. With HOTLINE_FETCH=off it has no triage
+ * handler, so triage jobs stay pending and their items stay `new` for an analyst; turning
+ * fetching back on triages that backlog.
+ */
+export async function createTriageWorker(deps: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  /** Tests inject tools; by default the real ones are built from the configuration. */
+  tools?: TriageTools;
+  lockMs?: number;
+  pollMs?: number;
+}): Promise<RunningWorker> {
+  const { config, db, logger, now } = deps;
+  const handlers: Record<string, JobHandler> = {};
+  let closeTools = async () => {};
+  if (config.fetch.enabled) {
+    let tools = deps.tools;
+    if (!tools) {
+      const built = await createTriageTools(config, db);
+      tools = built.tools;
+      closeTools = built.close;
+    }
+    handlers[triageJobType] = triageJobHandler({ db, tools, now });
+  }
+  const worker = createWorker({
+    db,
+    logger,
+    now,
+    handlers,
+    concurrency: config.worker.concurrency,
+    ...(deps.lockMs === undefined ? {} : { lockMs: deps.lockMs }),
+    ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+  });
+  return {
+    worker,
+    async stop(graceMs) {
+      await worker.stop(graceMs);
+      await closeTools();
+    },
+  };
+}

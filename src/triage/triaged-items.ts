@@ -1,0 +1,115 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { bankEntries, banks } from '../db/schema/banks.ts';
+import { items } from '../db/schema/intake.ts';
+import { itemMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
+import type { PriorityReason } from './priority.ts';
+
+export const itemStates = ['new', 'fetching', 'ready', 'unreachable', 'failed', 'known'] as const;
+export type ItemState = (typeof itemStates)[number];
+
+export interface TriagedItem {
+  id: number;
+  url: string;
+  state: ItemState;
+  stateReason: string | null;
+  priority: number;
+  priorityReasons: PriorityReason[];
+  reportCount: number;
+  firstReportedAt: number;
+  finalUrl: string | null;
+  httpStatus: number | null;
+  fetchedAt: number | null;
+  hosting: { ip: string | null; country: string | null; asn: number | null; org: string | null };
+  suggestion: { label: string; bankEntryId: number } | null;
+  media: TriagedMedium[];
+}
+
+export interface TriagedMedium {
+  url: string;
+  mediaType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  sha1: string;
+  md5: string;
+  blockhash: string | null;
+  pdq: string | null;
+  pdqQuality: number | null;
+  matches: {
+    bank: string;
+    label: string;
+    entryId: number;
+    signalType: string;
+    distance: number;
+    variant: string | null;
+  }[];
+}
+
+/**
+ * One page of items with their triage results, by id: what `hotline items` prints. Page on with
+ * `afterId` set to the last id seen.
+ */
+export function listTriagedItems(
+  db: DbOrTx,
+  page: { state?: ItemState; afterId?: number; limit: number },
+): TriagedItem[] {
+  const rows = db
+    .select()
+    .from(items)
+    .where(and(page.state ? eq(items.state, page.state) : undefined, gt(items.id, page.afterId ?? 0)))
+    .orderBy(asc(items.id))
+    .limit(page.limit)
+    .all();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const media = db
+    .select()
+    .from(itemMedia)
+    .where(inArray(itemMedia.itemId, ids))
+    .orderBy(asc(itemMedia.position))
+    .all();
+  const matches = db
+    .select({
+      mediaId: mediaMatches.mediaId,
+      bank: banks.name,
+      label: bankEntries.label,
+      entryId: bankEntries.id,
+      signalType: mediaMatches.signalType,
+      distance: mediaMatches.distance,
+      variant: mediaMatches.variant,
+    })
+    .from(mediaMatches)
+    .innerJoin(bankEntries, eq(bankEntries.id, mediaMatches.bankEntryId))
+    .innerJoin(banks, eq(banks.id, bankEntries.bankId))
+    .where(inArray(mediaMatches.mediaId, media.length ? media.map((m) => m.id) : [-1]))
+    .orderBy(asc(mediaMatches.id))
+    .all();
+  const suggestions = db.select().from(itemSuggestions).where(inArray(itemSuggestions.itemId, ids)).all();
+
+  return rows.map((row) => {
+    const suggestion = suggestions.find((s) => s.itemId === row.id);
+    return {
+      id: row.id,
+      url: row.url,
+      state: row.state,
+      stateReason: row.stateReason,
+      priority: row.priority,
+      priorityReasons: JSON.parse(row.priorityReasons) as PriorityReason[],
+      reportCount: row.reportCount,
+      firstReportedAt: row.firstReportedAt,
+      finalUrl: row.finalUrl,
+      httpStatus: row.httpStatus,
+      fetchedAt: row.fetchedAt,
+      hosting: { ip: row.hostingIp, country: row.hostingCountry, asn: row.hostingAsn, org: row.hostingOrg },
+      suggestion: suggestion ? { label: suggestion.label, bankEntryId: suggestion.bankEntryId } : null,
+      media: media
+        .filter((m) => m.itemId === row.id)
+        .map(({ id, itemId: _item, position: _position, fetchedAt: _fetched, ...medium }) => ({
+          ...medium,
+          matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),
+        })),
+    };
+  });
+}

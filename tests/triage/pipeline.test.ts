@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config.ts';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { items } from '../../src/db/schema/intake.ts';
+import { jobs } from '../../src/db/schema/jobs.ts';
+import { itemMedia, itemSuggestions, mediaMatches } from '../../src/db/schema/triage.ts';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
+import { recomputeItemPriority } from '../../src/triage/item-priority.ts';
+import { inspectUrl, type TriageTools } from '../../src/triage/pipeline.ts';
+import { computeSignals } from '../../src/triage/signals/compute-signals.ts';
+import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
+import { createTriageTools } from '../../src/triage/triage-tools.ts';
+import { createTriageWorker } from '../../src/triage/triage-worker.ts';
+import { listTriagedItems } from '../../src/triage/triaged-items.ts';
+import { createClock } from '../support/app.ts';
+import { testConfig } from '../support/config.ts';
+import { createTestDatabase } from '../support/db.ts';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
+import { syntheticImage } from '../support/synthetic-images.ts';
+
+const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+let server: LoopbackServer;
+let handle: DatabaseHandle;
+let config: Config;
+let tools: TriageTools;
+let closeTools: () => Promise<void>;
+const files = new Map<string, Buffer>();
+let entryIds: { partnerPdq: number; hotlineSha: number };
+
+const page = `<!doctype html><html><head><meta property="og:image" content="/img/c.webp"></head><body>
+<img src="/img/a.png" alt=""><picture><source srcset="/img/b.jpg 1x, /img/b.jpg 2x"></picture>
+<img src="/img/missing.jpg"><a href="/about.html">about</a></body></html>`;
+
+beforeAll(async () => {
+  files.set('/img/a.png', await syntheticImage(1));
+  // The same picture, scaled and re-encoded at another address: a different file, the same image.
+  files.set('/elsewhere/a-copy.jpg', await syntheticImage(1, { format: 'jpeg', scale: 0.8, quality: 70 }));
+  files.set('/img/b.jpg', await syntheticImage(2, { format: 'jpeg' }));
+  files.set('/img/c.webp', await syntheticImage(3, { format: 'webp' }));
+  files.set('/known.png', await syntheticImage(4));
+  files.set('/page.html', Buffer.from(page));
+  files.set('/text', Buffer.from('just some words, no picture here'));
+  server = await startLoopbackServer((req, res) => {
+    if (req.url === '/redirect') {
+      res.writeHead(302, { location: '/img/a.png' }).end();
+      return;
+    }
+    if (req.url === '/hang') return;
+    const body = files.get(req.url ?? '');
+    if (!body) res.writeHead(404).end('not here');
+    else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
+  });
+  handle = createTestDatabase();
+  config = testConfig({ HOTLINE_FETCH_ALLOW: server.pair, HOTLINE_FETCH_TIMEOUT_MS: '2000' });
+
+  // A partner bank knows picture 1 by its PDQ; our own bank confirmed picture 4 by its SHA-256.
+  const a = await computeSignals(files.get('/img/a.png') as Buffer, limits);
+  const known = await computeSignals(files.get('/known.png') as Buffer, limits);
+  entryIds = handle.db.transaction((tx) => {
+    const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
+    const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
+    const entry = (signalType: 'pdq' | 'sha256', value: string, label: string) => ({
+      line: 1,
+      signalType,
+      value,
+      label,
+      sourceRef: null,
+    });
+    insertBankEntries(tx, partner, [entry('pdq', a.pdq as string, 'national/real_abuse')], 0);
+    insertBankEntries(tx, hotline, [entry('sha256', known.sha256, 'baseline/real_abuse')], 0);
+    return { partnerPdq: 1, hotlineSha: 2 };
+  });
+  ({ tools, close: closeTools } = await createTriageTools(config, handle.db));
+});
+
+afterAll(async () => {
+  await closeTools();
+  await server.close();
+  handle.close();
+});
+
+describe('inspectUrl', () => {
+  it('hashes an image served directly and matches it', async () => {
+    const result = await inspectUrl(`${server.origin}/img/a.png`, tools);
+    expect(result.error).toBeNull();
+    expect(result.page).toBe(false);
+    expect(result.httpStatus).toBe(200);
+    expect(result.hosting).toEqual({ ip: '127.0.0.1', country: null, asn: null, org: null });
+    expect(result.media).toHaveLength(1);
+    const [medium] = result.media;
+    expect(medium?.signals).toMatchObject({ mediaType: 'image/png', width: 160, height: 120 });
+    expect(medium?.signals.sha256).toBe(sha256(files.get('/img/a.png') as Buffer));
+    expect(medium?.signals.pdq).toMatch(/^[0-9a-f]{64}$/);
+    expect(medium?.matches).toMatchObject([
+      { bank: 'partner', entryId: entryIds.partnerPdq, signalType: 'pdq', distance: 0 },
+    ]);
+  });
+
+  it('finds the same picture re-encoded and scaled elsewhere through the bank', async () => {
+    const copy = files.get('/elsewhere/a-copy.jpg') as Buffer;
+    const result = await inspectUrl(`${server.origin}/elsewhere/a-copy.jpg`, tools);
+    const [medium] = result.media;
+    expect(medium?.signals.sha256).toBe(sha256(copy));
+    expect(medium?.signals.sha256).not.toBe(sha256(files.get('/img/a.png') as Buffer));
+    expect(medium?.signals.mediaType).toBe('image/jpeg');
+    expect(medium?.matches).toHaveLength(1);
+    expect(medium?.matches[0]).toMatchObject({ bank: 'partner', label: 'national/real_abuse', signalType: 'pdq' });
+    expect(medium?.matches[0]?.distance).toBeLessThanOrEqual(config.matching.pdqThreshold);
+  });
+
+  it('a different picture does not match', async () => {
+    const result = await inspectUrl(`${server.origin}/img/b.jpg`, tools);
+    expect(result.media[0]?.matches).toEqual([]);
+  });
+
+  it('fetches the media a page shows, in page order, and notes those it could not get', async () => {
+    const result = await inspectUrl(`${server.origin}/page.html`, tools);
+    expect(result.page).toBe(true);
+    expect(result.error).toBeNull();
+    expect(result.media.map((m) => new URL(m.url).pathname)).toEqual(['/img/c.webp', '/img/a.png', '/img/b.jpg']);
+    expect(result.media.map((m) => m.signals.sha256)).toEqual(
+      ['/img/c.webp', '/img/a.png', '/img/b.jpg'].map((p) => sha256(files.get(p) as Buffer)),
+    );
+    expect(result.media.map((m) => m.matches.length)).toEqual([0, 1, 0]);
+    expect(result.skipped).toEqual([{ url: `${server.origin}/img/missing.jpg`, reason: 'http_status' }]);
+    expect(server.requests).not.toContain('/about.html');
+  });
+
+  it('follows a redirect and reports where the content was', async () => {
+    const result = await inspectUrl(`${server.origin}/redirect`, tools);
+    expect(result.finalUrl).toBe(`${server.origin}/img/a.png`);
+    expect(result.media[0]?.signals.sha256).toBe(sha256(files.get('/img/a.png') as Buffer));
+  });
+
+  it('says why an address is unreachable', async () => {
+    const closed = await startLoopbackServer(() => {});
+    await closed.close();
+    const withClosed = await createTriageTools(
+      testConfig({ HOTLINE_FETCH_ALLOW: `${server.pair},${closed.pair}`, HOTLINE_FETCH_TIMEOUT_MS: '300' }),
+      handle.db,
+    );
+    try {
+      const reasonFor = async (url: string) => {
+        const result = await inspectUrl(url, withClosed.tools);
+        return { error: result.error, httpStatus: result.httpStatus, media: result.media.length };
+      };
+      expect(await reasonFor(`${server.origin}/nothing`)).toEqual({ error: 'http_status', httpStatus: 404, media: 0 });
+      expect(await reasonFor(`${server.origin}/text`)).toEqual({ error: 'not_media', httpStatus: 200, media: 0 });
+      expect(await reasonFor(`${closed.origin}/`)).toEqual({ error: 'refused', httpStatus: null, media: 0 });
+      expect(await reasonFor(`${server.origin}/hang`)).toEqual({ error: 'timeout', httpStatus: null, media: 0 });
+      expect(await reasonFor('http://127.0.0.1:1/')).toMatchObject({ error: 'port' });
+    } finally {
+      await withClosed.close();
+    }
+  });
+});
+
+describe('triage of reported items through the worker', () => {
+  it('takes reports from intake to ready, known and unreachable items with media, matches and priority', async () => {
+    const clock = createClock();
+    const deps = {
+      db: handle.db,
+      keys: deriveIntakeKeys(config.secretKey),
+      now: clock.now,
+      fetchAllow: config.fetch.allow,
+    };
+    const report = (urls: string[], category: 'csam' | 'other') =>
+      submitReport(deps, { urls, category, siteType: 'website', mediaType: 'image' });
+    report([`${server.origin}/page.html`, `${server.origin}/known.png`], 'csam');
+    report([`${server.origin}/page.html`], 'other');
+    report([`${server.origin}/missing`, `${server.origin}/img/b.jpg`], 'other');
+    expect(handle.db.select().from(jobs).all()).toHaveLength(4);
+
+    clock.advance(2 * 3_600_000);
+    const running = await createTriageWorker({
+      config,
+      db: handle.db,
+      logger: createLogger('silent'),
+      now: clock.now,
+      tools,
+    });
+    expect(await running.worker.drain()).toBe(4);
+    await running.stop(0);
+
+    const byPath = new Map(
+      listTriagedItems(handle.db, { limit: 100 }).map((item) => [new URL(item.url).pathname, item]),
+    );
+    expect(
+      handle.db
+        .select()
+        .from(jobs)
+        .all()
+        .every((job) => job.status === 'done'),
+    ).toBe(true);
+
+    const pageItem = byPath.get('/page.html');
+    expect(pageItem).toMatchObject({ state: 'ready', stateReason: null, reportCount: 2, httpStatus: 200 });
+    expect(pageItem?.hosting).toEqual({ ip: '127.0.0.1', country: null, asn: null, org: null });
+    expect(pageItem?.media.map((m) => m.sha256)).toEqual(
+      ['/img/c.webp', '/img/a.png', '/img/b.jpg'].map((p) => sha256(files.get(p) as Buffer)),
+    );
+    expect(pageItem?.media[1]?.matches).toMatchObject([
+      { bank: 'partner', label: 'national/real_abuse', entryId: entryIds.partnerPdq },
+    ]);
+    expect(pageItem?.priorityReasons.map((r) => r.code)).toEqual(['match_national', 'category', 'reports', 'waiting']);
+    expect(pageItem?.priority).toBe(pageItem?.priorityReasons.reduce((sum, r) => sum + r.points, 0));
+
+    expect(byPath.get('/known.png')).toMatchObject({
+      state: 'known',
+      suggestion: { label: 'baseline/real_abuse', bankEntryId: entryIds.hotlineSha },
+    });
+    expect(byPath.get('/missing')).toMatchObject({
+      state: 'unreachable',
+      stateReason: 'http_status',
+      httpStatus: 404,
+      media: [],
+    });
+    expect(byPath.get('/img/b.jpg')).toMatchObject({ state: 'ready', priorityReasons: [{ code: 'waiting' }] });
+    expect((byPath.get('/known.png')?.priority ?? 0) > (byPath.get('/img/b.jpg')?.priority ?? 0)).toBe(true);
+
+    // A later report of a triaged item: intake counts it, and the priority follows without a new fetch.
+    report([`${server.origin}/img/b.jpg`], 'csam');
+    const bItem = byPath.get('/img/b.jpg');
+    const recomputed = handle.db.transaction((tx) => recomputeItemPriority(tx, bItem?.id ?? 0, clock.now()));
+    expect(recomputed?.reasons.map((r) => r.code)).toEqual(['category', 'reports', 'waiting']);
+    const stored = listTriagedItems(handle.db, { limit: 100 }).find((item) => item.id === bItem?.id);
+    expect(stored?.priority).toBe(recomputed?.score);
+    expect(stored?.priority).toBeGreaterThan(bItem?.priority ?? 0);
+  });
+
+  it('with HOTLINE_FETCH=off, triage jobs stay pending and their items new, for an analyst', async () => {
+    const off = createTestDatabase();
+    try {
+      const offConfig = testConfig({ HOTLINE_FETCH: 'off', HOTLINE_FETCH_ALLOW: server.pair });
+      const deps = {
+        db: off.db,
+        keys: deriveIntakeKeys(offConfig.secretKey),
+        now: Date.now,
+        fetchAllow: offConfig.fetch.allow,
+      };
+      submitReport(deps, {
+        urls: [`${server.origin}/img/b.jpg`],
+        category: 'csam',
+        siteType: 'website',
+        mediaType: 'image',
+      });
+      const requestsBefore = server.requests.length;
+      const running = await createTriageWorker({
+        config: offConfig,
+        db: off.db,
+        logger: createLogger('silent'),
+        now: Date.now,
+      });
+      expect(await running.worker.drain()).toBe(0);
+      await running.stop(0);
+      expect(off.db.select().from(jobs).all()).toMatchObject([{ status: 'pending', attempts: 0 }]);
+      expect(off.db.select().from(items).all()).toMatchObject([{ state: 'new', fetchedAt: null }]);
+      expect(server.requests.length).toBe(requestsBefore);
+    } finally {
+      off.close();
+    }
+  });
+
+  it('triaging an item again replaces its media instead of adding to them', async () => {
+    const [item] = handle.db
+      .select()
+      .from(items)
+      .where(eq(items.url, `${server.origin}/known.png`))
+      .all();
+    const itemId = item?.id ?? 0;
+    const inspection = await inspectUrl(`${server.origin}/known.png`, tools);
+    const count = () => ({
+      media: handle.db.select().from(itemMedia).where(eq(itemMedia.itemId, itemId)).all().length,
+      suggestions: handle.db.select().from(itemSuggestions).where(eq(itemSuggestions.itemId, itemId)).all().length,
+      matches: handle.db.select().from(mediaMatches).all().length,
+    });
+    const before = count();
+    handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: Date.now() }));
+    expect(count()).toEqual(before);
+    expect(before).toMatchObject({ media: 1, suggestions: 1 });
+  });
+});
