@@ -1,7 +1,7 @@
+import type { ReportStatus } from '../db/schema/intake.ts';
 import { html, type SafeHtml } from '../http/html.ts';
 import { type Lang, translate } from '../http/i18n.ts';
 import { renderPage } from '../http/layout.ts';
-import type { ReportStatus } from '../db/schema/intake.ts';
 import { categories, maxDescriptionLength, mediaTypes, siteTypes } from './schema.ts';
 
 export interface FormValues {

@@ -1,13 +1,13 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { requestLang } from '../http/error-handler.ts';
-import { HttpError, badRequest, notFound, validationFailed } from '../http/errors.ts';
+import { badRequest, HttpError, notFound, validationFailed } from '../http/errors.ts';
 import { isLang, type Lang } from '../http/i18n.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
-import { submissionFromForm, formValues } from './form-body.ts';
+import { checkReportStatus } from './check-status.ts';
+import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
 import { renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
-import { checkReportStatus } from './check-status.ts';
 import { deriveIntakeKeys, submitReport } from './submit-report.ts';
 
 const bodyLimit = '32kb';

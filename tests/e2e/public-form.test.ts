@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
@@ -10,15 +11,13 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time.
-    const result = await (window as any).axe.run(document, {
+    // axe was injected into the page just above; this function runs in the page, not in Node.
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResults> } })
+      .axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
       runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
     });
-    return result.violations.map((v: { id: string; impact: string; nodes: unknown[] }) => ({
-      id: v.id,
-      impact: v.impact,
-      count: v.nodes.length,
-    }));
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.count})`);
 }

@@ -211,7 +211,10 @@ describe('the test-only fetch allowance', () => {
 describe('priority at intake', () => {
   it('rises as more people report an item, with the reasons kept', async () => {
     const t = createTestApp();
-    await request(t.app).post('/api/v1/reports').send({ ...valid, category: 'other' }).expect(201);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, category: 'other' })
+      .expect(201);
     const first = row(t.database, 'select priority, priority_reasons from items');
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);

@@ -75,4 +75,3 @@ export const reportUrls = sqliteTable(
 
 export const reportStatuses = ['received', 'in_review', 'forwarded', 'closed'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
-
