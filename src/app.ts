@@ -29,12 +29,14 @@ const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express reads NODE_ENV on its own; the validated configuration decides instead.
+  app.set('env', deps.config.env);
   app.set('trust proxy', deps.config.trustProxyHops);
   app.set('query parser', 'simple');
 
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
-  app.use('/static', express.static(publicDir, { index: false, fallthrough: false, maxAge: '1h' }));
+  app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
 
   app.get('/healthz', (_req, res) => {
     deps.db.get(sql`select 1`);

@@ -25,41 +25,46 @@ const portList = z
   .transform((s) => s.split(',').map((p) => Number(p.trim())))
   .pipe(z.array(z.number().int().min(1).max(65535)).min(1));
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOTLINE_DB: z.string().min(1).default('data/hotline.db'),
-  HOTLINE_SECRET_KEY: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (32 bytes)')
-    .optional(),
-  HOTLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
-  HOTLINE_TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
-  HOTLINE_RETENTION_DAYS: positiveInt.default(365),
-  HOTLINE_REPORT_LIMIT: positiveInt.default(20),
-  HOTLINE_STATUS_LIMIT: positiveInt.default(30),
-  HOTLINE_FETCH: onOff.default('on'),
-  HOTLINE_FETCH_ALLOW: hostPortList,
-  HOTLINE_FETCH_PORTS: portList,
-  HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
-  HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
-  HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
-  HOTLINE_FETCH_MAX_MEDIA: positiveInt.default(50),
-  HOTLINE_PROXY: z
-    .string()
-    .url()
-    .regex(/^(socks5h?|http):\/\//, 'must be a socks5://, socks5h:// or http:// (CONNECT) proxy URL')
-    .optional(),
-  HOTLINE_MAX_PIXELS: positiveInt.default(40_000_000),
-  HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(31),
-  HOTLINE_PDQ_MIN_QUALITY: z.coerce.number().int().min(0).max(100).default(50),
-  HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(10),
-  HOTLINE_WORKER: onOff.default('on'),
-  HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
-  HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
-  HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
-  HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOTLINE_DB: z.string().min(1).default('data/hotline.db'),
+    HOTLINE_SECRET_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (32 bytes)')
+      .optional(),
+    HOTLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+    HOTLINE_TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+    HOTLINE_RETENTION_DAYS: positiveInt.default(365),
+    HOTLINE_REPORT_LIMIT: positiveInt.default(20),
+    HOTLINE_STATUS_LIMIT: positiveInt.default(30),
+    HOTLINE_FETCH: onOff.default('on'),
+    HOTLINE_FETCH_ALLOW: hostPortList,
+    HOTLINE_FETCH_PORTS: portList,
+    HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
+    HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+    HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+    HOTLINE_FETCH_MAX_MEDIA: positiveInt.default(50),
+    HOTLINE_PROXY: z
+      .string()
+      .url()
+      .regex(/^(socks5h?|http):\/\//, 'must be a socks5://, socks5h:// or http:// (CONNECT) proxy URL')
+      .optional(),
+    HOTLINE_MAX_PIXELS: positiveInt.default(40_000_000),
+    HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(31),
+    HOTLINE_PDQ_MIN_QUALITY: z.coerce.number().int().min(0).max(100).default(50),
+    HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(10),
+    HOTLINE_WORKER: onOff.default('on'),
+    HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
+    HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
+    HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
+    HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
+  })
+  .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
+    path: ['HOTLINE_FETCH_ALLOW'],
+    message: 'opens loopback addresses to the fetcher and intake: allowed only with NODE_ENV=test',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -124,7 +129,7 @@ export function resolveSecretKey(env: Env): Buffer {
   return key;
 }
 
-export function secretKeyPath(dbPath: string): string {
+function secretKeyPath(dbPath: string): string {
   return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
 }
 

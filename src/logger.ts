@@ -38,12 +38,33 @@ function pickAllowed(object: Record<string, unknown> | undefined): Record<string
   return kept;
 }
 
-// An error's message may quote input; keep its type and stack frames, not its message.
+// An error's message may quote input; keep its type, a code that looks like one, and stack frames.
 function describeError(value: unknown): unknown {
   if (!(value instanceof Error)) return { type: typeof value };
   const frames = (value.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
-  return { type: value.name, code: (value as { code?: unknown }).code, stack: frames.slice(0, 8).join('\n') };
+  const code = (value as { code?: unknown }).code;
+  return {
+    type: value.name,
+    code: typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined,
+    stack: frames.slice(0, 8).join('\n'),
+  };
 }
+
+/**
+ * The message of a line is the caller's constant text, never an error's message (pino would use it
+ * when given an error alone) and never interpolated arguments, which could carry input.
+ */
+function logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void): void {
+  const [first, second] = args;
+  const fields = first instanceof Error ? { err: first } : typeof first === 'object' && first !== null ? first : {};
+  const message = typeof first === 'string' ? first : typeof second === 'string' ? second : 'event';
+  method.apply(this, [fields, message]);
+}
+
+const minuteMs = 60_000;
+// Minute resolution, as for reports: a precise time on a public request could be matched against
+// someone's network logs.
+const minuteTimestamp = () => `,"time":${Math.floor(Date.now() / minuteMs) * minuteMs}`;
 
 // pino serialises a child's bindings once, outside the log formatter: filter them on the way in.
 function guardChildren(logger: Logger): Logger {
@@ -60,6 +81,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: undefined,
       formatters: { log: pickAllowed },
       serializers: {},
+      hooks: { logMethod },
+      timestamp: minuteTimestamp,
     },
     destination ?? pino.destination(1),
   );

@@ -35,6 +35,14 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses the test-only fetch allowance outside tests', () => {
+    expect(() => parseEnv({ HOTLINE_FETCH_ALLOW: '127.0.0.1:8080' })).toThrow(/HOTLINE_FETCH_ALLOW/);
+    expect(() => parseEnv({ NODE_ENV: 'development', HOTLINE_FETCH_ALLOW: '127.0.0.1:8080' })).toThrow(ConfigError);
+    expect(parseEnv({ NODE_ENV: 'test', HOTLINE_FETCH_ALLOW: '127.0.0.1:8080' }).HOTLINE_FETCH_ALLOW).toEqual([
+      '127.0.0.1:8080',
+    ]);
+  });
+
   it('generates the secret key on first start into a 0600 file beside the database, then reuses it', () => {
     const dbPath = join(dir, 'hotline.db');
     const first = loadConfig({ HOTLINE_DB: dbPath });

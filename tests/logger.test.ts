@@ -53,3 +53,23 @@ describe('logger', () => {
     expect(line).not.toHaveProperty('ip');
   });
 });
+
+describe('logger messages', () => {
+  it('never take an error message or interpolated arguments, and keep only code-like codes', () => {
+    const { lines, logger } = capture();
+    logger.error(new Error('leak-one'));
+    logger.info('text %s', 'leak-two');
+    logger.warn({ err: Object.assign(new Error('x'), { code: 'leak three' }) }, 'failed');
+    logger.warn({ err: Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }) }, 'failed');
+    const text = lines.join('');
+    for (const leak of ['leak-one', 'leak-two', 'leak three']) expect(text).not.toContain(leak);
+    expect(text).toContain('SQLITE_BUSY');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('write time to the minute only', () => {
+    const { lines, logger } = capture();
+    logger.info({ event: 'x' }, 'tick');
+    expect(JSON.parse(lines[0] ?? '{}').time % 60_000).toBe(0);
+  });
+});

@@ -1,27 +1,26 @@
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { HttpError } from './errors.ts';
 import { html } from './html.ts';
-import { type Lang, pickLanguage, translate } from './i18n.ts';
+import { type Lang, requestLang, translate } from './i18n.ts';
 import { renderPage } from './layout.ts';
 
-/** Body-parser and similar errors carry a `type` and a `status`; map the ones clients cause. */
-function fromParserError(err: unknown): HttpError | undefined {
-  const type = (err as { type?: unknown })?.type;
-  if (type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'error.payload_too_large');
+/**
+ * Errors raised by Express and its body parsers carry a `type` and a 4xx `status`: the client caused
+ * them, so they get a quiet 4xx answer, not a logged 500.
+ */
+function fromClientError(err: unknown): HttpError | undefined {
+  const { type, status, statusCode } = (err ?? {}) as { type?: unknown; status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  if (code === undefined || code < 400 || code > 499) return undefined;
+  if (code === 413 || type === 'parameters.too.many')
+    return new HttpError(413, 'payload_too_large', 'error.payload_too_large');
   if (type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'error.invalid_json');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-    return new HttpError(415, 'unsupported_encoding', 'error.unsupported_encoding');
-  if (type === 'parameters.too.many') return new HttpError(413, 'payload_too_large', 'error.payload_too_large');
-  return undefined;
+  if (code === 415) return new HttpError(415, 'unsupported_encoding', 'error.unsupported_encoding');
+  return new HttpError(code, 'bad_request', 'error.bad_request');
 }
 
-export function requestLang(req: Request, res: Response): Lang {
-  const fromLocals = res.locals.lang as Lang | undefined;
-  return fromLocals ?? pickLanguage(req.query?.lang, req.get('accept-language'));
-}
-
-export function errorBody(error: HttpError, lang: Lang) {
+function errorBody(error: HttpError, lang: Lang) {
   const body: { error: string; message: string; fields?: Record<string, string> } = {
     error: error.id,
     message: translate(lang, error.messageKey),
@@ -34,14 +33,15 @@ export function errorBody(error: HttpError, lang: Lang) {
 
 /** The one error handler: HttpErrors become their status; anything else a logged, generic 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    let error = err instanceof HttpError ? err : fromParserError(err);
+  return (err, req, res, next) => {
+    let error = err instanceof HttpError ? err : fromClientError(err);
     if (!error) {
       logger.error({ err, route: req.route?.path ?? 'unmatched' }, 'unhandled error');
       error = new HttpError(500, 'internal', 'error.internal');
     }
-    if (res.headersSent) return;
-    const lang = requestLang(req, res);
+    // Too late for an error page: Express's own handler ends the connection.
+    if (res.headersSent) return next(err);
+    const lang = requestLang(req);
     const body = errorBody(error, lang);
     res.status(error.status).set('Cache-Control', 'no-store');
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Request } from 'express';
 
 export const languages = ['fr', 'nl', 'en', 'de'] as const;
 export type Lang = (typeof languages)[number];
@@ -41,4 +42,10 @@ export function pickLanguage(queryLang: unknown, acceptLanguage: string | undefi
 /** The text for `key` in `lang`. A missing key is a bug; it shows as the key (a test guards against it). */
 export function translate(lang: Lang, key: string): string {
   return catalogues[lang][key] ?? key;
+}
+
+/** The language of a request: `?lang=`, else a `lang` field of its body, else Accept-Language, else French. */
+export function requestLang(req: Request): Lang {
+  const fromBody = (req.body as { lang?: unknown } | undefined)?.lang;
+  return pickLanguage(isLang(req.query?.lang) ? req.query.lang : fromBody, req.get('accept-language'));
 }

@@ -1,8 +1,21 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import ipaddr from 'ipaddr.js';
 import { tooManyRequests } from './errors.ts';
 
 const dayMs = 86_400_000;
+
+/**
+ * Who a request comes from, for counting: an IPv4 address (IPv4-mapped IPv6 included) as itself,
+ * an IPv6 address by its /64, since one subscriber usually holds a whole /64 and could rotate within it.
+ */
+export function clientNetwork(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
+}
 
 /**
  * Per-client counting without knowing the client: the address is turned into an HMAC under a key
@@ -24,7 +37,7 @@ export class ClientKeyer {
       this.keyDay = day;
     }
     const address = req.ip ?? req.socket.remoteAddress ?? ''; // hashed at once, never stored or logged
-    return createHmac('sha256', this.key).update(address).digest('base64url');
+    return createHmac('sha256', this.key).update(clientNetwork(address)).digest('base64url');
   }
 }
 
@@ -33,21 +46,31 @@ export interface ThrottleOptions {
   windowMs: number;
   now: () => number;
   keyer: ClientKeyer;
+  /** Counters kept at once; past it the window starts afresh, so memory stays bounded under a flood. */
+  maxClients?: number;
 }
 
-/** A fixed-window limit per client; over it, 429 with a localised message. */
-export function throttle({ limit, windowMs, now, keyer }: ThrottleOptions): RequestHandler {
+/** A fixed-window limit per client. `hit` counts a request and says whether it is still allowed. */
+export function rateLimit({ limit, windowMs, now, keyer, maxClients = 100_000 }: ThrottleOptions) {
   let windowStart = now();
   let counts = new Map<string, number>();
-  return (req, _res, next) => {
-    const at = now();
-    if (at - windowStart >= windowMs) {
-      windowStart = at;
-      counts = new Map();
-    }
-    const key = keyer.keyFor(req);
-    const count = (counts.get(key) ?? 0) + 1;
-    counts.set(key, count);
-    next(count > limit ? tooManyRequests() : undefined);
+  return {
+    hit(req: Request): boolean {
+      const at = now();
+      if (at - windowStart >= windowMs || counts.size >= maxClients) {
+        windowStart = at;
+        counts = new Map();
+      }
+      const key = keyer.keyFor(req);
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      return count <= limit;
+    },
   };
+}
+
+/** The same limit as middleware: over it, 429 with a localised message. */
+export function throttle(options: ThrottleOptions): RequestHandler {
+  const limit = rateLimit(options);
+  return (req, _res, next) => next(limit.hit(req) ? undefined : tooManyRequests());
 }

@@ -1,18 +1,20 @@
 import type { ReportStatus } from '../db/schema/intake.ts';
 import { hashReceipt, normaliseReceipt } from './receipt.ts';
 import { findReportStatus } from './report-status.ts';
-import { statusQuerySchema } from './schema.ts';
+import { fieldErrors, statusQuerySchema } from './schema.ts';
 import type { IntakeDeps } from './submit-report.ts';
 
 export type StatusCheck =
   | { ok: true; status: ReportStatus }
-  | { ok: false; error: 'missing' | 'not_found'; messageKey: string };
+  | { ok: false; error: 'invalid'; fields: Record<string, string> }
+  | { ok: false; error: 'not_found'; messageKey: string };
 
-/** A receipt check: an empty code is a form error; any other code that matches nothing is "not found". */
+/** A receipt check: a missing or malformed request is a field error; a code that matches nothing is "not found". */
 export function checkReportStatus(deps: Pick<IntakeDeps, 'db' | 'keys'>, body: unknown): StatusCheck {
   const parsed = statusQuerySchema.safeParse(body);
-  if (!parsed.success || parsed.data.receipt.trim() === '') {
-    return { ok: false, error: 'missing', messageKey: 'error.receipt.required' };
+  if (!parsed.success) return { ok: false, error: 'invalid', fields: fieldErrors(parsed.error) };
+  if (parsed.data.receipt.trim() === '') {
+    return { ok: false, error: 'invalid', fields: { receipt: 'error.receipt.required' } };
   }
   const receipt = normaliseReceipt(parsed.data.receipt);
   const status = receipt ? findReportStatus(deps.db, hashReceipt(deps.keys.receipt, receipt)) : undefined;

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { secretsEqual } from '../crypto/constant-time.ts';
 
 /**
  * The public form sets no cookie, so it carries its own proof of origin: a token that says when this
@@ -13,10 +14,15 @@ export interface FormTokens {
 
 export function createFormTokens(key: Buffer, now: () => number, lifetimeMs = 2 * 3_600_000): FormTokens {
   const used = new Map<string, number>(); // nonce -> expiry
+  let lastSweep = now();
 
   const sign = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 
+  // Expired nonces can be forgotten: their tokens are refused for their age anyway. Once a minute
+  // is enough to keep the set small without walking it on every submission.
   const forgetExpired = (at: number) => {
+    if (at - lastSweep < 60_000) return;
+    lastSweep = at;
     for (const [nonce, expiry] of used) if (expiry <= at) used.delete(nonce);
   };
 
@@ -30,9 +36,7 @@ export function createFormTokens(key: Buffer, now: () => number, lifetimeMs = 2 
       const parts = token.split('.');
       if (parts.length !== 3) return false;
       const [issued = '', nonce = '', signature = ''] = parts;
-      const expected = Buffer.from(sign(`${issued}.${nonce}`));
-      const given = Buffer.from(signature);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
+      if (!secretsEqual(sign(`${issued}.${nonce}`), signature)) return false;
       const at = now();
       const expiry = Number.parseInt(issued, 36) + lifetimeMs;
       if (!Number.isFinite(expiry) || expiry <= at) return false;

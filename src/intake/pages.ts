@@ -117,14 +117,11 @@ export function renderReceipt(lang: Lang, receipt: string): string {
   return renderPage({ lang, titleKey: 'receipt.title', path: '/', body });
 }
 
-export function renderStatusPage(
-  lang: Lang,
-  outcome: { status?: ReportStatus; errorKey?: string; receipt?: string } = {},
-): string {
+export function renderStatusPage(lang: Lang, outcome: { status?: ReportStatus; errors?: FormErrors } = {}): string {
   const t = (key: string) => translate(lang, key);
-  const ids = ['receipt-hint', outcome.errorKey ? 'receipt-error' : ''].filter(Boolean).join(' ');
+  const errors = outcome.errors ?? {};
   const body = html`<h1>${t('status.title')}</h1>
-${outcome.errorKey ? errorSummary(lang, { receipt: outcome.errorKey }) : ''}
+${errorSummary(lang, errors)}
 ${
   outcome.status
     ? html`<section class="status-result" role="status" aria-labelledby="status-result-title">
@@ -133,11 +130,11 @@ ${
 }
 <form method="post" action="/status?lang=${lang}" accept-charset="utf-8" novalidate>
 <input type="hidden" name="lang" value="${lang}">
-<div class="field${outcome.errorKey ? ' invalid' : ''}" id="field-receipt">
+<div class="field${errors.receipt ? ' invalid' : ''}" id="field-receipt">
 <label for="receipt">${t('status.label')}</label>
 <p class="hint" id="receipt-hint">${t('status.hint')}</p>
-${outcome.errorKey ? html`<p class="field-error" id="receipt-error">${t(outcome.errorKey)}</p>` : ''}
-<input type="text" id="receipt" name="receipt" required autocomplete="off" autocapitalize="characters" spellcheck="false" value="${outcome.receipt ?? ''}" aria-describedby="${ids}"${outcome.errorKey ? html` aria-invalid="true"` : ''}>
+${fieldError(lang, errors, 'receipt')}
+<input type="text" id="receipt" name="receipt" required autocomplete="off" autocapitalize="characters" spellcheck="false" value="" aria-describedby="${describedBy(errors, 'receipt', true)}"${errors.receipt ? html` aria-invalid="true"` : ''}>
 </div>
 <button type="submit">${t('status.submit')}</button>
 </form>

@@ -1,9 +1,8 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../app.ts';
-import { requestLang } from '../http/error-handler.ts';
-import { badRequest, HttpError, notFound, validationFailed } from '../http/errors.ts';
-import { isLang, type Lang } from '../http/i18n.ts';
-import { ClientKeyer, throttle } from '../http/throttle.ts';
+import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
+import { requestLang } from '../http/i18n.ts';
+import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
 import { checkReportStatus } from './check-status.ts';
 import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
@@ -14,11 +13,6 @@ const bodyLimit = '32kb';
 
 function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
-}
-
-function langOf(req: Request, res: Response): Lang {
-  const fromBody = (req.body as { lang?: unknown } | undefined)?.lang;
-  return isLang(fromBody) ? fromBody : requestLang(req, res);
 }
 
 function requireJson(req: Request): Record<string, unknown> {
@@ -34,19 +28,21 @@ export function intakeRoutes(deps: AppDeps): Router {
   const tokens = createFormTokens(keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);
   const { reports, statusChecks, windowMs } = deps.config.throttle;
-  const reportLimit = throttle({ limit: reports, windowMs, now: deps.now, keyer });
+  const reportLimit = rateLimit({ limit: reports, windowMs, now: deps.now, keyer });
   const statusLimit = throttle({ limit: statusChecks, windowMs, now: deps.now, keyer });
   const form = express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 40 });
   const json = express.json({ limit: bodyLimit, strict: true });
   const router = Router();
 
-  router.get('/', (req, res) => sendPage(res, 200, renderReportForm(langOf(req, res), tokens.issue())));
+  router.get('/', (req, res) => sendPage(res, 200, renderReportForm(requestLang(req), tokens.issue())));
 
-  router.post('/report', reportLimit, form, (req, res) => {
+  router.post('/report', form, (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const lang = langOf(req, res);
-    const refuse = (errors: Record<string, string>) =>
-      sendPage(res, 400, renderReportForm(lang, tokens.issue(), formValues(body), errors));
+    const lang = requestLang(req);
+    const refuse = (errors: Record<string, string>, status = 400) =>
+      sendPage(res, status, renderReportForm(lang, tokens.issue(), formValues(body), errors));
+    // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
+    if (!reportLimit.hit(req)) return refuse({ form: 'error.rate_limited' }, 429);
     if (body.leave_empty) return refuse({ form: 'error.rejected' });
     if (!tokens.redeem(body.formToken)) return refuse({ form: 'error.form_token' });
     try {
@@ -58,27 +54,26 @@ export function intakeRoutes(deps: AppDeps): Router {
     }
   });
 
-  router.get('/status', (req, res) => sendPage(res, 200, renderStatusPage(langOf(req, res))));
+  router.get('/status', (req, res) => sendPage(res, 200, renderStatusPage(requestLang(req))));
 
   router.post('/status', statusLimit, form, (req, res) => {
-    const lang = langOf(req, res);
+    const lang = requestLang(req);
     const outcome = checkReportStatus(intake, req.body);
     if (outcome.ok) return sendPage(res, 200, renderStatusPage(lang, { status: outcome.status }));
-    sendPage(res, outcome.error === 'missing' ? 400 : 404, renderStatusPage(lang, { errorKey: outcome.messageKey }));
+    if (outcome.error === 'invalid') return sendPage(res, 400, renderStatusPage(lang, { errors: outcome.fields }));
+    sendPage(res, 404, renderStatusPage(lang, { errors: { receipt: outcome.messageKey } }));
   });
 
-  router.post('/api/v1/reports', reportLimit, json, (req, res) => {
+  router.post('/api/v1/reports', json, (req, res) => {
+    if (!reportLimit.hit(req)) throw tooManyRequests();
     const { receipt } = submitReport(intake, requireJson(req));
     res.status(201).set('Cache-Control', 'no-store').json({ receipt, status: 'received' });
   });
 
   router.post('/api/v1/status', statusLimit, json, (req, res) => {
     const outcome = checkReportStatus(intake, requireJson(req));
-    if (!outcome.ok) {
-      throw outcome.error === 'missing'
-        ? validationFailed({ receipt: outcome.messageKey })
-        : notFound('receipt_not_found');
-    }
+    if (!outcome.ok)
+      throw outcome.error === 'invalid' ? validationFailed(outcome.fields) : notFound('receipt_not_found');
     res.set('Cache-Control', 'no-store').json({ status: outcome.status });
   });
 

@@ -26,7 +26,8 @@ export const statusQuerySchema = z.strictObject({ receipt: z.string().max(100), 
 
 /** Maps zod issues to a message key per field: the first problem of each field wins. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a field named `__proto__` must become an entry like any other.
+  const fields: Record<string, string> = Object.create(null);
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) fields[key] ??= 'error.field.unknown';

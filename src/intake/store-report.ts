@@ -4,6 +4,7 @@ import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import type { CanonicalUrl } from '../triage/canonical-url.ts';
 import { recomputeItemPriority } from '../triage/item-priority.ts';
 import { enqueueJob } from '../triage/jobs.ts';
+import { withoutTrackingParams } from '../triage/url/tracking-params.ts';
 import type { ReportSubmission } from './schema.ts';
 
 export interface ReportedAddress {
@@ -17,7 +18,7 @@ export interface ReportToStore {
   addresses: ReportedAddress[];
   receiptHash: string;
   contactCiphertext: string | undefined;
-  lang: string;
+  lang: string | null;
   now: number;
 }
 
@@ -68,8 +69,8 @@ function upsertItem(tx: Tx, canonical: CanonicalUrl, at: number): number {
     .insert(items)
     .values({
       dedupKey: canonical.dedupKey,
-      canonicalUrl: canonical.canonical,
-      url: canonical.url,
+      canonicalUrl: withoutTrackingParams(canonical.canonical),
+      url: withoutTrackingParams(canonical.url),
       host: canonical.host,
       registrableDomain: canonical.registrableDomain,
       firstReportedAt: at,

@@ -50,7 +50,7 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
     addresses: addresses.value,
     receiptHash,
     contactCiphertext,
-    lang: lang ?? 'fr',
+    lang: contact ? (lang ?? 'fr') : null,
     now: deps.now(),
   };
   const { reportId } = deps.db.transaction((tx) => storeReport(tx, report));

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { reportStatuses } from '../../src/db/schema/intake.ts';
 import { catalogues, languages, pickLanguage, translate } from '../../src/http/i18n.ts';
+import { categories, mediaTypes, siteTypes } from '../../src/intake/schema.ts';
+import type { CanonicalUrlError } from '../../src/triage/canonical-url.ts';
 
 describe('message catalogues', () => {
   it('hold the same keys in every language, none empty', () => {
@@ -26,6 +29,22 @@ describe('message catalogues', () => {
     }
     expect(used.size).toBeGreaterThan(20);
     for (const key of used) expect(catalogues.en, key).toHaveProperty([key]);
+  });
+
+  it('hold the keys the code builds at run time', () => {
+    const built = [
+      ...categories.map((option) => `form.category.${option}`),
+      ...siteTypes.map((option) => `form.siteType.${option}`),
+      ...mediaTypes.map((option) => `form.mediaType.${option}`),
+      ...['category', 'siteType', 'mediaType', 'urls', 'description', 'contact'].map((field) => `form.${field}.label`),
+      ...reportStatuses.map((status) => `status.${status}`),
+      ...(['not_a_url', 'unsupported_scheme', 'no_host', 'too_long'] satisfies CanonicalUrlError[]).map(
+        (e) => `error.urls.${e}`,
+      ),
+      'language.name',
+    ];
+    for (const lang of languages)
+      for (const key of built) expect(catalogues[lang], `${lang} ${key}`).toHaveProperty([key]);
   });
 });
 

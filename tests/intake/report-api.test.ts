@@ -52,6 +52,14 @@ describe('POST /api/v1/reports', () => {
     expect(report.received_at % 60_000).toBe(0);
   });
 
+  it('keeps the language only when there is a contact address to answer in it', async () => {
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, lang: 'de' })
+      .expect(201);
+    expect(row(t.database, 'select lang from reports').lang).toBeNull();
+  });
+
   it('merges three shapes of one page into one item with report count 3', async () => {
     for (const url of [
       'https://www.Example.com/a/b?utm_source=x#top',
@@ -184,6 +192,16 @@ describe('throttling', () => {
     t.clock.advance(10 * 60_000);
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
   });
+
+  it('counts clients apart behind a trusted proxy', async () => {
+    const t = createTestApp({ env: { HOTLINE_REPORT_LIMIT: '1', HOTLINE_TRUST_PROXY: '1' } });
+    const from = (ip: string) => request(t.app).post('/api/v1/reports').set('X-Forwarded-For', ip).send(valid);
+    await from('198.51.100.1').expect(201);
+    await from('198.51.100.1').expect(429);
+    await from('198.51.100.2').expect(201);
+    await from('2001:db8::1').expect(201);
+    await from('2001:db8::2').expect(429);
+  });
 });
 
 describe('the test-only fetch allowance', () => {
@@ -222,5 +240,43 @@ describe('priority at intake', () => {
     expect(later.priority).toBeGreaterThan(first.priority);
     const codes = JSON.parse(later.priority_reasons).map((r: { code: string }) => r.code);
     expect(codes).toEqual(expect.arrayContaining(['category', 'reports']));
+  });
+});
+
+describe('share identifiers', () => {
+  it('are neither stored on the item nor fetched: the item keeps the address without them', async () => {
+    const t = createTestApp();
+    const pasted = 'https://example.com/p?x=1&fbclid=IwAR123&si=shareid42&utm_medium=social';
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: [pasted] })
+      .expect(201);
+    const item = row(t.database, 'select url, canonical_url from items');
+    expect(item.url).toBe('https://example.com/p?x=1');
+    expect(item.canonical_url).toBe('https://example.com/p?x=1');
+    expect(row(t.database, 'select input from report_urls').input).toBe(pasted); // the reporter's text, never fetched
+  });
+});
+
+describe('odd field names', () => {
+  it('name a __proto__ field like any other unknown field', async () => {
+    const t = createTestApp();
+    const res = await request(t.app)
+      .post('/api/v1/reports')
+      .set('Content-Type', 'application/json')
+      .send(
+        `{"urls":["http://example.com/"],"category":"csam","siteType":"website","mediaType":"image","__proto__":{"x":1}}`,
+      )
+      .expect(400);
+    expect(Object.keys(res.body.fields)).toEqual(['__proto__']);
+    nothingStored(t);
+  });
+
+  it('name an unknown field in a status check instead of asking for the code', async () => {
+    const t = createTestApp();
+    const res = await request(t.app).post('/api/v1/status').send({ receipt: 'ABCD', extra: 1 }).expect(400);
+    expect(Object.keys(res.body.fields)).toEqual(['extra']);
+    const typed = await request(t.app).post('/api/v1/status').send({ receipt: 42 }).expect(400);
+    expect(Object.keys(typed.body.fields)).toEqual(['receipt']);
   });
 });

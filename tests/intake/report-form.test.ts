@@ -95,6 +95,23 @@ describe('POST /report', () => {
     expect(countRows(t.database, 'reports')).toBe(1);
   });
 
+  it('over the limit, comes back with what was typed (429), and stores nothing', async () => {
+    const t = createTestApp({ env: { HOTLINE_REPORT_LIMIT: '1' } });
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(await freshToken(t)))
+      .expect(200);
+    const res = await request(t.app)
+      .post('/report?lang=en')
+      .type('form')
+      .send(formBody(await freshToken(t), { description: 'kept text' }))
+      .expect(429);
+    expect(res.text).toContain('Too many requests');
+    expect(res.text).toContain('>kept text</textarea>');
+    expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
   it('refuses a filled honeypot', async () => {
     const t = createTestApp();
     const token = await freshToken(t);

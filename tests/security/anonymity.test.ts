@@ -48,14 +48,42 @@ describe('reporter anonymity', () => {
       await probe(request(t.app).post('/api/v1/status')).send({ receipt }).expect(200);
       await probe(request(t.app).post('/status')).type('form').send({ receipt }).expect(200);
     }
+    // The paths that refuse: validation, honeypot, stale token, unknown receipt, throttling, login.
     await probe(request(t.app).post('/api/v1/reports')).send({ urls: [] }).expect(400);
+    await probe(request(t.app).post('/report'))
+      .type('form')
+      .send({ formToken: formTokenOf(form.text), urls: 'https://example.com/x', leave_empty: 'bot' })
+      .expect(400);
+    await probe(request(t.app).post('/report')).type('form').send({ formToken: 'stale', urls: 'x' }).expect(400);
+    await probe(request(t.app).post('/api/v1/status')).send({ receipt: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ' }).expect(404);
+    await probe(request(t.app).post('/api/v1/session'))
+      .send({ username: 'nobody-here', password: 'wrong password 123', totp: '000000' })
+      .expect(401);
+    for (let i = 0; i < 25; i++) await probe(request(t.app).post('/api/v1/status')).send({ receipt: 'x' });
+    await probe(request(t.app).post('/api/v1/status')).send({ receipt: 'x' }).expect(429);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .set('X-Forwarded-For', '2001:db8:77::77')
+      .set('User-Agent', userAgent)
+      .send({ urls: ['https://example.com/v6'], category: 'csam', siteType: 'website', mediaType: 'image' })
+      .expect(201);
 
     t.database.sqlite.pragma('wal_checkpoint(PASSIVE)');
     const files = readdirSync(dir).map((name) => readFileSync(join(dir, name)));
     expect(files.length).toBeGreaterThanOrEqual(1);
     const everything = [...files.map((bytes) => bytes.toString('latin1')), ...t.logLines];
     expect(t.logLines.length).toBeGreaterThan(5);
-    const forbidden = [spoofedIp, userAgent, 'anonymity-probe', 'referrer-probe', contact, '127.0.0.1', '::ffff:'];
+    const forbidden = [
+      spoofedIp,
+      userAgent,
+      'anonymity-probe',
+      'referrer-probe',
+      contact,
+      '127.0.0.1',
+      '::ffff:',
+      '2001:db8:77',
+      'nobody-here',
+    ];
     for (const receipt of receipts) forbidden.push(receipt, receipt.replaceAll('-', ''));
     for (const text of everything) {
       for (const value of forbidden) expect(text.includes(value), `found ${value}`).toBe(false);

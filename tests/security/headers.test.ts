@@ -39,3 +39,25 @@ describe('security headers', () => {
     expect(json.body.error).toBe('not_found');
   });
 });
+
+describe('client errors', () => {
+  it('get a quiet 4xx, never a logged 500', async () => {
+    const t = createTestApp();
+    await request(t.app).get('/static/missing.css').expect(404);
+    await request(t.app).get('/static/').expect(404);
+    await request(t.app).get('/static/..%2f..%2fpackage.json').expect(404);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('not gzip')
+      .expect(400);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .set('Content-Type', 'application/json; charset=koi8-r')
+      .send('{}')
+      .expect(415);
+    const errors = t.logLines.map((line) => JSON.parse(line)).filter((line) => line.level >= 50);
+    expect(errors).toEqual([]);
+  });
+});

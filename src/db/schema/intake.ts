@@ -11,7 +11,8 @@ export const reports = sqliteTable('reports', {
   description: text('description'),
   /** AES-256-GCM ciphertext of the optional contact address (base64 of iv|tag|ciphertext). */
   contactCiphertext: text('contact_ciphertext'),
-  lang: text('lang').notNull(),
+  /** The reporter's language, kept only with a contact address (to answer in it): alone it narrows who reported. */
+  lang: text('lang'),
   /** Truncated to the minute: a precise time could be matched against someone's network logs. */
   receivedAt: integer('received_at').notNull(),
 });

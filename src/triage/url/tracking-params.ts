@@ -13,6 +13,9 @@ export const TRACKING_PARAMS: ReadonlySet<string> = new Set([
   '_ga',
   '_gl',
   'ref_src',
+  // Share identifiers: they name the account or device that shared the link.
+  'si',
+  'igsh',
 ]);
 
 /** First letters of the names above and of `utm_`, lowercase: most names are ruled out by this alone. */
@@ -60,4 +63,21 @@ export function dedupQuery(query: string | null): string {
   if (kept.length === params.length && sorted) return `?${query}`;
   if (!sorted) kept.sort(byName);
   return `?${kept.join('&')}`;
+}
+
+/**
+ * The address with its tracking and share parameters removed and everything else as it was: the
+ * form that is stored and fetched, so that the hotline's fetch never carries the identifiers of
+ * whoever clicked or shared the link.
+ */
+export function withoutTrackingParams(href: string): string {
+  const queryStart = href.indexOf('?');
+  if (queryStart === -1) return href;
+  const fragmentStart = href.indexOf('#', queryStart);
+  const end = fragmentStart === -1 ? href.length : fragmentStart;
+  const kept = href
+    .slice(queryStart + 1, end)
+    .split('&')
+    .filter((param) => param !== '' && !isTrackingParam(nameOf(param)));
+  return `${href.slice(0, queryStart)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${href.slice(end)}`;
 }

@@ -1,0 +1,42 @@
+import type { Request } from 'express';
+import { describe, expect, it } from 'vitest';
+import { ClientKeyer, clientNetwork, rateLimit } from '../../src/http/throttle.ts';
+
+const from = (ip: string) => ({ ip, socket: {} }) as unknown as Request;
+
+describe('clientNetwork', () => {
+  it('counts IPv4 (mapped or not) as itself and IPv6 by its /64', () => {
+    expect(clientNetwork('198.51.100.7')).toBe('198.51.100.7');
+    expect(clientNetwork('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(clientNetwork('2001:db8:1:2:aaaa::1')).toBe(clientNetwork('2001:db8:1:2:ffff:1:2:3'));
+    expect(clientNetwork('2001:db8:1:2::1')).not.toBe(clientNetwork('2001:db8:1:3::1'));
+  });
+});
+
+describe('rateLimit', () => {
+  it('limits each client on its own, and a client cannot escape by rotating within its /64', () => {
+    let now = 0;
+    const limit = rateLimit({ limit: 2, windowMs: 1000, now: () => now, keyer: new ClientKeyer(() => now) });
+    expect([
+      limit.hit(from('198.51.100.1')),
+      limit.hit(from('::ffff:198.51.100.1')),
+      limit.hit(from('198.51.100.1')),
+    ]).toEqual([true, true, false]);
+    expect(limit.hit(from('198.51.100.2'))).toBe(true);
+    const rotating = ['2001:db8::1', '2001:db8::2', '2001:db8::3'].map((ip) => limit.hit(from(ip)));
+    expect(rotating).toEqual([true, true, false]);
+    now = 1000;
+    expect(limit.hit(from('198.51.100.1'))).toBe(true);
+  });
+
+  it('keeps memory bounded under a flood of clients', () => {
+    const limit = rateLimit({
+      limit: 1,
+      windowMs: 60_000,
+      now: () => 0,
+      keyer: new ClientKeyer(() => 0),
+      maxClients: 10,
+    });
+    for (let i = 0; i < 50; i++) expect(limit.hit(from(`198.51.100.${i}`))).toBe(true);
+  });
+});
