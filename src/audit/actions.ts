@@ -11,6 +11,7 @@ export const auditActions = [
   'user.enable',
   'user.role_change',
   'user.reset',
+  'user.unlock',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { deriveKey } from '../crypto/seal.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
 
 /** The `prevHash` of the first event. */
@@ -7,6 +9,12 @@ export const genesisHash = '0'.repeat(64);
 /** `system`, or the user who acted. */
 export type AuditActor = 'system' | `user:${number}`;
 export const userActor = (userId: number): AuditActor => `user:${userId}`;
+
+/**
+ * The key the chain is computed under. Without it, write access to the database is not enough to
+ * rewrite a row and recompute every later hash: the forged chain would not verify.
+ */
+export const auditKey = (config: Pick<Config, 'secretKey'>): Buffer => deriveKey(config.secretKey, 'audit');
 
 /** Everything that is hashed: the event as stored, minus the two hashes. */
 export interface ChainedEventFields {
@@ -19,9 +27,9 @@ export interface ChainedEventFields {
   details: { [key: string]: JsonValue };
 }
 
-/** SHA-256 (hex) over the previous event's hash followed by the canonical JSON of this event. */
-export function hashEvent(prevHash: string, event: ChainedEventFields): string {
+/** HMAC-SHA-256 (hex) under the audit key over the previous event's hash followed by the canonical JSON of this event. */
+export function hashEvent(key: Buffer, prevHash: string, event: ChainedEventFields): string {
   const { seq, at, actor, action, objectType, objectId, details } = event;
   const body = canonicalJson({ seq, at, actor, action, objectType, objectId, details });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  return createHmac('sha256', key).update(prevHash).update(body).digest('hex');
 }

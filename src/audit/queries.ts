@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { auditEvents } from '../db/schema/audit.ts';
 import type { JsonValue } from './canonical-json.ts';
@@ -6,9 +6,9 @@ import type { JsonValue } from './canonical-json.ts';
 export interface AuditQuery {
   objectType?: string;
   objectId?: string;
-  /** 1-based. */
-  page: number;
-  pageSize: number;
+  /** Only events older than this sequence number (the `next` of the page before). */
+  before?: number;
+  limit: number;
 }
 
 export interface AuditEventView {
@@ -22,21 +22,30 @@ export interface AuditEventView {
   hash: string;
 }
 
-/** The events of one object (or one object type, or all), newest first, one page at a time. */
-export function listAuditEvents(db: DbOrTx, query: AuditQuery) {
+export interface AuditPage {
+  events: AuditEventView[];
+  /** The `before` of the next (older) page, or null when this one is the last. */
+  next: number | null;
+}
+
+/**
+ * The events of one object (or one object type, or all), newest first, a page at a time. Paging
+ * goes by sequence number, not offset, so a deep page costs what the first one does.
+ */
+export function listAuditEvents(db: DbOrTx, query: AuditQuery): AuditPage {
   const filters: SQL[] = [];
   if (query.objectType) filters.push(eq(auditEvents.objectType, query.objectType));
   if (query.objectId) filters.push(eq(auditEvents.objectId, query.objectId));
-  // One row more than a page tells whether a next page exists without counting the whole table.
+  if (query.before !== undefined) filters.push(lt(auditEvents.seq, query.before));
+  // One row more than a page tells whether an older page exists without counting the whole table.
   const rows = db
     .select()
     .from(auditEvents)
     .where(and(...filters))
     .orderBy(desc(auditEvents.seq))
-    .limit(query.pageSize + 1)
-    .offset((query.page - 1) * query.pageSize)
+    .limit(query.limit + 1)
     .all();
-  const events: AuditEventView[] = rows.slice(0, query.pageSize).map((row) => ({
+  const events: AuditEventView[] = rows.slice(0, query.limit).map((row) => ({
     seq: row.seq,
     at: new Date(row.at).toISOString(),
     actor: row.actor,
@@ -46,5 +55,6 @@ export function listAuditEvents(db: DbOrTx, query: AuditQuery) {
     details: JSON.parse(row.details) as JsonValue,
     hash: row.hash,
   }));
-  return { events, page: query.page, pageSize: query.pageSize, hasMore: rows.length > query.pageSize };
+  const hasMore = rows.length > query.limit;
+  return { events, next: hasMore ? (events.at(-1)?.seq ?? null) : null };
 }

@@ -1,5 +1,5 @@
 import { desc } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { auditEvents } from '../db/schema/audit.ts';
 import { type AuditAction, isAuditAction } from './actions.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
@@ -19,11 +19,21 @@ export interface AuditEventInput {
 export type RecordedAuditEvent = ChainedEventFields & { prevHash: string; hash: string };
 
 /**
- * Appends one event to the chain. Call it inside the transaction that makes the change it records,
- * so both commit or neither does. Two writers racing for the same `seq` collide on the primary key
- * rather than forking the chain.
+ * Runs `change` in the write transaction a change and its audit event need. It is IMMEDIATE: the
+ * write lock is taken at BEGIN, so a concurrent append from another process (the CLI) makes it
+ * wait (busy_timeout). A deferred transaction would read the chain head first and then fail at
+ * its first write with SQLITE_BUSY_SNAPSHOT, which no waiting can cure.
  */
-export function recordAuditEvent(tx: Tx, event: AuditEventInput): RecordedAuditEvent {
+export function auditedTransaction<T>(db: Db, change: (tx: Tx) => T): T {
+  return db.transaction(change, { behavior: 'immediate' });
+}
+
+/**
+ * Appends one event to the chain, hashed under `key` (see auditKey). Call it inside the
+ * auditedTransaction that makes the change it records, so both commit or neither does. Two writers
+ * racing for the same `seq` collide on the primary key rather than forking the chain.
+ */
+export function recordAuditEvent(tx: Tx, key: Buffer, event: AuditEventInput): RecordedAuditEvent {
   if (!isAuditAction(event.action)) throw new Error(`unknown audit action: ${String(event.action)}`);
   const last = tx
     .select({ seq: auditEvents.seq, hash: auditEvents.hash })
@@ -41,7 +51,7 @@ export function recordAuditEvent(tx: Tx, event: AuditEventInput): RecordedAuditE
     details: event.details ?? {},
   };
   const prevHash = last?.hash ?? genesisHash;
-  const hash = hashEvent(prevHash, fields);
+  const hash = hashEvent(key, prevHash, fields);
   tx.insert(auditEvents)
     .values({ ...fields, details: canonicalJson(fields.details), prevHash, hash })
     .run();

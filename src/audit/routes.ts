@@ -1,28 +1,34 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
+import { positiveIdSchema } from '../auth/schema.ts';
 import { parseOrFail } from '../auth/validate.ts';
 import { listAuditEvents } from './queries.ts';
 
-const pageSize = 50;
-
-const auditQuerySchema = z.object({
+const auditQuerySchema = z.strictObject({
   /** `type` or `type:id`, e.g. `user:12`; absent: every event. */
   object: z
     .string()
     .regex(/^[a-z][a-z_]{0,31}(:[A-Za-z0-9._:-]{1,128})?$/)
     .optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  /** The `next` of the previous page; absent: the newest events. */
+  before: positiveIdSchema.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/)
+    .transform(Number)
+    .pipe(z.number().max(200))
+    .default(50),
 });
 
-/** GET /api/v1/audit?object=type:id&page=N: audit events, newest first. */
+/** GET /api/v1/audit?object=type:id&before=SEQ&limit=N: audit events, newest first. */
 export function auditRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/audit', (req, res) => {
     const query = parseOrFail(auditQuerySchema, req.query);
     const [objectType, ...id] = query.object?.split(':') ?? [];
     const objectId = id.length > 0 ? id.join(':') : undefined;
-    res.json(listAuditEvents(deps.db, { objectType, objectId, page: query.page, pageSize }));
+    res.json(listAuditEvents(deps.db, { objectType, objectId, before: query.before, limit: query.limit }));
   });
   return router;
 }

@@ -6,7 +6,7 @@ import { apiGuard } from './guard.ts';
 export const guardedApiRouter = Symbol.for('hotline.guardedApiRouter');
 
 /** Largest JSON body of a signed-in request. Public routes parse their own bodies, with their own limits. */
-export const apiBodyLimit = '1mb';
+const apiBodyLimit = '1mb';
 
 /**
  * The `/api/v1` router: the policy guard (src/auth/policy.ts), then a JSON body parser for

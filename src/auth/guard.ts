@@ -1,17 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../app.ts';
-import { deriveKey } from '../crypto/seal.ts';
 import { forbidden, notFound, unauthorized } from '../http/errors.ts';
 import { isAllowed, isStateChanging, policyEntriesFor } from './policy.ts';
 import { readSessionCookie } from './session-cookie.ts';
-import { csrfTokenMatches, resumeSession, type SessionUser } from './sessions.ts';
+import { csrfKey, csrfTokenMatches, resumeSession, type SessionUser } from './sessions.ts';
 
 /**
  * Authenticates and authorises every `/api/v1` request by the policy table before any route
  * runs (see src/auth/policy.ts). Sets `res.locals.user` for a signed-in caller.
  */
 export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestHandler {
-  const csrfKey = deriveKey(deps.config.secretKey, 'csrf');
+  const key = csrfKey(deps.config);
   return (req, res, next) => {
     const entries = policyEntriesFor(req.method, req.path);
     if (entries.length === 0) return next(notFound());
@@ -21,7 +20,7 @@ export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestH
     const user = token ? resumeSession(deps.db, token, deps.now(), deps.config.auth) : undefined;
     if (!user) return next(unauthorized());
     if (isStateChanging(req.method)) {
-      const tokenOk = csrfTokenMatches(csrfKey, user.token, req.get('x-csrf-token'));
+      const tokenOk = csrfTokenMatches(key, user.token, req.get('x-csrf-token'));
       if (!tokenOk || !isSameOrigin(req)) return next(forbidden('csrf'));
     }
     if (!isAllowed(entries, user.role)) return next(forbidden());
@@ -32,15 +31,18 @@ export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestH
 
 /**
  * Whether the browser says the request comes from our own pages. `Sec-Fetch-Site` cannot be set
- * by page scripts, so when present it decides; otherwise `Origin` must name this host.
+ * by page scripts, so when present it decides; otherwise `Origin` must be this origin: scheme,
+ * host and port (an http page of the same host is another origin). The scheme is the one the
+ * client used, as `trust proxy` lets Express tell behind a TLS-terminating proxy.
  */
-export function isSameOrigin(req: Request): boolean {
+function isSameOrigin(req: Request): boolean {
   const site = req.get('sec-fetch-site');
   if (site !== undefined) return site === 'same-origin';
   const origin = req.get('origin');
-  if (!origin || origin === 'null') return false;
+  const host = req.get('host');
+  if (!origin || origin === 'null' || !host) return false;
   try {
-    return new URL(origin).host === req.host;
+    return new URL(origin).origin === new URL(`${req.protocol}://${host}`).origin;
   } catch {
     return false;
   }

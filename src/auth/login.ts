@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { userActor } from '../audit/chain.ts';
-import { recordAuditEvent } from '../audit/record.ts';
+import { auditKey, userActor } from '../audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import { open } from '../crypto/seal.ts';
 import type { Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
 import { afterFailedLogin, isLocked } from './lockout.ts';
-import { verifyNothing, verifyPassword } from './passwords.ts';
+import { createDummyVerifier, verifyPassword } from './passwords.ts';
 import type { LoginInput } from './schema.ts';
-import { endSession, startSession } from './sessions.ts';
+import { deleteExpiredSessions, endSession, startSession } from './sessions.ts';
 import { acceptTotp } from './totp.ts';
 import { type AuthDeps, findUserByUsername, totpSecretKey, type UserRow } from './users.ts';
 
@@ -15,45 +15,68 @@ export type LoginResult =
   | { ok: true; token: string; user: { id: number; username: string; role: UserRow['role'] } }
   | { ok: false };
 
+/** Checks credentials and starts a session; `previousToken` is the session the client came with. */
+export type Login = (input: LoginInput, previousToken?: string) => Promise<LoginResult>;
+
 type FailureReason = 'unknown_user' | 'disabled' | 'locked' | 'password' | 'totp';
 
 /**
- * Checks username, password and TOTP code and starts a new session. Every failure looks the same
- * to the caller, and an unknown username costs the same argon2 work as a known one. The session
- * the client presented before (if any) is ended: a login always gets a fresh id.
+ * The login of one app, created at startup (which prepares the dummy hash for unknown users).
+ * It checks username, password and TOTP code and starts a new session. Every failure looks the
+ * same to the caller, and an unknown username costs the same argon2 work as a known one. The
+ * session the client presented before (if any) is ended: a login always gets a fresh id.
  */
-export async function login(deps: AuthDeps, input: LoginInput, previousToken?: string): Promise<LoginResult> {
-  const known = findUserByUsername(deps.db, input.username);
-  const passwordOk = known
-    ? await verifyPassword(known.passwordHash, input.password)
-    : await verifyNothing(input.password);
-  const now = deps.now();
-  return deps.db.transaction((tx): LoginResult => {
-    // Read again inside the transaction: a concurrent login may have used the code or locked the account.
-    const user = known && tx.select().from(users).where(eq(users.id, known.id)).get();
-    if (!user) return fail(tx, now, undefined, 'unknown_user');
-    if (user.disabledAt !== null) return fail(tx, now, user, 'disabled');
-    if (isLocked(user, now)) return fail(tx, now, user, 'locked', deps.config.auth.lockoutMs);
-    if (!passwordOk) return fail(tx, now, user, 'password', deps.config.auth.lockoutMs);
-    const step = acceptTotp(open(totpSecretKey(deps), user.totpSecretSealed), input.totp, now, user.totpLastStep);
-    if (step === undefined) return fail(tx, now, user, 'totp', deps.config.auth.lockoutMs);
+export function createLogin(deps: AuthDeps): Login {
+  const verifyNothing = createDummyVerifier();
+  const key = auditKey(deps.config);
+  const { lockoutMs } = deps.config.auth;
+  return async (input, previousToken) => {
+    const known = findUserByUsername(deps.db, input.username);
+    const passwordOk = known
+      ? await verifyPassword(known.passwordHash, input.password)
+      : await verifyNothing(input.password);
+    const now = deps.now();
+    return auditedTransaction(deps.db, (tx): LoginResult => {
+      // Read again inside the transaction: a concurrent login may have used the code or locked the account.
+      const user = known ? tx.select().from(users).where(eq(users.id, known.id)).get() : undefined;
+      // Failures of an enabled account count towards its lock.
+      const fail = (reason: FailureReason, counts = true) =>
+        recordFailure(tx, key, now, { user, reason, lockoutMs: counts ? lockoutMs : undefined });
+      if (!user) return fail('unknown_user');
+      if (user.disabledAt !== null) return fail('disabled', false);
+      if (isLocked(user, now)) return fail('locked');
+      if (!passwordOk) return fail('password');
+      const step = acceptTotp(open(totpSecretKey(deps), user.totpSecretSealed), input.totp, now, user.totpLastStep);
+      if (step === undefined) return fail('totp');
 
-    tx.update(users).set({ totpLastStep: step, failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id)).run();
-    if (previousToken) endSession(tx, previousToken);
-    const token = startSession(tx, user.id, now);
-    recordAuditEvent(tx, {
-      at: now,
-      actor: userActor(user.id),
-      action: 'session.login',
-      objectType: 'user',
-      objectId: user.id,
+      tx.update(users)
+        .set({ totpLastStep: step, failedLogins: 0, lockedUntil: null })
+        .where(eq(users.id, user.id))
+        .run();
+      if (previousToken) endSession(tx, previousToken);
+      deleteExpiredSessions(tx, now, deps.config.auth);
+      const token = startSession(tx, user.id, now);
+      recordAuditEvent(tx, key, {
+        at: now,
+        actor: userActor(user.id),
+        action: 'session.login',
+        objectType: 'user',
+        objectId: user.id,
+      });
+      return { ok: true, token, user: { id: user.id, username: user.username, role: user.role } };
     });
-    return { ok: true, token, user: { id: user.id, username: user.username, role: user.role } };
-  });
+  };
 }
 
-/** Records the failure (and, with `lockoutMs`, counts it towards a lock). */
-function fail(tx: Tx, now: number, user: UserRow | undefined, reason: FailureReason, lockoutMs?: number): LoginResult {
+interface Failure {
+  user: UserRow | undefined;
+  reason: FailureReason;
+  /** Given: the failure counts towards locking `user`. */
+  lockoutMs: number | undefined;
+}
+
+/** Records a failed login and, when it counts, its step towards a lock. */
+function recordFailure(tx: Tx, key: Buffer, now: number, { user, reason, lockoutMs }: Failure): LoginResult {
   const details: { reason: FailureReason; locked?: boolean } = { reason };
   if (user && lockoutMs !== undefined) {
     const state = afterFailedLogin(user, now, lockoutMs);
@@ -61,7 +84,7 @@ function fail(tx: Tx, now: number, user: UserRow | undefined, reason: FailureRea
     if (state.lockedUntil !== null) details.locked = true;
   }
   // The typed username is not recorded: it is sometimes a password typed into the wrong field.
-  recordAuditEvent(tx, {
+  recordAuditEvent(tx, key, {
     at: now,
     actor: 'system',
     action: 'session.login_failed',
@@ -75,9 +98,9 @@ function fail(tx: Tx, now: number, user: UserRow | undefined, reason: FailureRea
 /** Ends the session `token` of `userId` and records it. */
 export function logout(deps: AuthDeps, userId: number, token: string): void {
   const now = deps.now();
-  deps.db.transaction((tx) => {
+  auditedTransaction(deps.db, (tx) => {
     endSession(tx, token);
-    recordAuditEvent(tx, {
+    recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor: userActor(userId),
       action: 'session.logout',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import argon2 from 'argon2';
 
@@ -12,7 +13,7 @@ export interface Argon2Cost {
 }
 export const argon2Cost: Argon2Cost = { memoryCost: 65_536, timeCost: 3, parallelism: 1 };
 
-export const passwordMinLength = 12;
+const passwordMinLength = 12;
 export const passwordMaxLength = 256;
 
 // NFKC so that the same password typed on two keyboards (composed or decomposed accents) hashes alike.
@@ -35,13 +36,18 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Spends the time of a real verification and fails. Used when there is no account (or no point in
- * checking it), so that the response time does not tell whether a username exists.
+ * A check that spends the time of a real verification and fails, for logins naming no account, so
+ * the response time does not tell whether a username exists. Its hash (of a random password) is
+ * computed once per process when the first verifier is created, at startup, not on the first
+ * unknown-user login, which would make that one answer slower than a known user's.
  */
-export async function verifyNothing(password: string): Promise<false> {
-  dummyHash ??= hashPassword('hotline dummy password, never valid');
-  await verifyPassword(await dummyHash, password);
-  return false;
+export function createDummyVerifier(): (password: string) => Promise<false> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  const hash = dummyHash;
+  return async (password) => {
+    await verifyPassword(await hash, password);
+    return false;
+  };
 }
 
 const commonPasswords = new Set(

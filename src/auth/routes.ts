@@ -1,18 +1,17 @@
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../app.ts';
-import { deriveKey } from '../crypto/seal.ts';
 import { HttpError } from '../http/errors.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
 import { currentUser } from './guard.ts';
-import { login, logout } from './login.ts';
+import { createLogin, logout } from './login.ts';
 import type { Role } from './roles.ts';
 import { loginSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
-import { csrfTokenFor } from './sessions.ts';
+import { csrfKey, csrfTokenFor } from './sessions.ts';
 import { parseOrFail } from './validate.ts';
 
 /** Login attempts per client address per window, on top of the per-account lockout. */
-export const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
+const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
 
 /** One answer for unknown user, wrong password, wrong or replayed code, locked or disabled account. */
 const loginFailed = () => new HttpError(401, 'login_failed', 'error.login_failed');
@@ -23,13 +22,14 @@ export function sessionRoutes(deps: AppDeps): Router {
   const limitAttempts = throttle({ ...loginThrottle, now: deps.now, keyer: new ClientKeyer(deps.now) });
   // Public route, so it parses its own (small) body; JSON only, which a cross-site form cannot send.
   const json = express.json({ limit: '4kb' });
-  const csrfKey = deriveKey(deps.config.secretKey, 'csrf');
+  const login = createLogin(deps);
+  const key = csrfKey(deps.config);
   const sendSession = (res: Response, token: string, user: { username: string; role: Role }) =>
-    res.json({ user: { username: user.username, role: user.role }, csrfToken: csrfTokenFor(csrfKey, token) });
+    res.json({ user: { username: user.username, role: user.role }, csrfToken: csrfTokenFor(key, token) });
 
   router.post('/session', limitAttempts, json, async (req, res) => {
     const input = parseOrFail(loginSchema, req.body);
-    const result = await login(deps, input, readSessionCookie(req));
+    const result = await login(input, readSessionCookie(req));
     if (!result.ok) throw loginFailed();
     setSessionCookie(res, result.token);
     sendSession(res, result.token, result.user);

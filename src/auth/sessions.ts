@@ -1,6 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { eq, lte, or } from 'drizzle-orm';
 import type { Config } from '../config.ts';
+import { secretsEqual } from '../crypto/constant-time.ts';
+import { deriveKey } from '../crypto/seal.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { sessions, users } from '../db/schema/auth.ts';
 import type { Role } from './roles.ts';
@@ -51,6 +53,22 @@ export function endUserSessions(tx: Tx, userId: number): void {
 }
 
 /**
+ * Deletes every session past its idle or absolute limit (the same rule as sessionExpired). A session
+ * nobody presents again is never seen by resumeSession, so logins sweep them; the table holds only
+ * the few live sessions of the team, so the scan is cheap.
+ */
+export function deleteExpiredSessions(tx: Tx, now: number, timeouts: SessionTimeouts): void {
+  tx.delete(sessions)
+    .where(
+      or(
+        lte(sessions.lastSeenAt, now - timeouts.sessionIdleMs),
+        lte(sessions.createdAt, now - timeouts.sessionAbsoluteMs),
+      ),
+    )
+    .run();
+}
+
+/**
  * The user of a live session, or undefined. A session past its idle or absolute limit, or whose
  * user is disabled, is deleted on sight; a live one has its idle clock restarted.
  */
@@ -79,6 +97,9 @@ export function resumeSession(db: Db, token: string, now: number, timeouts: Sess
   return { userId: row.userId, username: row.username, role: row.role, token };
 }
 
+/** The key of the CSRF tokens; the guard and the session routes both derive it here. */
+export const csrfKey = (config: Pick<Config, 'secretKey'>): Buffer => deriveKey(config.secretKey, 'csrf');
+
 /** The CSRF token of a session: an HMAC of its id, so it needs no storage and dies with the session. */
 export function csrfTokenFor(csrfKey: Buffer, token: string): string {
   return createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -86,7 +107,5 @@ export function csrfTokenFor(csrfKey: Buffer, token: string): string {
 
 export function csrfTokenMatches(csrfKey: Buffer, token: string, presented: string | undefined): boolean {
   if (!presented) return false;
-  const expected = Buffer.from(csrfTokenFor(csrfKey, token));
-  const given = Buffer.from(presented);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return secretsEqual(presented, csrfTokenFor(csrfKey, token));
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from '../app.ts';
 import { userActor } from '../audit/chain.ts';
 import { notFound } from '../http/errors.ts';
 import { currentUser } from './guard.ts';
-import { newUserSchema, userChangeSchema, userIdSchema } from './schema.ts';
+import { newUserSchema, positiveIdSchema, userChangeSchema } from './schema.ts';
 import { createUser, listUsers, updateUser } from './users.ts';
 import { parseOrFail } from './validate.ts';
 
@@ -22,7 +22,7 @@ export function userRoutes(deps: AppDeps): Router {
   });
 
   router.patch('/users/:id', (req, res) => {
-    const id = userIdSchema.safeParse(req.params.id);
+    const id = positiveIdSchema.safeParse(req.params.id);
     if (!id.success) throw notFound();
     const change = parseOrFail(userChangeSchema, req.body);
     res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change) });

@@ -1,11 +1,12 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app.ts';
-import type { AuditActor } from '../audit/chain.ts';
-import { recordAuditEvent } from '../audit/record.ts';
+import { type AuditActor, auditKey } from '../audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import { deriveKey, seal } from '../crypto/seal.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
 import { conflict, notFound, validationFailed } from '../http/errors.ts';
+import { unlocked } from './lockout.ts';
 import { type Argon2Cost, hashPassword, passwordProblem } from './passwords.ts';
 import type { NewUser, UserChange } from './schema.ts';
 import { endUserSessions } from './sessions.ts';
@@ -47,7 +48,7 @@ const toView = (row: UserRow): UserView => ({
 
 export const totpSecretKey = (deps: Pick<AuthDeps, 'config'>) => deriveKey(deps.config.secretKey, 'totp-secret');
 
-export const countUsers = (db: DbOrTx): number => db.select({ n: count() }).from(users).get()?.n ?? 0;
+const countUsers = (db: DbOrTx): number => db.select({ n: count() }).from(users).get()?.n ?? 0;
 export const listUsers = (db: DbOrTx): UserView[] => db.select().from(users).orderBy(users.username).all().map(toView);
 export const findUserByUsername = (db: DbOrTx, username: string): UserRow | undefined =>
   db.select().from(users).where(eq(users.username, username)).get();
@@ -72,14 +73,14 @@ export async function createUser(
 ): Promise<Enrolment> {
   const { totpSecret, ...secrets } = await newCredentials(deps, input.username, input.password, options);
   const now = deps.now();
-  const row = deps.db.transaction((tx) => {
+  const row = auditedTransaction(deps.db, (tx) => {
     if (findUserByUsername(tx, input.username)) throw conflict('username_taken');
     const created = tx
       .insert(users)
       .values({ username: input.username, role: input.role, ...secrets, createdAt: now, updatedAt: now })
       .returning()
       .get();
-    recordAuditEvent(tx, {
+    recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor,
       action: 'user.create',
@@ -111,10 +112,17 @@ function requireUser(db: DbOrTx, id: number): UserRow {
 /** Disables or enables an account and/or changes its role. Disabling ends its sessions at once. */
 export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change: UserChange): UserView {
   const now = deps.now();
-  return deps.db.transaction((tx) => {
+  return auditedTransaction(deps.db, (tx) => {
     const user = requireUser(tx, id);
     const audit = (action: 'user.disable' | 'user.enable' | 'user.role_change', details = {}) =>
-      recordAuditEvent(tx, { at: now, actor, action, objectType: 'user', objectId: id, details });
+      recordAuditEvent(tx, auditKey(deps.config), {
+        at: now,
+        actor,
+        action,
+        objectType: 'user',
+        objectId: id,
+        details,
+      });
     const stopsBeingAdmin = change.disabled === true || (change.role !== undefined && change.role !== 'admin');
     if (user.role === 'admin' && user.disabledAt === null && stopsBeingAdmin && activeAdmins(tx) <= 1) {
       throw conflict('last_admin');
@@ -133,14 +141,32 @@ export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change
       audit('user.role_change', { from: user.role, to: change.role });
     }
     if (Object.keys(set).length === 0) return toView(user);
-    return toView(
-      tx
-        .update(users)
-        .set({ ...set, updatedAt: now })
-        .where(eq(users.id, id))
-        .returning()
-        .get() ?? user,
-    );
+    const changed = { ...set, updatedAt: now };
+    tx.update(users).set(changed).where(eq(users.id, id)).run();
+    return toView({ ...user, ...changed });
+  });
+}
+
+/**
+ * Ends a lock and the failure streak behind it, leaving password and TOTP as they are: for an
+ * owner locked out by someone else's guessing. A no-op (not audited) when there is nothing to end.
+ */
+export function unlockUser(deps: AuthDeps, actor: AuditActor, id: number): UserView {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const user = requireUser(tx, id);
+    if (user.failedLogins === 0 && user.lockedUntil === null) return toView(user);
+    const changed = { ...unlocked, updatedAt: now };
+    tx.update(users).set(changed).where(eq(users.id, id)).run();
+    recordAuditEvent(tx, auditKey(deps.config), {
+      at: now,
+      actor,
+      action: 'user.unlock',
+      objectType: 'user',
+      objectId: id,
+      details: { failedLogins: user.failedLogins, wasLocked: user.lockedUntil !== null && user.lockedUntil > now },
+    });
+    return toView({ ...user, ...changed });
   });
 }
 
@@ -155,14 +181,20 @@ export async function resetUser(
   const { username } = requireUser(deps.db, id);
   const { totpSecret, ...secrets } = await newCredentials(deps, username, password, options);
   const now = deps.now();
-  const row = deps.db.transaction((tx) => {
-    requireUser(tx, id);
+  const row = auditedTransaction(deps.db, (tx) => {
+    const user = requireUser(tx, id);
     endUserSessions(tx, id);
-    recordAuditEvent(tx, { at: now, actor, action: 'user.reset', objectType: 'user', objectId: id });
-    const reset = { ...secrets, totpLastStep: null, failedLogins: 0, lockedUntil: null, updatedAt: now };
-    return tx.update(users).set(reset).where(eq(users.id, id)).returning().get();
+    recordAuditEvent(tx, auditKey(deps.config), {
+      at: now,
+      actor,
+      action: 'user.reset',
+      objectType: 'user',
+      objectId: id,
+    });
+    const reset = { ...secrets, ...unlocked, totpLastStep: null, updatedAt: now };
+    tx.update(users).set(reset).where(eq(users.id, id)).run();
+    return { ...user, ...reset };
   });
-  if (!row) throw notFound();
   return { user: toView(row), totpSecret, otpauthUri: totpUri(totpSecret, row.username) };
 }
 

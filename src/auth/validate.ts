@@ -9,7 +9,8 @@ import { validationFailed } from '../http/errors.ts';
 export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields: Record<string, string> = {};
+  // No prototype: a field named `__proto__` (a JSON body may have one) is a field like any other.
+  const fields: Record<string, string> = Object.create(null);
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) fields[key] ??= 'error.field.unknown';

@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 import { newUserSchema, roleSchema, usernameSchema } from '../auth/schema.ts';
-import { createUser, type Enrolment, findUserByUsername, listUsers, resetUser, updateUser } from '../auth/users.ts';
+import {
+  createUser,
+  type Enrolment,
+  findUserByUsername,
+  listUsers,
+  resetUser,
+  unlockUser,
+  updateUser,
+} from '../auth/users.ts';
 import { parseOrFail } from '../auth/validate.ts';
 import { HttpError } from '../http/errors.ts';
 import { translate } from '../http/i18n.ts';
@@ -11,6 +19,7 @@ const usage = `usage: hotline user add NAME --role ${roleSchema.options.join('|'
        hotline user list
        hotline user disable NAME
        hotline user reset NAME --password-stdin   (new password and new TOTP secret)
+       hotline user unlock NAME                   (ends a login lock; password and TOTP unchanged)
 `;
 
 /** Operator account management. Passwords come on stdin only, never in arguments (shell history, ps). */
@@ -46,6 +55,9 @@ export default async function user(args: string[], io: CliIo): Promise<number> {
     if (command === 'disable') {
       const view = updateUser(deps, 'system', existing.id, { disabled: true });
       write({ username: view.username, disabled: view.disabled });
+    } else if (command === 'unlock') {
+      const view = unlockUser(deps, 'system', existing.id);
+      write({ username: view.username, lockedUntil: view.lockedUntil });
     } else {
       enrolled(await resetUser(deps, 'system', existing.id, password));
     }
@@ -69,10 +81,10 @@ function parseCommand(args: string[]) {
   const [command, name, ...extra] = positionals;
   if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
   if (command === 'list') return { command, name: '', needsPassword: false, role: undefined };
-  if (command !== 'add' && command !== 'disable' && command !== 'reset')
+  if (command !== 'add' && command !== 'disable' && command !== 'reset' && command !== 'unlock')
     throw new Error(`unknown: ${command ?? '(none)'}`);
   if (!name) throw new Error('a user name is required');
-  const needsPassword = command !== 'disable';
+  const needsPassword = command === 'add' || command === 'reset';
   if (needsPassword && !values['password-stdin'])
     throw new Error('--password-stdin is required: give the password on stdin');
   if (command === 'add' && !values.role) throw new Error('--role is required');

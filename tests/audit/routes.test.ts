@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { userActor } from '../../src/audit/chain.ts';
-import { recordAuditEvent } from '../../src/audit/record.ts';
+import { auditKey, userActor } from '../../src/audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../../src/audit/record.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor } from '../support/auth.ts';
 
@@ -12,9 +12,9 @@ async function withSupervisor(): Promise<{ t: TestApp; headers: Record<string, s
 }
 
 function addEvents(t: TestApp, count: number, objectId: (i: number) => number) {
-  t.database.db.transaction((tx) => {
+  auditedTransaction(t.database.db, (tx) => {
     for (let i = 0; i < count; i++) {
-      recordAuditEvent(tx, {
+      recordAuditEvent(tx, auditKey(t.config), {
         at: t.clock.now() + i,
         actor: userActor(1),
         action: 'user.role_change',
@@ -26,21 +26,20 @@ function addEvents(t: TestApp, count: number, objectId: (i: number) => number) {
   });
 }
 
+const seqs = (body: { events: { seq: number }[] }) => body.events.map((e) => e.seq);
+const descending = (from: number, length: number) => Array.from({ length }, (_, i) => from - i);
+
 describe('GET /api/v1/audit', () => {
-  it('lists every event newest first, 50 a page', async () => {
+  it('lists every event newest first, 50 a page, each page after the `next` of the one before', async () => {
     const { t, headers } = await withSupervisor();
     addEvents(t, 60, (i) => 100 + i);
-    const first = await request(t.app).get('/api/v1/audit').set(headers).expect(200);
     const total = 61; // the supervisor's own user.create, then the 60 above
-    expect(first.body).toMatchObject({ page: 1, pageSize: 50, hasMore: true });
-    expect(first.body.events.map((e: { seq: number }) => e.seq)).toEqual(
-      Array.from({ length: 50 }, (_, i) => total - i),
-    );
-    const second = await request(t.app).get('/api/v1/audit?page=2').set(headers).expect(200);
-    expect(second.body.hasMore).toBe(false);
-    expect(second.body.events.map((e: { seq: number }) => e.seq)).toEqual(
-      Array.from({ length: total - 50 }, (_, i) => total - 50 - i),
-    );
+    const first = await request(t.app).get('/api/v1/audit').set(headers).expect(200);
+    expect(seqs(first.body)).toEqual(descending(total, 50));
+    expect(first.body.next).toBe(total - 49);
+    const second = await request(t.app).get(`/api/v1/audit?before=${first.body.next}`).set(headers).expect(200);
+    expect(seqs(second.body)).toEqual(descending(total - 50, total - 50));
+    expect(second.body.next).toBeNull();
     expect(second.body.events.at(-1)).toMatchObject({ action: 'user.create', actor: 'system', objectType: 'user' });
     expect(first.body.events[0]).toEqual({
       seq: 61,
@@ -54,23 +53,56 @@ describe('GET /api/v1/audit', () => {
     });
   });
 
-  it('lists the events of one object, or of one object type', async () => {
+  it('takes a page size up to 200', async () => {
+    const { t, headers } = await withSupervisor();
+    addEvents(t, 250, (i) => i);
+    const big = await request(t.app).get('/api/v1/audit?limit=200').set(headers).expect(200);
+    expect(seqs(big.body)).toEqual(descending(251, 200));
+    expect(big.body.next).toBe(52);
+    const small = await request(t.app).get('/api/v1/audit?limit=3&before=10').set(headers).expect(200);
+    expect(small.body).toMatchObject({ next: 7 });
+    expect(seqs(small.body)).toEqual([9, 8, 7]);
+    const last = await request(t.app).get('/api/v1/audit?limit=3&before=4').set(headers).expect(200);
+    expect(last.body).toMatchObject({ next: null });
+    expect(seqs(last.body)).toEqual([3, 2, 1]);
+  });
+
+  it('pages the events of one object, or of one object type', async () => {
     const { t, headers } = await withSupervisor();
     addEvents(t, 9, (i) => (i % 3 === 0 ? 7 : 8));
     const seven = await request(t.app).get('/api/v1/audit?object=user:7').set(headers).expect(200);
     expect(seven.body.events.map((e: { details: { i: number } }) => e.details.i)).toEqual([6, 3, 0]);
+    const page = await request(t.app).get('/api/v1/audit?object=user:7&limit=2').set(headers).expect(200);
+    expect(page.body.events.map((e: { details: { i: number } }) => e.details.i)).toEqual([6, 3]);
+    const rest = await request(t.app)
+      .get(`/api/v1/audit?object=user:7&limit=2&before=${page.body.next}`)
+      .set(headers)
+      .expect(200);
+    expect(rest.body.events.map((e: { details: { i: number } }) => e.details.i)).toEqual([0]);
+    expect(rest.body.next).toBeNull();
     const users = await request(t.app).get('/api/v1/audit?object=user').set(headers).expect(200);
     expect(users.body.events).toHaveLength(10);
     const none = await request(t.app).get('/api/v1/audit?object=report:7').set(headers).expect(200);
-    expect(none.body.events).toEqual([]);
+    expect(none.body).toEqual({ events: [], next: null });
   });
 
-  it.each(['object=User:7', 'object=user:', 'object=:7', 'page=0', 'page=x', 'object=a&object=b'])(
-    'refuses %s with 400',
-    async (query) => {
-      const { t, headers } = await withSupervisor();
-      const res = await request(t.app).get(`/api/v1/audit?${query}`).set(headers).expect(400);
-      expect(res.body.error).toBe('validation');
-    },
-  );
+  it.each([
+    'object=User:7',
+    'object=user:',
+    'object=:7',
+    'object=a&object=b',
+    'before=0',
+    'before=02',
+    'before=x',
+    'before=1e3',
+    'limit=0',
+    'limit=201',
+    'limit=-1',
+    'limit=5.5',
+    'page=2',
+  ])('refuses %s with 400', async (query) => {
+    const { t, headers } = await withSupervisor();
+    const res = await request(t.app).get(`/api/v1/audit?${query}`).set(headers).expect(400);
+    expect(res.body.error).toBe('validation');
+  });
 });

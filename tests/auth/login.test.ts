@@ -2,8 +2,18 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../src/auth/session-cookie.ts';
+import { unlockUser } from '../../src/auth/users.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { addUser, asSession, sessionCookieFrom, signIn, type TestUser, totpCode } from '../support/auth.ts';
+import {
+  addUser,
+  asSession,
+  sessionCookieFrom,
+  sessionFor,
+  signIn,
+  type TestSession,
+  type TestUser,
+  totpCode,
+} from '../support/auth.ts';
 import { rows } from '../support/db.ts';
 
 const minute = 60_000;
@@ -112,6 +122,38 @@ describe('POST /api/v1/session', () => {
     ]);
   });
 
+  it('caps the lock at four hours however many attempts come while locked; then the right credentials work', async () => {
+    const t = createTestApp();
+    const fred = await addUser(t, 'analyst', 'fred');
+    const lockedUntil = () => rows(t.database, 'select locked_until from users where id = ?', fred.id)[0]?.locked_until;
+    for (let i = 0; i < 5; i++) await attempt(t, fred, { password: `wrong password ${i}` }).expect(401);
+    // 40 more, right and wrong alike, spread so the per-client throttle lets them through.
+    for (let i = 0; i < 40; i++) {
+      if (i % 15 === 14) t.clock.advance(10 * minute);
+      await attempt(t, fred, i % 2 ? {} : { password: 'still wrong, still wrong' }).expect(401);
+    }
+    expect(
+      failures(t)
+        .slice(5)
+        .every((f) => f.reason === 'locked'),
+    ).toBe(true);
+    expect(lockedUntil() - t.clock.now()).toBe(4 * 60 * minute);
+    t.clock.advance(4 * 60 * minute);
+    await attempt(t, fred).expect(200);
+    expect(rows(t.database, 'select failed_logins, locked_until from users where id = ?', fred.id)).toEqual([
+      { failed_logins: 0, locked_until: null },
+    ]);
+  });
+
+  it('lets the owner in at once after an unlock, with the same password and code', async () => {
+    const t = createTestApp();
+    const flo = await addUser(t, 'analyst', 'flo');
+    for (let i = 0; i < 8; i++) await attempt(t, flo, { password: `wrong password ${i}` }).expect(401);
+    await attempt(t, flo).expect(401);
+    unlockUser({ db: t.database.db, config: t.config, now: t.clock.now }, 'system', flo.id);
+    await attempt(t, flo).expect(200);
+  });
+
   it('ends the lock after lockoutMs when nobody tries during it (configurable)', async () => {
     const t = createTestApp({ env: { HOTLINE_LOCKOUT_MINUTES: '7' } });
     const gina = await addUser(t, 'analyst', 'gina');
@@ -165,6 +207,28 @@ describe('POST /api/v1/session', () => {
     expect(second.csrfToken).not.toBe(first.csrfToken);
     await whoAmI(t, first.cookie).expect(401);
     await whoAmI(t, second.cookie).expect(200);
+  });
+
+  it('sweeps away every expired session, of this user and of others, and keeps the live ones', async () => {
+    const t = createTestApp();
+    const [quentin, rita] = [await addUser(t, 'analyst', 'quentin'), await addUser(t, 'analyst', 'rita')];
+    const { sessionIdleMs, sessionAbsoluteMs } = t.config.auth;
+    const now = t.clock.now();
+    const hashOf = (s: TestSession) =>
+      createHash('sha256')
+        .update(s.cookie.split('=')[1] ?? '')
+        .digest('hex');
+    sessionFor(t, quentin, now - sessionIdleMs);
+    sessionFor(t, rita, now - sessionIdleMs - minute);
+    const live = sessionFor(t, rita, now - minute);
+    const activeButTooOld = sessionFor(t, rita, now - sessionAbsoluteMs);
+    t.database.sqlite
+      .prepare('update sessions set last_seen_at = ? where id_hash = ?')
+      .run(now - minute, hashOf(activeButTooOld));
+
+    const fresh = await signIn(t, quentin);
+    const left = rows(t.database, 'select id_hash from sessions').map((r) => r.id_hash);
+    expect(left.sort()).toEqual([hashOf(fresh), hashOf(live)].sort());
   });
 
   it('wants a JSON body with the three fields', async () => {

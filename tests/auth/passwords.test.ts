@@ -1,6 +1,12 @@
 import argon2 from 'argon2';
-import { describe, expect, it } from 'vitest';
-import { argon2Cost, hashPassword, passwordProblem, verifyNothing, verifyPassword } from '../../src/auth/passwords.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  argon2Cost,
+  createDummyVerifier,
+  hashPassword,
+  passwordProblem,
+  verifyPassword,
+} from '../../src/auth/passwords.ts';
 import { testArgon2Cost } from '../support/auth.ts';
 
 describe('argon2id parameters', () => {
@@ -19,6 +25,10 @@ describe('argon2id parameters', () => {
     expect(params).toEqual({ m: '65536', t: '3', p: '1' });
     expect(argon2.needsRehash(hash, argon2Cost)).toBe(false);
   });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('hashPassword / verifyPassword', () => {
@@ -46,8 +56,15 @@ describe('hashPassword / verifyPassword', () => {
     expect(await verifyPassword('not-a-hash', 'anything at all')).toBe(false);
   });
 
-  it('verifyNothing always fails', async () => {
+  it('the dummy verifier always fails, and checks a production-cost hash', async () => {
+    const hash = vi.spyOn(argon2, 'hash');
+    const verify = vi.spyOn(argon2, 'verify');
+    const verifyNothing = createDummyVerifier();
+    expect(await verifyNothing('')).toBe(false);
     expect(await verifyNothing('hotline dummy password, never valid')).toBe(false);
+    expect(hash).toHaveBeenCalledTimes(1);
+    expect(hash.mock.calls[0]?.[1]).toMatchObject(argon2Cost);
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 });
 

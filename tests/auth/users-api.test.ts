@@ -158,6 +158,35 @@ describe('PATCH /api/v1/users/:id', () => {
       .expect(200);
   });
 
+  it.each(['0x2', '2e0', '02', '%202', '2%20', '+2', '2.0', '0', '-2', '9007199254740993', '1'.repeat(17)])(
+    'answers 404 for the id spelling %s, which a number coercion would take',
+    async (spelling) => {
+      const { t, admin } = await withAdmin();
+      const target = await addUser(t, 'analyst', 'vic');
+      expect(target.id).toBe(2);
+      await request(t.app).patch('/api/v1/users/2').set(asSession(admin)).send({ disabled: false }).expect(200);
+      const res = await request(t.app)
+        .patch(`/api/v1/users/${spelling}`)
+        .set(asSession(admin))
+        .send({ disabled: true })
+        .expect(404);
+      expect(res.body.error).toBe('not_found');
+      expect(row(t.database, 'select disabled_at from users where id = 2').disabled_at).toBeNull();
+    },
+  );
+
+  it('names a `__proto__` field like any other unknown field', async () => {
+    const { t, admin, adminId } = await withAdmin();
+    const res = await request(t.app)
+      .patch(`/api/v1/users/${adminId}`)
+      .set(asSession(admin))
+      .set('Content-Type', 'application/json')
+      .send('{"role":"admin","__proto__":{"polluted":true}}')
+      .expect(400);
+    expect(res.body.error).toBe('validation');
+    expect(Object.entries(res.body.fields)).toEqual([['__proto__', translate('fr', 'error.field.unknown')]]);
+  });
+
   it('answers 404 for an unknown or malformed id and 400 for an empty change', async () => {
     const { t, admin, adminId } = await withAdmin();
     await request(t.app).patch('/api/v1/users/9999').set(asSession(admin)).send({ disabled: true }).expect(404);

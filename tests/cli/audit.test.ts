@@ -4,27 +4,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditActions } from '../../src/audit/actions.ts';
-import { recordAuditEvent } from '../../src/audit/record.ts';
+import { auditKey } from '../../src/audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../../src/audit/record.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 
 // Through the real dispatcher (`npm run -s hotline -- audit verify`), on a database file.
 let dir: string;
 let dbPath: string;
-const env = () => ({ ...process.env, HOTLINE_DB: dbPath, HOTLINE_SECRET_KEY: '11'.repeat(32) });
+const secretKeyHex = '11'.repeat(32);
+const env = (key = secretKeyHex) => ({ ...process.env, HOTLINE_DB: dbPath, HOTLINE_SECRET_KEY: key });
 
-function auditVerify() {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'audit', 'verify'], {
-    env: env(),
+function hotlineAudit(args: string[], key?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'audit', ...args], {
+    env: env(key),
     encoding: 'utf8',
   });
   return { code: result.status, out: result.stdout.trim(), err: result.stderr };
 }
 
-function withDatabase(fn: (handle: ReturnType<typeof openDatabase>) => void) {
+function withDatabase<T>(fn: (handle: ReturnType<typeof openDatabase>) => T): T {
   const handle = openDatabase(dbPath);
   try {
-    fn(handle);
+    return fn(handle);
   } finally {
     handle.close();
   }
@@ -35,13 +37,12 @@ beforeAll(() => {
   dbPath = join(dir, 'hotline.db');
   withDatabase(({ db }) => {
     runMigrations(db);
-    db.transaction((tx) => {
-      for (let i = 0; i < 5; i++) {
-        const action = auditActions[i] ?? 'user.create';
-        recordAuditEvent(tx, {
+    auditedTransaction(db, (tx) => {
+      for (let i = 0; i < 6; i++) {
+        recordAuditEvent(tx, auditKey({ secretKey: Buffer.from(secretKeyHex, 'hex') }), {
           at: 1000 + i,
           actor: 'system',
-          action,
+          action: auditActions[i] ?? 'user.create',
           objectType: 'user',
           objectId: i,
           details: { i },
@@ -52,26 +53,54 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// In order: each test works on the database the one before left.
 describe('hotline audit verify', () => {
-  it('exits 0 with {"ok":true,"events":N} on a sound chain', () => {
-    const { code, out } = auditVerify();
+  let head: { seq: number; hash: string };
+
+  it('exits 0 on a sound chain and prints the head to keep elsewhere', () => {
+    const { code, out } = hotlineAudit(['verify']);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ ok: true, events: 5 });
+    const stored = withDatabase(({ sqlite }) =>
+      sqlite.prepare('select seq, hash from audit_events where seq = 6').get(),
+    );
+    expect(JSON.parse(out)).toEqual({ ok: true, events: 6, head: stored });
+    head = JSON.parse(out).head;
+    expect(hotlineAudit(['verify', '--expect-head', `${head.seq}:${head.hash}`]).code).toBe(0);
+  });
+
+  it('exits 1 under another secret key, hinting at the key', () => {
+    const { code, out, err } = hotlineAudit(['verify'], '22'.repeat(32));
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toEqual({ ok: false, events: 0, brokenAt: 1, reason: 'hash' });
+    expect(err).toContain('HOTLINE_SECRET_KEY');
+  });
+
+  it('exits 1 with --expect-head once the newest rows are cut off, though the rest is sound', () => {
+    withDatabase(({ sqlite }) => sqlite.exec('delete from audit_events where seq = 6'));
+    expect(hotlineAudit(['verify']).code).toBe(0);
+    const { code, out, err } = hotlineAudit(['verify', '--expect-head', `${head.seq}:${head.hash}`]);
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toEqual({ ok: false, events: 5, brokenAt: 6, reason: 'anchor' });
+    expect(err).toContain('event 6');
   });
 
   it('exits 1 naming the first broken event after an edit', () => {
     withDatabase(({ sqlite }) => sqlite.exec(`update audit_events set details = '{"i":99}' where seq = 3`));
-    const { code, out, err } = auditVerify();
+    const { code, out, err } = hotlineAudit(['verify']);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toEqual({ ok: false, events: 2, brokenAt: 3, reason: 'hash' });
     expect(err).toContain('event 3');
   });
 
-  it('exits 1 with usage for anything but `verify`', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'audit'], {
-      env: env(),
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(1);
+  it.each([
+    [[]],
+    [['check']],
+    [['verify', 'extra']],
+    [['verify', '--expect-head', '6']],
+    [['verify', '--expect-head', '06:ab']],
+  ])('exits 1 with usage for %j', (args) => {
+    const { code, err } = hotlineAudit(args);
+    expect(code).toBe(1);
+    expect(err).toContain('usage: hotline audit verify');
   });
 });

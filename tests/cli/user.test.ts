@@ -106,6 +106,38 @@ describe('hotline user', () => {
     ]);
   });
 
+  it('unlock ends a lock and the failure streak, keeping password and TOTP, and audits it', async () => {
+    await run(['add', 'gus', '--role', 'analyst', '--password-stdin'], password);
+    const lockedUntil = Date.now() + 3_600_000;
+    const handle = openDatabase(process.env.HOTLINE_DB ?? '');
+    handle.sqlite
+      .prepare(`update users set failed_logins = 9, locked_until = ? where username = 'gus'`)
+      .run(lockedUntil);
+    handle.close();
+    const secrets = `select password_hash, totp_secret_sealed, totp_last_step from users where username = 'gus'`;
+    const before = dbRows(secrets);
+
+    const res = await run(['unlock', 'gus']);
+    expect(res.code).toBe(0);
+    expect(res.lines).toEqual([{ username: 'gus', lockedUntil: null }]);
+    expect(dbRows(`select failed_logins, locked_until from users where username = 'gus'`)).toEqual([
+      { failed_logins: 0, locked_until: null },
+    ]);
+    expect(dbRows(secrets)).toEqual(before);
+    const event = dbRows('select action, actor, object_type, details from audit_events order by seq desc limit 1')[0];
+    expect(event).toEqual({
+      action: 'user.unlock',
+      actor: 'system',
+      object_type: 'user',
+      details: '{"failedLogins":9,"wasLocked":true}',
+    });
+
+    // Nothing left to end: no second event.
+    expect((await run(['unlock', 'gus'])).code).toBe(0);
+    expect(dbRows(`select count(*) as n from audit_events where action = 'user.unlock'`)).toEqual([{ n: 1 }]);
+    expect((await run(['unlock', 'nobody'])).code).toBe(1);
+  });
+
   it('will not disable the last admin', async () => {
     await run(['add', 'fay', '--role', 'admin', '--password-stdin'], password);
     const res = await run(['disable', 'fay']);

@@ -46,12 +46,31 @@ const refused: Record<string, HeaderCase> = {
     Host: 'hotline.test',
     Origin: 'null',
   }),
+  'the token but an Origin of another scheme': (own) => ({
+    Cookie: own.cookie,
+    'X-CSRF-Token': own.csrfToken,
+    Host: 'hotline.test',
+    Origin: 'https://hotline.test',
+  }),
+  'the token but an Origin on another port': (own) => ({
+    Cookie: own.cookie,
+    'X-CSRF-Token': own.csrfToken,
+    Host: 'hotline.test',
+    Origin: 'http://hotline.test:8080',
+  }),
+  'the token and an untrusted X-Forwarded-Proto matching a foreign scheme': (own) => ({
+    Cookie: own.cookie,
+    'X-CSRF-Token': own.csrfToken,
+    Host: 'hotline.test',
+    'X-Forwarded-Proto': 'https',
+    Origin: 'https://hotline.test',
+  }),
   'the token but no Origin nor Sec-Fetch-Site': (own) => ({ Cookie: own.cookie, 'X-CSRF-Token': own.csrfToken }),
   'the token, our Origin, but Sec-Fetch-Site cross-site': (own) => ({
     Cookie: own.cookie,
     'X-CSRF-Token': own.csrfToken,
     Host: 'hotline.test',
-    Origin: 'https://hotline.test',
+    Origin: 'http://hotline.test',
     'Sec-Fetch-Site': 'cross-site',
   }),
 };
@@ -62,12 +81,37 @@ const accepted: Record<string, HeaderCase> = {
     'X-CSRF-Token': own.csrfToken,
     'Sec-Fetch-Site': 'same-origin',
   }),
+  // The test server speaks plain http, so that is our scheme here (the default port spelt out or not).
   'the token and our Origin': (own) => ({
     Cookie: own.cookie,
     'X-CSRF-Token': own.csrfToken,
     Host: 'hotline.test',
-    Origin: 'https://hotline.test',
+    Origin: 'http://hotline.test',
   }),
+  'the token and our Origin, the Host naming the default port': (own) => ({
+    Cookie: own.cookie,
+    'X-CSRF-Token': own.csrfToken,
+    Host: 'hotline.test:80',
+    Origin: 'http://HOTLINE.test',
+  }),
+};
+
+let usernames = 0;
+let roleChanges = 0;
+/** A request each state-changing route really carries out (a change, so audited), and the status it answers. */
+const successes: Record<string, () => { body: object; status: number }> = {
+  'DELETE /api/v1/session': () => ({ body: {}, status: 204 }),
+  'POST /api/v1/users': () => ({
+    body: { username: `csrf.ok${++usernames}`, role: 'analyst', password: 'a long and unusual passphrase' },
+    status: 201,
+  }),
+  // The target starts as an analyst; every call changes its role.
+  'PATCH /api/v1/users/:id': () => ({ body: { role: ++roleChanges % 2 ? 'supervisor' : 'analyst' }, status: 200 }),
+};
+const successFor = (entry: PolicyEntry) => {
+  const success = successes[`${entry.method} ${entry.path}`];
+  if (!success) throw new Error(`add ${entry.method} ${entry.path} to \`successes\` in tests/security/csrf.test.ts`);
+  return success();
 };
 
 describe('CSRF protection on every state-changing route', () => {
@@ -87,11 +131,11 @@ describe('CSRF protection on every state-changing route', () => {
     );
   });
 
-  const send = (entry: PolicyEntry, headers: Record<string, string>) =>
+  const send = (entry: PolicyEntry, headers: Record<string, string>, body: object = {}) =>
     request(t.app)
       [entry.method.toLowerCase() as 'post'](entry.path.replace(/:\w+/g, String(target.id)))
       .set(headers)
-      .send({});
+      .send(body);
 
   for (const entry of guardedChanges) {
     for (const [name, headersFor] of Object.entries(refused)) {
@@ -108,14 +152,21 @@ describe('CSRF protection on every state-changing route', () => {
       });
     }
     for (const [name, headersFor] of Object.entries(accepted)) {
-      it(`${entry.method} ${entry.path} with ${name}: passes the check`, async () => {
+      it(`${entry.method} ${entry.path} with ${name}: carried out`, async () => {
         const own = sessionFor(t, admin);
-        const res = await send(entry, headersFor(own, own));
-        expect(res.status).not.toBe(403);
-        expect(res.status).toBeLessThan(500);
+        const { body, status } = successFor(entry);
+        const events = countRows(t.database, 'audit_events');
+        const res = await send(entry, headersFor(own, own), body);
+        expect(res.status).toBe(status);
+        expect(countRows(t.database, 'audit_events')).toBeGreaterThan(events);
       });
     }
   }
+
+  it('has a real success case for every state-changing route', () => {
+    const missing = guardedChanges.map((e) => `${e.method} ${e.path}`).filter((k) => !successes[k]);
+    expect(missing).toEqual([]);
+  });
 
   it('a refused account creation creates nothing, the same request with the token does', async () => {
     const own = sessionFor(t, admin);
@@ -138,5 +189,32 @@ describe('CSRF protection on every state-changing route', () => {
   it('reads need no token', async () => {
     const own = sessionFor(t, admin);
     await request(t.app).get('/api/v1/users').set('Cookie', own.cookie).expect(200);
+  });
+});
+
+describe('CSRF behind a TLS-terminating proxy (HOTLINE_TRUST_PROXY=1)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = createTestApp({ env: { HOTLINE_TRUST_PROXY: '1' } });
+    admin = await addUser(t, 'admin');
+  });
+
+  const patchOwnAccount = (headers: Record<string, string>) => {
+    const own = sessionFor(t, admin);
+    return request(t.app)
+      .patch(`/api/v1/users/${admin.id}`)
+      .set({ Cookie: own.cookie, 'X-CSRF-Token': own.csrfToken, Host: 'hotline.test', ...headers })
+      .send({ disabled: false });
+  };
+
+  it('takes an https Origin when the proxy says the client used https', async () => {
+    await patchOwnAccount({ 'X-Forwarded-Proto': 'https', Origin: 'https://hotline.test' }).expect(200);
+  });
+
+  it('refuses an http Origin when the client used https: another scheme is another origin', async () => {
+    const res = await patchOwnAccount({ 'X-Forwarded-Proto': 'https', Origin: 'http://hotline.test' }).expect(403);
+    expect(res.body.error).toBe('csrf');
   });
 });

@@ -123,6 +123,72 @@ describe('the route-by-role matrix', () => {
     }
   }
 
+  /**
+   * Other spellings of a request: each must be judged as the entry it names (`as`), or refused as
+   * unlisted (404) when Express does not route it to that entry either, for every caller.
+   */
+  const variants: { name: string; method: string; path: string; headers?: Record<string, string>; as?: string }[] = [
+    { name: 'a trailing slash', method: 'GET', path: '/api/v1/users/', as: 'GET /api/v1/users' },
+    { name: 'an upper-case path', method: 'GET', path: '/API/V1/USERS', as: 'GET /api/v1/users' },
+    { name: 'upper case and a slash', method: 'PATCH', path: '/api/v1/Users/:id/', as: 'PATCH /api/v1/users/:id' },
+    { name: 'a doubled leading slash', method: 'GET', path: '//api/v1/users' },
+    { name: 'a doubled inner slash', method: 'GET', path: '/api/v1//users' },
+    { name: 'a percent-encoded letter', method: 'GET', path: '/api/v1/%75sers' },
+    { name: 'an encoded slash', method: 'GET', path: '/api%2Fv1/users' },
+    { name: 'HEAD', method: 'HEAD', path: '/api/v1/users', as: 'GET /api/v1/users' },
+    { name: 'HEAD on the audit trail', method: 'HEAD', path: '/api/v1/audit', as: 'GET /api/v1/audit' },
+    { name: 'OPTIONS', method: 'OPTIONS', path: '/api/v1/users' },
+    ...['POST /api/v1/session', 'POST /api/v1/users', 'PATCH /api/v1/users/:id', 'GET /api/v1/users'].map((as) => {
+      const [method = '', path = ''] = as.split(' ');
+      return {
+        name: 'X-HTTP-Method-Override: DELETE',
+        method,
+        path,
+        headers: { 'X-HTTP-Method-Override': 'DELETE' },
+        as,
+      };
+    }),
+    {
+      name: 'X-HTTP-Method-Override: PATCH',
+      method: 'GET',
+      path: '/api/v1/users/:id',
+      headers: { 'X-HTTP-Method-Override': 'PATCH' },
+    },
+  ];
+  for (const variant of variants) {
+    const entry = apiPolicy.find((e) => key(e) === variant.as);
+    if (variant.as && !entry) throw new Error(`no policy entry ${variant.as}`);
+    for (const caller of callers) {
+      const expected = entry ? expectedFor(entry, caller) : 404;
+      it(`${variant.method} ${variant.path} (${variant.name}) as ${caller}: ${expected}`, async () => {
+        const session = sessionOf(caller);
+        const call = request(t.app)
+          [variant.method.toLowerCase() as 'post'](variant.path.replace(/:\w+/g, String(users.target.id)))
+          .set({ ...(session ? asSession(session) : {}), ...variant.headers });
+        const res = await (variant.method === 'GET' || variant.method === 'HEAD' ? call : call.send({}));
+        if (expected === 'handled') {
+          expect([401, 403, 404]).not.toContain(res.status);
+          expect(res.status).toBeLessThan(500);
+        } else {
+          expect(res.status).toBe(expected);
+          if (variant.method !== 'HEAD') {
+            expect(res.body.error).toBe({ 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[expected]);
+          }
+        }
+      });
+    }
+  }
+
+  it('does not take X-HTTP-Method-Override: DELETE on POST /api/v1/session for a logout', async () => {
+    const session = sessionFor(t, users.analyst);
+    await request(t.app)
+      .post('/api/v1/session')
+      .set({ ...asSession(session), 'X-HTTP-Method-Override': 'DELETE' })
+      .send({})
+      .expect(400);
+    await request(t.app).get('/api/v1/session').set(asSession(session)).expect(200);
+  });
+
   const unlisted = [
     ['get', '/api/v1/nothing-here'],
     ['get', '/api/v1'],

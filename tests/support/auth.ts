@@ -3,9 +3,8 @@ import request from 'supertest';
 import type { Argon2Cost } from '../../src/auth/passwords.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { sessionCookieName } from '../../src/auth/session-cookie.ts';
-import { csrfTokenFor, startSession } from '../../src/auth/sessions.ts';
+import { csrfKey, csrfTokenFor, startSession } from '../../src/auth/sessions.ts';
 import { createUser } from '../../src/auth/users.ts';
-import { deriveKey } from '../../src/crypto/seal.ts';
 import type { TestApp } from './app.ts';
 
 /** The lowest argon2 cost the library takes; production cost is asserted in tests/auth/passwords.test.ts. */
@@ -67,7 +66,7 @@ export function sessionFor(t: TestApp, user: TestUser, startedAt = t.clock.now()
   const token = t.database.db.transaction((tx) => startSession(tx, user.id, startedAt));
   return {
     cookie: `${sessionCookieName}=${token}`,
-    csrfToken: csrfTokenFor(deriveKey(t.config.secretKey, 'csrf'), token),
+    csrfToken: csrfTokenFor(csrfKey(t.config), token),
   };
 }
 

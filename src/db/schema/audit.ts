@@ -1,8 +1,9 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * The append-only, hash-chained audit trail. `hash` = SHA-256(prevHash + canonical JSON of the
- * event), so editing, deleting or reordering a row breaks the chain (see src/audit/verify.ts).
+ * The append-only, hash-chained audit trail. `hash` = HMAC-SHA-256 under the audit key of
+ * (prevHash + canonical JSON of the event), so editing, deleting or reordering a row breaks the
+ * chain, and without the key it cannot be recomputed (see src/audit/chain.ts and verify.ts).
  */
 export const auditEvents = sqliteTable(
   'audit_events',
