@@ -108,7 +108,7 @@ CREATE TABLE `reports` (
 	`media_type` text NOT NULL,
 	`description` text,
 	`contact_ciphertext` text,
-	`lang` text NOT NULL,
+	`lang` text,
 	`received_at` integer NOT NULL
 );
 --> statement-breakpoint
