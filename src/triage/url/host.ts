@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
+import { boundedMemo } from './bounded-memo.ts';
 import { endsInNumber, parseIpv4 } from './ipv4.ts';
 import { escapeBytes, fromByteString } from './percent-encoding.ts';
 
@@ -14,8 +15,11 @@ const IDN_BYTE = /[\x81-\xff]/;
 const BRACKETED_IPV6 = /^\[[0-9a-f:.]+\]$/i;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+const toLower = (run: string) => run.toLowerCase();
+
+/** Lowercases ASCII letters only: the other chars are bytes, which toLowerCase would change. */
 function lowerAscii(bytes: string): string {
-  return /[A-Z]/.test(bytes) ? bytes.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : bytes;
+  return /[A-Z]/.test(bytes) ? bytes.replace(/[A-Z]+/g, toLower) : bytes;
 }
 
 /**
@@ -88,12 +92,26 @@ export interface CanonicalHost {
  */
 export function canonicalHost(rawHost: string): CanonicalHost {
   const plain = plainName(rawHost);
-  const host = plain ?? collapseDots(rawHost);
   // Punycode labels ("xn--") are checked by the WHATWG parser later, so they are not vouched for here.
-  return (
-    (plain === null ? parsedHost(host) : asciiName(plain)) ?? { host: escapeBytes(lowerAscii(host)), whatwg: false }
-  );
+  if (plain !== null) return asciiName(plain) ?? { host: escapeBytes(plain), whatwg: false };
+  return unusualHost(rawHost);
 }
+
+function canonicalUnusualHost(rawHost: string): CanonicalHost {
+  const host = collapseDots(rawHost);
+  return parsedHost(host) ?? { host: escapeBytes(lowerAscii(host)), whatwg: false };
+}
+
+/**
+ * Hosts other than plain names (IDN, IPv6, odd dots) go through the IDN parser, which costs
+ * several times the rest of canonicalisation; reports of one place repeat them, so the results
+ * are kept. Keyed by the host as written, so a remembered result is the one it would compute.
+ * An IDN host is at most 253 punycode characters, a few times that in UTF-8 bytes.
+ */
+const unusualHost = boundedMemo(canonicalUnusualHost, 10_000, 1024);
+
+/** For tests: how many unusual hosts are remembered now. */
+export const unusualHostMemoSize = (): number => unusualHost.size();
 
 /** The host as browsers parse it, or null when they refuse it. */
 function parsedHost(host: string): CanonicalHost | null {

@@ -22,21 +22,6 @@ function hexValue(code: number): number {
   return -1;
 }
 
-/** One left-to-right pass, as the spec's reference client does it; the common case is one pass. */
-function unescapeOnce(bytes: string): string {
-  let out = '';
-  let copied = 0;
-  for (let i = bytes.indexOf('%'); i !== -1 && i + 2 < bytes.length; i = bytes.indexOf('%', i + 1)) {
-    const high = hexValue(bytes.charCodeAt(i + 1));
-    const low = hexValue(bytes.charCodeAt(i + 2));
-    if (high < 0 || low < 0) continue;
-    out += bytes.slice(copied, i) + String.fromCharCode(high * 16 + low);
-    copied = i + 3;
-    i += 2;
-  }
-  return copied === 0 ? bytes : out + bytes.slice(copied);
-}
-
 /**
  * Decodes escapes at the tail of a stack as soon as they are complete, so that nested escapes
  * ("%2525...") take one pass instead of one pass per level: linear even on hostile input.
@@ -62,16 +47,33 @@ function unescapeNested(bytes: string): string {
   return result;
 }
 
-const ESCAPE = /%[0-9a-fA-F]{2}/;
-
 /**
  * Percent-unescapes until no escape is left ("%2525" -> "%"), the spec's "repeatedly unescape".
- * Escapes never overlap, so every order of decoding reaches the same fixed point.
+ * Escapes never overlap, so every order of decoding reaches the same fixed point. A first
+ * left-to-right pass is all the common case needs: a new escape can only appear where the pass
+ * leaves a `%`, kept as written or decoded from "%25", and only then does the nested pass run.
  */
 export function unescapeFully(bytes: string): string {
-  if (bytes.indexOf('%') === -1) return bytes;
-  const once = unescapeOnce(bytes);
-  return ESCAPE.test(once) ? unescapeNested(once) : once;
+  let i = bytes.indexOf('%');
+  if (i === -1) return bytes;
+  let out = '';
+  let copied = 0;
+  let percentLeft = false;
+  for (; i !== -1; i = bytes.indexOf('%', i + 1)) {
+    const high = i + 2 < bytes.length ? hexValue(bytes.charCodeAt(i + 1)) : -1;
+    const low = high < 0 ? -1 : hexValue(bytes.charCodeAt(i + 2));
+    if (low < 0) {
+      percentLeft = true;
+      continue;
+    }
+    const code = high * 16 + low;
+    if (code === 0x25) percentLeft = true;
+    out += bytes.slice(copied, i) + String.fromCharCode(code);
+    copied = i + 3;
+    i += 2;
+  }
+  const once = copied === 0 ? bytes : out + bytes.slice(copied);
+  return percentLeft ? unescapeNested(once) : once;
 }
 
 const HEX = '0123456789ABCDEF';

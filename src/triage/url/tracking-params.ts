@@ -34,35 +34,49 @@ function nameOf(param: string): string {
   return equals === -1 ? param : param.slice(0, equals);
 }
 
-const byName = (a: string, b: string) => {
-  const nameA = nameOf(a);
-  const nameB = nameOf(b);
-  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
-};
+interface Param {
+  name: string;
+  text: string;
+}
+
+const byName = (a: Param, b: Param) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * The query as the dedup key sees it: tracking and empty parameters dropped, the rest sorted by
  * name (a stable sort, so repeated names keep their order). Returns '' or a string starting `?`.
+ * One pass over the query, slicing each name once; the query comes back as it is when nothing
+ * was dropped and it was in order already.
  */
 export function dedupQuery(query: string | null): string {
   if (query === null || query === '') return '';
-  if (query.indexOf('&') === -1) return isTrackingParam(nameOf(query)) ? '' : `?${query}`;
-  const params = query.split('&');
-  const kept: string[] = [];
+  const names: string[] = [];
+  const texts: string[] = [];
+  let changed = false;
   let sorted = true;
-  let previous = '';
-  for (const param of params) {
-    if (param === '') continue;
-    const name = nameOf(param);
-    if (isTrackingParam(name)) continue;
-    if (name < previous) sorted = false;
-    previous = name;
-    kept.push(param);
+  // The next `=` is looked up again only once it falls behind: linear even with no `=` at all.
+  let equals = query.indexOf('=');
+  for (let start = 0; start <= query.length; ) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    if (equals !== -1 && equals < start) equals = query.indexOf('=', start);
+    const name = query.slice(start, equals === -1 || equals > end ? end : equals);
+    if (end === start || isTrackingParam(name)) {
+      changed = true;
+    } else {
+      if (sorted && names.length > 0 && name < (names[names.length - 1] as string)) sorted = false;
+      names.push(name);
+      texts.push(query.slice(start, end));
+    }
+    start = end + 1;
   }
-  if (kept.length === 0) return '';
-  if (kept.length === params.length && sorted) return `?${query}`;
-  if (!sorted) kept.sort(byName);
-  return `?${kept.join('&')}`;
+  if (texts.length === 0) return '';
+  if (sorted) return changed ? `?${texts.join('&')}` : `?${query}`;
+  const params: Param[] = [];
+  for (let i = 0; i < texts.length; i++) params.push({ name: names[i] as string, text: texts[i] as string });
+  params.sort(byName);
+  let out = `?${(params[0] as Param).text}`;
+  for (let i = 1; i < params.length; i++) out += `&${(params[i] as Param).text}`;
+  return out;
 }
 
 /**
