@@ -1,5 +1,6 @@
 import normalizeUrl from 'normalize-url';
 import { canonicaliseUrl } from '../../src/triage/canonical-url.ts';
+import { seededRandom } from '../../tests/support/seeded-random.ts';
 
 /**
  * Throughput of canonicaliseUrl against bare `new URL(x).href` (the floor: parsing alone) and
@@ -10,18 +11,6 @@ import { canonicaliseUrl } from '../../src/triage/canonical-url.ts';
 const COUNT = 200_000;
 const WARM_UP = 20_000;
 const ROUNDS = 5;
-
-/** mulberry32: small, seeded, good enough to make the same addresses on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'photo',

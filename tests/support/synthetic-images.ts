@@ -1,23 +1,13 @@
 import sharp from 'sharp';
+import { seededRandom } from './seeded-random.ts';
 
 // Synthetic test images: gradients, shapes and noise drawn from a seed. Nothing real, ever.
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rgb = [number, number, number];
 
 /** RGB pixels of a picture that is the same for a seed and different between seeds. */
 export function syntheticPixels(seed: number, width: number, height: number): Buffer {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const colour = (): Rgb => [next() * 255, next() * 255, next() * 255];
   const from = colour();
   const to = colour();
