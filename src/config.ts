@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -8,7 +9,15 @@ import { z } from 'zod';
 const onOff = z.enum(['on', 'off']);
 const positiveInt = z.coerce.number().int().positive();
 
-const hostPortList = z
+/** `127.0.0.1:8080` or `[::1]:8080`: only loopback may ever be opened, and only for tests. */
+function isLoopbackPair(pair: string): boolean {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(pair);
+  const host = match?.[1]?.replace(/^\[|\]$/g, '') ?? '';
+  const port = Number(match?.[2]);
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback' && port >= 1 && port <= 65535;
+}
+
+const loopbackPairList = z
   .string()
   .default('')
   .transform((s) =>
@@ -17,7 +26,7 @@ const hostPortList = z
       .map((p) => p.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'expected HOST:PORT pairs')));
+  .pipe(z.array(z.string().refine(isLoopbackPair, 'expected loopback HOST:PORT pairs (127.0.0.1:PORT, [::1]:PORT)')));
 
 const portList = z
   .string()
@@ -40,7 +49,7 @@ const envSchema = z
     HOTLINE_REPORT_LIMIT: positiveInt.default(20),
     HOTLINE_STATUS_LIMIT: positiveInt.default(30),
     HOTLINE_FETCH: onOff.default('on'),
-    HOTLINE_FETCH_ALLOW: hostPortList,
+    HOTLINE_FETCH_ALLOW: loopbackPairList,
     HOTLINE_FETCH_PORTS: portList,
     HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
     HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),

@@ -19,7 +19,9 @@ export function openDatabase(path: string): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before the receipt is shown. NORMAL in WAL mode can lose the last
+  // commits on power loss, and a report must never be acknowledged and then lost.
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   // Functions in schema objects (views, triggers) cannot reach application-defined SQL functions.
   sqlite.pragma('trusted_schema = OFF');

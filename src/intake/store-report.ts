@@ -3,7 +3,7 @@ import type { Tx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import type { CanonicalUrl } from '../triage/canonical-url.ts';
 import { recomputeItemPriority } from '../triage/item-priority.ts';
-import { enqueueJob } from '../triage/jobs.ts';
+import { enqueueJob, requeueJob } from '../triage/jobs.ts';
 import { withoutTrackingParams } from '../triage/url/tracking-params.ts';
 import type { ReportSubmission } from './schema.ts';
 
@@ -11,6 +11,8 @@ export interface ReportedAddress {
   /** The address as the reporter gave it. */
   input: string;
   canonical: CanonicalUrl;
+  /** What triage fetches (see fetchAddress). */
+  fetchUrl: string;
 }
 
 export interface ReportToStore {
@@ -52,7 +54,7 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
     const key = address.canonical.dedupKey;
     let itemId = itemIdsByKey.get(key);
     if (itemId === undefined) {
-      itemId = upsertItem(tx, address.canonical, receivedAt);
+      itemId = upsertItem(tx, address, receivedAt);
       itemIdsByKey.set(key, itemId);
     }
     tx.insert(reportUrls).values({ reportId: inserted.id, itemId, position, input: address.input }).run();
@@ -63,14 +65,19 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
   return { reportId: inserted.id, itemIds };
 }
 
-/** Finds or creates the item of a dedupKey, counts this report, and enqueues triage unless assessed. */
-function upsertItem(tx: Tx, canonical: CanonicalUrl, at: number): number {
+/**
+ * Finds or creates the item of a dedupKey, counts this report, and triages it unless assessed:
+ * a new item gets its job; one that was unreachable or failed is tried again, since content that was
+ * down at the first report may be back.
+ */
+function upsertItem(tx: Tx, address: ReportedAddress, at: number): number {
+  const { canonical } = address;
   const item = tx
     .insert(items)
     .values({
       dedupKey: canonical.dedupKey,
       canonicalUrl: withoutTrackingParams(canonical.canonical),
-      url: withoutTrackingParams(canonical.url),
+      url: address.fetchUrl,
       host: canonical.host,
       registrableDomain: canonical.registrableDomain,
       firstReportedAt: at,
@@ -81,15 +88,11 @@ function upsertItem(tx: Tx, canonical: CanonicalUrl, at: number): number {
       target: items.dedupKey,
       set: { lastReportedAt: at, reportCount: sql`${items.reportCount} + 1` },
     })
-    .returning({ id: items.id, assessedAt: items.assessedAt })
+    .returning({ id: items.id, assessedAt: items.assessedAt, state: items.state })
     .get();
-  if (item.assessedAt === null) {
-    enqueueJob(tx, {
-      type: 'triage',
-      payload: { itemId: item.id },
-      idempotencyKey: `triage:item:${item.id}`,
-      now: at,
-    });
-  }
+  if (item.assessedAt !== null) return item.id;
+  const idempotencyKey = `triage:item:${item.id}`;
+  const enqueued = enqueueJob(tx, { type: 'triage', payload: { itemId: item.id }, idempotencyKey, now: at });
+  if (!enqueued && (item.state === 'unreachable' || item.state === 'failed')) requeueJob(tx, idempotencyKey, at);
   return item.id;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { validationFailed } from '../http/errors.ts';
 import { canonicaliseUrl } from '../triage/canonical-url.ts';
 import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
+import { fetchAddress } from './fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
 import { fieldErrors, reportSubmissionSchema } from './schema.ts';
 import { type ReportedAddress, storeReport } from './store-report.ts';
@@ -66,7 +67,7 @@ function canonicaliseAll(urls: string[], fetchAllow: string[]): Canonicalised {
     if (!result.ok) return { ok: false, messageKey: `error.urls.${result.error}` };
     if (result.isLocal && !isAllowListedUrl(result.url, fetchAllow))
       return { ok: false, messageKey: 'error.urls.local' };
-    value.push({ input, canonical: result });
+    value.push({ input, canonical: result, fetchUrl: fetchAddress(input, result) });
   }
   return { ok: true, value };
 }

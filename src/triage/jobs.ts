@@ -67,6 +67,28 @@ export function enqueueJob(tx: Tx, job: NewJob): boolean {
 }
 
 /**
+ * Puts a finished or failed job back in the queue, as new: for work worth doing again (an address
+ * that was unreachable, reported again). A pending or running job is left alone. True when requeued.
+ */
+export function requeueJob(tx: Tx, idempotencyKey: string, now: number): boolean {
+  const requeued = tx
+    .update(jobs)
+    .set({
+      status: 'pending',
+      attempts: 0,
+      availableAt: now,
+      lastError: null,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.idempotencyKey, idempotencyKey), inArray(jobs.status, ['done', 'failed'])))
+    .returning({ id: jobs.id })
+    .all();
+  return requeued.length > 0;
+}
+
+/**
  * Claims the oldest available pending job of one of `types` for `workerId`, or returns null.
  * One UPDATE ... WHERE id = (SELECT ...) statement: SQLite runs it under its write lock, so two
  * workers (threads or processes) never claim the same job.

@@ -16,6 +16,7 @@ describe('the database client', () => {
     expect(pragma('foreign_keys')).toBe(1);
     expect(pragma('trusted_schema')).toBe(0);
     expect(pragma('secure_delete')).toBe(1);
+    expect(pragma('synchronous')).toBe(2); // FULL
     handle.close();
   });
 

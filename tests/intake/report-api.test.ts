@@ -280,3 +280,32 @@ describe('odd field names', () => {
     expect(Object.keys(typed.body.fields)).toEqual(['receipt']);
   });
 });
+
+describe('items reported again', () => {
+  it('are triaged again when they were unreachable or failed, not when pending or ready', async () => {
+    const t = createTestApp();
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    const job = () => row(t.database, 'select status, attempts from jobs');
+    t.database.sqlite.prepare("update jobs set status = 'done', attempts = 1").run();
+    t.database.sqlite.prepare("update items set state = 'ready'").run();
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    expect(job().status).toBe('done');
+    t.database.sqlite.prepare("update items set state = 'unreachable', state_reason = 'timeout'").run();
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    expect(job()).toEqual({ status: 'pending', attempts: 0 });
+    t.database.sqlite.prepare("update jobs set status = 'failed', attempts = 5").run();
+    t.database.sqlite.prepare("update items set state = 'failed'").run();
+    await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    expect(job()).toEqual({ status: 'pending', attempts: 0 });
+    expect(countRows(t.database, 'jobs')).toBe(1);
+  });
+
+  it('are fetched at the address the first reporter gave, as a browser reads it', async () => {
+    const t = createTestApp();
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ ...valid, urls: ['https://cdn.example.com/a%2Fb.jpg?sig=x%2By#f'] })
+      .expect(201);
+    expect(row(t.database, 'select url from items').url).toBe('https://cdn.example.com/a%2Fb.jpg?sig=x%2By');
+  });
+});

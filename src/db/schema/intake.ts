@@ -24,7 +24,7 @@ export const items = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     dedupKey: text('dedup_key').notNull().unique(),
     canonicalUrl: text('canonical_url').notNull(),
-    /** The address to fetch (canonical, with a non-default port kept). */
+    /** The address to fetch: the first report's address as a browser reads it, no fragment or tracking parameters. */
     url: text('url').notNull(),
     host: text('host').notNull(),
     registrableDomain: text('registrable_domain'),
