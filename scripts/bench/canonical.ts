@@ -57,7 +57,7 @@ const PARAMS = [
   'q=%20a',
 ];
 
-export function generateAddresses(count: number, seed = 20240601): string[] {
+function generateAddresses(count: number, seed = 20240601): string[] {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const chance = (p: number) => random() < p;
@@ -135,12 +135,14 @@ function timeRun(subject: Subject, addresses: readonly string[]): number {
 }
 
 /**
- * Each round runs every subject over all the addresses, the order rotating between rounds; a
- * subject's time is its best round, which on a shared machine is the one least disturbed.
+ * Each round runs every subject over a fresh set of addresses (no subject profits from what it saw
+ * in an earlier round), the order rotating between rounds; a subject's time is its best round,
+ * which on a shared machine is the one least disturbed.
  */
-function measure(addresses: readonly string[]): Map<string, number> {
+function measure(): Map<string, number> {
   const best = new Map(subjects.map((subject) => [subject.name, Number.POSITIVE_INFINITY]));
   for (let round = 0; round < ROUNDS; round++) {
+    const addresses = generateAddresses(COUNT, 20240601 + round);
     for (let turn = 0; turn < subjects.length; turn++) {
       const subject = subjects[(turn + round) % subjects.length] as Subject;
       best.set(subject.name, Math.min(best.get(subject.name) as number, timeRun(subject, addresses)));
@@ -150,9 +152,9 @@ function measure(addresses: readonly string[]): Map<string, number> {
 }
 
 export default async function benchCanonical(): Promise<void> {
-  const addresses = generateAddresses(COUNT);
-  for (const subject of subjects) timeRun(subject, addresses.slice(0, WARM_UP));
-  const seconds = measure(addresses);
+  const warmUp = generateAddresses(WARM_UP, 1);
+  for (const subject of subjects) timeRun(subject, warmUp);
+  const seconds = measure();
   const perSecond = (name: string) => COUNT / (seconds.get(name) as number);
   for (const subject of subjects) {
     const time = seconds.get(subject.name) as number;
