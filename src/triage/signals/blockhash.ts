@@ -30,12 +30,16 @@ function evenBlockSums({ data, width, height, channels }: Pixels): Float64Array 
   const blocks = new Float64Array(BITS * BITS);
   const bytes = new ByteSums(data);
   for (let y = 0; y < height; y++) {
-    let offset = y * width * channels;
-    for (let block = Math.floor(y / blockHeight) * BITS, end = block + BITS; block < end; block++) {
-      const runEnd = offset + blockWidth * channels;
+    const firstBlock = Math.floor(y / blockHeight) * BITS;
+    const rowStart = y * width * channels;
+    if (channels === 3) {
       // Without alpha, R+G+B summed over a run of pixels is the sum of the run's bytes.
-      addTo(blocks, block, channels === 3 ? bytes.sum(offset, runEnd) : rgbaSum(data, offset, runEnd));
-      offset = runEnd;
+      bytes.addRunSums(rowStart, blockWidth * 3, BITS, blocks, firstBlock);
+      continue;
+    }
+    for (let block = 0; block < BITS; block++) {
+      const runStart = rowStart + block * blockWidth * 4;
+      addTo(blocks, firstBlock + block, rgbaSum(data, runStart, runStart + blockWidth * 4));
     }
   }
   return blocks;

@@ -1,3 +1,4 @@
+import { LUMA_SCALE, lumaSumsOfSums, pixelWords } from './pdq-luma.ts';
 import type { Pixels } from './pixels.ts';
 
 /**
@@ -13,45 +14,42 @@ import type { Pixels } from './pixels.ts';
  */
 
 export const PDQ_SIDE = 64;
-const LUMA_R = 0.299;
-const LUMA_G = 0.587;
-const LUMA_B = 0.114;
 
 export function tentDownscaleTo64(pixels: Pixels): Float32Array {
   const { width, height } = pixels;
-  const alongRow = new RowSampler(tentTerms(width));
-  const alongColumns = new ColumnAccumulator(tentTerms(height));
+  const words = pixelWords(pixels);
+  // The luminance comes in LUMA_SCALE units; the row weights divide that back out.
+  const alongRow = flatten(tentTerms(width), LUMA_SCALE);
+  // The column terms are applied as the rows go by, so in order of the PP index they read.
+  const alongColumns = flatten(
+    tentTerms(height).sort((a, b) => a.index - b.index),
+    1,
+  );
   const rowSums = new Float64Array(width + 2);
   const rowSamples = new Float64Array(PDQ_SIDE);
+  // The 64 sampled columns' running prefix sums (P) and sums of those (PP), and the result.
+  const sum = new Float64Array(PDQ_SIDE);
+  const sumOfSums = new Float64Array(PDQ_SIDE);
+  const image = new Float64Array(PDQ_SIDE * PDQ_SIDE);
+  let next = applyColumnTerms(alongColumns, 0, 0, sumOfSums, image);
   for (let y = 0; y < height; y++) {
-    lumaSumsOfSums(pixels, y, rowSums);
-    alongRow.sample(rowSums, rowSamples);
-    alongColumns.add(rowSamples);
+    lumaSumsOfSums(pixels, words, y, rowSums);
+    sampleRow(alongRow, rowSums, rowSamples);
+    for (let j = 0; j < PDQ_SIDE; j++) {
+      sumOfSums[j] = (sumOfSums[j] as number) + (sum[j] as number);
+      sum[j] = (sum[j] as number) + (rowSamples[j] as number);
+    }
+    next = applyColumnTerms(alongColumns, next, y + 1, sumOfSums, image);
   }
+  for (let j = 0; j < PDQ_SIDE; j++) sumOfSums[j] = (sumOfSums[j] as number) + (sum[j] as number);
+  applyColumnTerms(alongColumns, next, height + 1, sumOfSums, image);
+  const result = Float32Array.from(image);
   // Derived from the content: cleared rather than left for the collector.
-  rowSums.fill(0);
-  rowSamples.fill(0);
-  return alongColumns.finish();
+  for (const buffer of [rowSums, rowSamples, sum, sumOfSums, image]) buffer.fill(0);
+  return result;
 }
 
-/**
- * out[m] = P[0] + .. + P[m - 1] where P[x] is the luminance summed over pixels 0..x-1 of row y
- * (alpha ignored, as the reference does), for m = 0 .. width + 1.
- */
-function lumaSumsOfSums({ data, width, channels }: Pixels, y: number, out: Float64Array): void {
-  let sum = 0;
-  let sumOfSums = 0;
-  out[0] = 0;
-  for (let x = 1, offset = y * width * channels; x <= width; x++, offset += channels) {
-    sumOfSums += sum;
-    out[x] = sumOfSums;
-    sum +=
-      LUMA_R * (data[offset] as number) + LUMA_G * (data[offset + 1] as number) + LUMA_B * (data[offset + 2] as number);
-  }
-  out[width + 1] = sumOfSums + sum;
-}
-
-/** Sample `sample` of a line gets weight x PP[index], PP being the line's sums of sums as above. */
+/** Sample `sample` of a line gets weight x PP[index], PP being the line's prefix sums of prefix sums. */
 interface TentTerm {
   sample: number;
   index: number;
@@ -68,101 +66,81 @@ interface TentTerm {
 function tentTerms(length: number): TentTerm[] {
   const window = Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE)); // half a cell, rounded up
   const half = Math.floor((window + 2) / 2);
-  const span = (i: number) => [Math.max(0, i - (window - half)), Math.min(length - 1, i + half - 1)] as const;
+  const spanStart = (i: number) => Math.max(0, i - (window - half));
+  const spanEnd = (i: number) => Math.min(length - 1, i + half - 1);
   const terms: TentTerm[] = [];
+  // One buffer for every sample: a sample's weights span fewer than 2 * window + 3 positions.
+  const weights = new Float64Array(2 * window + 3);
   for (let sample = 0; sample < PDQ_SIDE; sample++) {
-    const [from, to] = span(Math.floor(((sample + 0.5) * length) / PDQ_SIDE));
-    // Weights on PP[first .. last]; the windows of values from..to reach P[first .. last - 1].
-    const first = span(from)[0];
-    const weights = new Float64Array(span(to)[1] + 3 - first);
+    const centre = Math.floor(((sample + 0.5) * length) / PDQ_SIDE);
+    const from = spanStart(centre);
+    const to = spanEnd(centre);
+    // Weights on PP[first .. first + count - 1]; the windows of values from..to reach P[first .. ].
+    const first = spanStart(from);
+    const count = spanEnd(to) + 3 - first;
+    weights.fill(0, 0, count);
     const addPrefix = (m: number, weight: number) => {
       weights[m + 1 - first] = (weights[m + 1 - first] as number) + weight;
       weights[m - first] = (weights[m - first] as number) - weight;
     };
     for (let i = from; i <= to; i++) {
-      const [lo, hi] = span(i);
+      const lo = spanStart(i);
+      const hi = spanEnd(i);
       const weight = 1 / ((hi - lo + 1) * (to - from + 1));
       addPrefix(hi + 1, weight);
       addPrefix(lo, -weight);
     }
-    weights.forEach((weight, k) => {
+    for (let k = 0; k < count; k++) {
+      const weight = weights[k] as number;
       if (weight !== 0) terms.push({ sample, index: first + k, weight });
-    });
+    }
   }
   return terms;
 }
 
-/** The terms of a row, flattened for speed: evaluated for every row of the image. */
-class RowSampler {
-  private readonly start = new Int32Array(PDQ_SIDE + 1);
-  private readonly index: Int32Array;
-  private readonly weight: Float64Array;
+/**
+ * Terms in flat arrays, evaluated for every row of the image. (Plain arrays and functions rather
+ * than objects of a class: see pdq-luma.ts for why.)
+ */
+interface FlatTerms {
+  sample: Int32Array;
+  index: Int32Array;
+  weight: Float64Array;
+}
 
-  constructor(terms: TentTerm[]) {
-    this.index = Int32Array.from(terms, (t) => t.index);
-    this.weight = Float64Array.from(terms, (t) => t.weight);
-    for (const t of terms) this.start[t.sample + 1] = (this.start[t.sample + 1] as number) + 1;
-    for (let k = 0; k < PDQ_SIDE; k++) this.start[k + 1] = (this.start[k + 1] as number) + (this.start[k] as number);
-  }
+function flatten(terms: TentTerm[], scale: number): FlatTerms {
+  return {
+    sample: Int32Array.from(terms, (t) => t.sample),
+    index: Int32Array.from(terms, (t) => t.index),
+    weight: Float64Array.from(terms, (t) => t.weight / scale),
+  };
+}
 
-  sample(sumsOfSums: Float64Array, out: Float64Array): void {
-    for (let k = 0; k < PDQ_SIDE; k++) {
-      let value = 0;
-      for (let t = this.start[k] as number, end = this.start[k + 1] as number; t < end; t++) {
-        value += (this.weight[t] as number) * (sumsOfSums[this.index[t] as number] as number);
-      }
-      out[k] = value;
-    }
+/** The 64 samples of a row from its sums of sums. */
+function sampleRow({ sample, index, weight }: FlatTerms, sumsOfSums: Float64Array, out: Float64Array): void {
+  out.fill(0);
+  for (let t = 0; t < index.length; t++) {
+    const k = sample[t] as number;
+    out[k] = (out[k] as number) + (weight[t] as number) * (sumsOfSums[index[t] as number] as number);
   }
 }
 
 /**
- * The 64 sampled columns, filtered as the rows go by: their running prefix sums (P) and sums of
- * those (PP) are kept, and each term of the column filter is applied when its PP index is reached.
+ * Applies the column terms that read PP[rows] (`sumOfSums` holds the 64 columns' PP[rows]),
+ * starting at term `next`; returns the first term not applied.
  */
-class ColumnAccumulator {
-  private readonly sum = new Float64Array(PDQ_SIDE);
-  private readonly sumOfSums = new Float64Array(PDQ_SIDE);
-  private readonly out = new Float64Array(PDQ_SIDE * PDQ_SIDE);
-  private readonly terms: TentTerm[];
-  private next = 0;
-  /** Rows added so far: sumOfSums holds PP[rows]. */
-  private rows = 0;
-
-  constructor(terms: TentTerm[]) {
-    this.terms = terms.sort((a, b) => a.index - b.index);
-    this.applyTerms(); // those at PP[0] = 0
+function applyColumnTerms(
+  { sample, index, weight }: FlatTerms,
+  next: number,
+  rows: number,
+  sumOfSums: Float64Array,
+  image: Float64Array,
+): number {
+  let t = next;
+  for (; t < index.length && index[t] === rows; t++) {
+    const row = (sample[t] as number) * PDQ_SIDE;
+    const w = weight[t] as number;
+    for (let j = 0; j < PDQ_SIDE; j++) image[row + j] = (image[row + j] as number) + w * (sumOfSums[j] as number);
   }
-
-  add(rowSamples: Float64Array): void {
-    this.advance(rowSamples);
-    this.applyTerms();
-  }
-
-  /** The 64x64 result, once every row has been added; the running sums are cleared. */
-  finish(): Float32Array {
-    this.advance(null);
-    this.applyTerms();
-    const image = Float32Array.from(this.out);
-    for (const buffer of [this.sum, this.sumOfSums, this.out]) buffer.fill(0);
-    return image;
-  }
-
-  private advance(rowSamples: Float64Array | null): void {
-    const { sum, sumOfSums } = this;
-    for (let j = 0; j < PDQ_SIDE; j++) {
-      sumOfSums[j] = (sumOfSums[j] as number) + (sum[j] as number);
-      if (rowSamples) sum[j] = (sum[j] as number) + (rowSamples[j] as number);
-    }
-    this.rows++;
-  }
-
-  private applyTerms(): void {
-    const { terms, sumOfSums, out } = this;
-    for (; this.next < terms.length && (terms[this.next] as TentTerm).index === this.rows; this.next++) {
-      const { sample, weight } = terms[this.next] as TentTerm;
-      const row = sample * PDQ_SIDE;
-      for (let j = 0; j < PDQ_SIDE; j++) out[row + j] = (out[row + j] as number) + weight * (sumOfSums[j] as number);
-    }
-  }
+  return t;
 }
