@@ -54,6 +54,7 @@ const envSchema = z
     HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
     HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+    HOTLINE_FETCH_MAX_STREAM_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
     HOTLINE_FETCH_MAX_MEDIA: positiveInt.default(50),
     HOTLINE_PROXY: z
       .string()
@@ -66,6 +67,7 @@ const envSchema = z
     HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(10),
     HOTLINE_WORKER: onOff.default('on'),
     HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
+    HOTLINE_TRIAGE_BUDGET_MS: positiveInt.default(120_000),
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
@@ -96,12 +98,15 @@ export interface Config {
     timeoutMs: number;
     connectTimeoutMs: number;
     maxBytes: number;
+    /** Cap on any body streamed into the exact hashes (videos, archives, large images). */
+    maxStreamBytes: number;
     maxMediaPerPage: number;
     proxy: string | undefined;
   };
   signals: { maxPixels: number };
   matching: { pdqThreshold: number; pdqMinQuality: number; blockhashThreshold: number };
-  worker: { enabled: boolean; concurrency: number };
+  /** `triageBudgetMs`: time one triage job may take, its page's media included. */
+  worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
 }
 
@@ -159,6 +164,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       timeoutMs: env.HOTLINE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: env.HOTLINE_FETCH_CONNECT_TIMEOUT_MS,
       maxBytes: env.HOTLINE_FETCH_MAX_BYTES,
+      maxStreamBytes: env.HOTLINE_FETCH_MAX_STREAM_BYTES,
       maxMediaPerPage: env.HOTLINE_FETCH_MAX_MEDIA,
       proxy: env.HOTLINE_PROXY,
     },
@@ -168,7 +174,11 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       pdqMinQuality: env.HOTLINE_PDQ_MIN_QUALITY,
       blockhashThreshold: env.HOTLINE_BLOCKHASH_THRESHOLD,
     },
-    worker: { enabled: env.HOTLINE_WORKER === 'on', concurrency: env.HOTLINE_WORKER_CONCURRENCY },
+    worker: {
+      enabled: env.HOTLINE_WORKER === 'on',
+      concurrency: env.HOTLINE_WORKER_CONCURRENCY,
+      triageBudgetMs: env.HOTLINE_TRIAGE_BUDGET_MS,
+    },
     auth: {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,

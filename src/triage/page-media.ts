@@ -2,8 +2,12 @@ import { Parser } from 'htmlparser2';
 
 // The media an HTML page shows, as absolute http(s) addresses to fetch through the same fetcher.
 
-/** Links are followed only when the path looks like an image or a video file. */
-const mediaFileExtension = /\.(jpe?g|jfif|png|gif|webp|avif|bmp|tiff?|heic|heif|mp4|m4v|mov|webm|mkv|avi)$/i;
+/**
+ * Links are followed only when the path looks like an image, a video or an archive: the fetcher
+ * hashes any of them (archives and videos by their exact hashes only).
+ */
+const mediaFileExtension =
+  /\.(jpe?g|jfif|png|gif|webp|avif|bmp|tiff?|heic|heif|ico|mp4|m4v|mov|webm|mkv|avi|wmv|asf|flv|mpe?g|3gp|3g2|ts|zip|rar|7z)$/i;
 
 const imageMetaKeys = new Set([
   'og:image',
@@ -48,48 +52,12 @@ interface Candidate {
   isLink: boolean;
 }
 
-/** Raw addresses in document order, and the first `<base href>` (which applies to the whole page). */
-function collectCandidates(htmlText: string): { candidates: Candidate[]; baseHref: string | null } {
-  const candidates: Candidate[] = [];
-  let baseHref: string | null = null;
-  let pictureDepth = 0;
-  let videoDepth = 0;
-  const add = (...values: (string | undefined)[]) => {
-    for (const raw of values) if (raw !== undefined) candidates.push({ raw, isLink: false });
-  };
-  const addSrcset = (...values: (string | undefined)[]) => {
-    for (const value of values) if (value !== undefined) add(...parseSrcset(value));
-  };
-  const parser = new Parser(
-    {
-      onopentag(name, a) {
-        if (name === 'base' && baseHref === null && a.href !== undefined) baseHref = a.href;
-        else if (name === 'img') {
-          add(a.src, a['data-src']);
-          addSrcset(a.srcset, a['data-srcset']);
-        } else if (name === 'picture') pictureDepth++;
-        else if (name === 'video') {
-          videoDepth++;
-          add(a.poster, a.src);
-        } else if (name === 'source') {
-          if (pictureDepth > 0) addSrcset(a.srcset, a['data-srcset']);
-          if (videoDepth > 0) add(a.src);
-        } else if (name === 'meta') {
-          const key = (a.property ?? a.name ?? '').trim().toLowerCase();
-          if (imageMetaKeys.has(key)) add(a.content);
-        } else if (name === 'a' && a.href !== undefined) candidates.push({ raw: a.href, isLink: true });
-      },
-      onclosetag(name) {
-        if (name === 'picture') pictureDepth = Math.max(0, pictureDepth - 1);
-        if (name === 'video') videoDepth = Math.max(0, videoDepth - 1);
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.write(htmlText);
-  parser.end();
-  return { candidates, baseHref };
-}
+/**
+ * Only the start of a page is read (bytes of a Buffer, characters of a string): media references
+ * sit in the markup, and a page of many megabytes would otherwise cost its size several times over
+ * in parser work and candidates.
+ */
+export const maxHtmlBytes = 2 * 1024 * 1024;
 
 function httpUrl(raw: string, base: string | URL): URL | null {
   const trimmed = raw.trim();
@@ -103,20 +71,100 @@ function httpUrl(raw: string, base: string | URL): URL | null {
 }
 
 /**
+ * The distinct media addresses found so far, resolved against the page's base: the first
+ * `<base href>` applies to the whole page, even to references before it, so finding one
+ * re-resolves what was collected.
+ */
+class MediaAddresses {
+  private readonly candidates: Candidate[] = [];
+  private base: string | URL;
+  private found = new Set<string>();
+  private hasBase = false;
+
+  constructor(private readonly pageUrl: string) {
+    this.base = pageUrl;
+  }
+
+  setBase(href: string): void {
+    if (this.hasBase) return;
+    this.hasBase = true;
+    const base = httpUrl(href, this.pageUrl);
+    if (base === null) return;
+    this.base = base;
+    this.found = new Set();
+    for (const candidate of this.candidates) this.resolve(candidate);
+  }
+
+  add(candidate: Candidate): void {
+    if (!this.hasBase) this.candidates.push(candidate);
+    this.resolve(candidate);
+  }
+
+  get size(): number {
+    return this.found.size;
+  }
+
+  list(limit: number): string[] {
+    return [...this.found].slice(0, limit);
+  }
+
+  private resolve({ raw, isLink }: Candidate): void {
+    const url = httpUrl(raw, this.base);
+    if (url === null || (isLink && !mediaFileExtension.test(url.pathname))) return;
+    url.hash = '';
+    this.found.add(url.href);
+  }
+}
+
+/**
  * The media a page shows: `img` src/srcset, `picture` sources, `og:image`/`twitter:image` meta,
  * video posters and sources, and links to image or video files. Resolved against the page address
- * (or its `<base href>`), fragments dropped, deduplicated, http(s) only, at most `limit`, in page order.
+ * (or its `<base href>`), fragments dropped, deduplicated, http(s) only, at most `limit`, in page
+ * order. Reads at most the first `maxHtmlBytes` of the page and stops parsing at `limit` addresses.
  */
-export function extractPageMedia(htmlText: string, baseUrl: string, limit: number): string[] {
-  const { candidates, baseHref } = collectCandidates(htmlText);
-  const base = (baseHref !== null && httpUrl(baseHref, baseUrl)) || baseUrl;
-  const found = new Set<string>();
-  for (const { raw, isLink } of candidates) {
-    if (found.size >= limit) break;
-    const url = httpUrl(raw, base);
-    if (url === null || (isLink && !mediaFileExtension.test(url.pathname))) continue;
-    url.hash = '';
-    found.add(url.href);
-  }
-  return [...found];
+export function extractPageMedia(html: string | Buffer, baseUrl: string, limit: number): string[] {
+  if (limit <= 0) return [];
+  const text = typeof html === 'string' ? html.slice(0, maxHtmlBytes) : html.toString('utf8', 0, maxHtmlBytes);
+  const media = new MediaAddresses(baseUrl);
+  let pictureDepth = 0;
+  let videoDepth = 0;
+  const add = (...values: (string | undefined)[]) => {
+    for (const raw of values) {
+      if (raw === undefined || media.size >= limit) continue;
+      media.add({ raw, isLink: false });
+    }
+  };
+  const addSrcset = (...values: (string | undefined)[]) => {
+    for (const value of values) if (value !== undefined) add(...parseSrcset(value));
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, a) {
+        if (name === 'base' && a.href !== undefined) media.setBase(a.href);
+        else if (name === 'img') {
+          add(a.src, a['data-src']);
+          addSrcset(a.srcset, a['data-srcset']);
+        } else if (name === 'picture') pictureDepth++;
+        else if (name === 'video') {
+          videoDepth++;
+          add(a.poster, a.src);
+        } else if (name === 'source') {
+          if (pictureDepth > 0) addSrcset(a.srcset, a['data-srcset']);
+          if (videoDepth > 0) add(a.src);
+        } else if (name === 'meta') {
+          const key = (a.property ?? a.name ?? '').trim().toLowerCase();
+          if (imageMetaKeys.has(key)) add(a.content);
+        } else if (name === 'a' && a.href !== undefined && media.size < limit) media.add({ raw: a.href, isLink: true });
+        if (media.size >= limit) parser.pause();
+      },
+      onclosetag(name) {
+        if (name === 'picture') pictureDepth = Math.max(0, pictureDepth - 1);
+        if (name === 'video') videoDepth = Math.max(0, videoDepth - 1);
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(text);
+  if (media.size < limit) parser.end();
+  return media.list(limit);
 }

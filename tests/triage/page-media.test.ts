@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { extractPageMedia, parseSrcset } from '../../src/triage/page-media.ts';
+import { Parser } from 'htmlparser2';
+import { describe, expect, it, vi } from 'vitest';
+import { extractPageMedia, maxHtmlBytes, parseSrcset } from '../../src/triage/page-media.ts';
 
 const page = 'https://gallery.example/albums/one/index.html';
 
@@ -71,6 +72,35 @@ describe('extractPageMedia', () => {
     expect(found).toHaveLength(50);
     expect(found[49]).toBe('https://gallery.example/img/49.jpg');
     expect(extractPageMedia(html, page, 0)).toEqual([]);
+  });
+
+  it('follows links to videos and archives as well as images', () => {
+    const files = ['a.wmv', 'b.asf', 'c.flv', 'd.mpg', 'e.mpeg', 'f.3gp', 'g.ts', 'h.zip', 'i.rar', 'j.7z', 'k.avi'];
+    const more = ['l.mkv', 'm.mov', 'n.m4v', 'o.webm', 'p.ico'];
+    const html = [...files, ...more, 'q.html', 'r.txt'].map((f) => `<a href="${f}">${f}</a>`).join('');
+    expect(extractPageMedia(html, page, 50)).toEqual(
+      [...files, ...more].map((f) => `https://gallery.example/albums/one/${f}`),
+    );
+  });
+
+  it('reads only the first maxHtmlBytes of a page, given as text or as bytes', () => {
+    const html = `<img src="early.jpg">${' '.repeat(maxHtmlBytes)}<img src="late.jpg">`;
+    const expected = ['https://gallery.example/albums/one/early.jpg'];
+    expect(extractPageMedia(html, page, 50)).toEqual(expected);
+    expect(extractPageMedia(Buffer.from(html), page, 50)).toEqual(expected);
+  });
+
+  it('stops parsing once it has found `limit` distinct addresses', () => {
+    const opened = vi.spyOn(Parser.prototype, 'onopentagname');
+    try {
+      const html = `<img src="/same.jpg"><img src="/same.jpg">${Array.from({ length: 10_000 }, (_, i) => `<img src="/img/${i}.jpg">`).join('')}`;
+      const found = extractPageMedia(html, page, 5);
+      const numbered = [0, 1, 2, 3].map((i) => `https://gallery.example/img/${i}.jpg`);
+      expect(found).toEqual(['https://gallery.example/same.jpg', ...numbered]);
+      expect(opened.mock.calls.length).toBe(6);
+    } finally {
+      opened.mockRestore();
+    }
   });
 
   it('decodes entities in attributes and trims whitespace', () => {

@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { BodySink, type CollectedBody } from './body-sink.ts';
+import { decodeContent } from './decode-content.ts';
 import { FetchError } from './errors.ts';
+
+export interface BodyLimits {
+  /** Cap on a body held in memory (decodable images and pages); larger ones are hashed only. */
+  maxBytes: number;
+  /** Cap on any body, raw and decoded, counted while streaming; past it the fetch is `too_large`. */
+  maxStreamBytes: number;
+}
 
 /** Stops a body transfer; undici reports the destroy as an abort error, which nobody needs. */
 export function discard(body: Readable): void {
@@ -9,55 +16,45 @@ export function discard(body: Readable): void {
   body.destroy();
 }
 
-/**
- * Reads a response body into memory, counting while it streams and stopping the transfer as soon
- * as the cap is passed, so an endless body costs at most the cap. Nothing is written anywhere.
- */
-export async function readCapped(body: Readable, maxBytes: number, declaredLength: number | null): Promise<Buffer> {
-  if (declaredLength !== null && declaredLength > maxBytes) {
-    discard(body);
-    throw new FetchError('too_large');
-  }
-  const chunks: Buffer[] = [];
+/** The raw chunks of a body, stopping the transfer as soon as the cap is passed. */
+async function* capped(body: Readable, cap: number): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of body) {
     total += (chunk as Buffer).length;
-    if (total > maxBytes) {
-      discard(body);
-      throw new FetchError('too_large');
-    }
-    chunks.push(chunk as Buffer);
+    if (total > cap) throw new FetchError('too_large');
+    yield chunk as Buffer;
   }
-  return Buffer.concat(chunks, total);
 }
 
-const decoders: Record<string, (input: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
-
 /**
- * Undoes Content-Encoding with the same cap on the decoded size, so a small compressed bomb is
- * refused instead of filling memory. Unknown codings leave the bytes as they are: magic-byte
- * typing then finds no media type.
+ * Reads a response body, undoing its Content-Encoding, into the exact hashes and (for the types
+ * worth it, within `maxBytes`) into memory. Counting happens while it streams, so an endless or
+ * inflating body costs at most `maxStreamBytes` of transfer and hashing. Nothing is written anywhere.
  */
-export async function decodeContent(bytes: Buffer, contentEncoding: string | null, maxBytes: number): Promise<Buffer> {
-  const codings = (contentEncoding ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity');
-  let decoded = bytes;
-  for (const coding of codings.reverse()) {
-    const decode = decoders[coding];
-    if (!decode) return bytes;
-    try {
-      decoded = await decode(decoded, { maxOutputLength: maxBytes });
-    } catch (error) {
-      const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-      throw tooLarge ? new FetchError('too_large') : new FetchError('network', 'undecodable content encoding');
-    }
+export async function readBody(
+  body: Readable,
+  contentEncoding: string | null,
+  declaredLength: number | null,
+  limits: BodyLimits,
+): Promise<CollectedBody> {
+  body.on('error', () => {}); // the iteration below sees every error; this only keeps destroy quiet
+  if (declaredLength !== null && declaredLength > limits.maxStreamBytes) {
+    discard(body);
+    throw new FetchError('too_large');
   }
-  return decoded;
+  const sink = new BodySink(limits.maxBytes);
+  try {
+    for await (const chunk of decodeContent(capped(body, limits.maxStreamBytes), contentEncoding)) {
+      if (sink.size + chunk.length > limits.maxStreamBytes) {
+        chunk.fill(0);
+        throw new FetchError('too_large');
+      }
+      sink.add(chunk);
+    }
+    return sink.finish();
+  } catch (error) {
+    sink.drop();
+    discard(body);
+    throw error;
+  }
 }

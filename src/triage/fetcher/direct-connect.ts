@@ -32,7 +32,7 @@ export function raceSignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T>
  * Resolves the name ourselves and vets every address. A name with any non-global address is
  * refused outright: mixing a public and an internal record is a rebinding trick, not an accident.
  */
-async function vettedAddresses(host: string, resolve: Resolver, signal: AbortSignal): Promise<string[]> {
+export async function vettedAddresses(host: string, resolve: Resolver, signal: AbortSignal): Promise<string[]> {
   const records = await raceSignal(resolve(host), signal).catch((error: unknown) => {
     throw error instanceof FetchError ? error : new FetchError('dns');
   });
@@ -65,17 +65,26 @@ function connectTo(address: string, target: Target, signal: AbortSignal): Promis
   });
 }
 
-/** Opens a TCP connection to a vetted address of the target, trying each resolved address in turn. */
-export async function openDirect(target: Target, resolve: Resolver, signal: AbortSignal): Promise<OpenedSocket> {
-  const addresses = target.literal !== null ? [target.literal] : await vettedAddresses(target.host, resolve, signal);
+/** Tries each vetted address in turn until one connects; the last failure otherwise. */
+export async function firstConnecting(
+  addresses: readonly string[],
+  signal: AbortSignal,
+  attempt: (address: string) => Promise<OpenedSocket>,
+): Promise<OpenedSocket> {
   let lastError: unknown;
   for (const address of addresses) {
     try {
-      return await connectTo(address, target, signal);
+      return await attempt(address);
     } catch (error) {
       lastError = error;
       if (signal.aborted) break;
     }
   }
   throw toFetchError(lastError);
+}
+
+/** Opens a TCP connection to a vetted address of the target, trying each resolved address in turn. */
+export async function openDirect(target: Target, resolve: Resolver, signal: AbortSignal): Promise<OpenedSocket> {
+  const addresses = target.literal !== null ? [target.literal] : await vettedAddresses(target.host, resolve, signal);
+  return firstConnecting(addresses, signal, (address) => connectTo(address, target, signal));
 }

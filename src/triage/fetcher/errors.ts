@@ -4,8 +4,12 @@ export type FetchErrorReason =
   | 'userinfo'
   | 'port'
   | 'blocked_address'
+  /** A `.onion` address without a socks5h:// proxy to resolve it (RFC 7686: never system DNS). */
+  | 'needs_proxy'
   | 'dns'
   | 'refused'
+  /** The TLS handshake failed: an untrusted, expired or mismatched certificate, or no TLS at all. */
+  | 'tls'
   | 'timeout'
   | 'http_status'
   | 'too_large'

@@ -1,19 +1,18 @@
 import type { Client } from 'undici';
 import type { Config } from '../../config.ts';
-import { decodeContent } from './body.ts';
+import type { ExactDigest } from './body-sink.ts';
 import { type OpenedSocket, openDirect, type Resolver, systemResolver } from './direct-connect.ts';
 import { FetchError, toFetchError } from './errors.ts';
-import { sniffMediaType } from './media-type.ts';
 import { openThroughProxy, parseProxy } from './proxy-connect.ts';
 import { maxRedirects, redirectTarget } from './redirects.ts';
 import { requestHop } from './request-hop.ts';
 import { startTls } from './tls.ts';
-import { checkUrl, type Target } from './url-policy.ts';
+import { checkOnionRoute, checkUrl, type Target } from './url-policy.ts';
 
 export { isAllowListed, isGlobalUnicastAddress } from './address-policy.ts';
+export type { ExactDigest } from './body-sink.ts';
 export type { Resolver } from './direct-connect.ts';
 export { FetchError, type FetchErrorReason } from './errors.ts';
-export { sniffMediaType } from './media-type.ts';
 export { isAllowListedUrl } from './url-policy.ts';
 
 export interface FetchOptions {
@@ -24,11 +23,13 @@ export interface FetchOptions {
   timeoutMs: number;
   /** Budget for name resolution plus connection (and proxy handshake) of each hop. */
   connectTimeoutMs: number;
-  /** Cap on the body, counted while streaming and again after decoding any Content-Encoding. */
+  /** Cap on a body kept in memory (a decodable image or a page), after any Content-Encoding. */
   maxBytes: number;
-  /** socks5://, socks5h:// (both resolve through the proxy) or http:// (CONNECT). */
+  /** Cap on any body, raw and decoded, counted while streaming; past it the fetch is `too_large`. */
+  maxStreamBytes: number;
+  /** socks5h:// (resolves names, reaches .onion), socks5:// or http:// (CONNECT; we resolve and vet). */
   proxy?: string;
-  /** Name resolution; the system resolver by default. Tests inject one. */
+  /** Name resolution (direct, socks5:// and http:// proxies); the system resolver by default. Tests inject one. */
   resolve?: Resolver;
 }
 
@@ -39,9 +40,17 @@ export interface FetchedResource {
   /** Peer address of the connection that served the content; '' when a proxy resolved the name. */
   remoteAddress: string;
   viaProxy: boolean;
-  /** Held in memory only; the caller hashes and drops them. */
-  bytes: Buffer;
-  /** From magic bytes, never from Content-Type: image/jpeg, image/png, ..., video/mp4, text/html, or null. */
+  /** Hashes and size of the whole decoded body, computed while it streamed; always present. */
+  exact: ExactDigest;
+  /**
+   * The decoded body, held in memory only when it is a decodable image (JPEG, PNG, WebP, GIF, AVIF)
+   * or HTML of at most maxBytes; null otherwise. The caller hashes it and overwrites it.
+   */
+  bytes: Buffer | null;
+  /**
+   * From magic bytes (sniffMediaType of signals/media-type.ts), never from Content-Type:
+   * image/jpeg, ..., video/mp4, video/x-ms-asf, application/zip, text/html ...; null when unknown.
+   */
   mediaType: string | null;
   /** Each address redirected to, in order; the last one is finalUrl. */
   redirects: string[];
@@ -54,8 +63,8 @@ export interface Fetcher {
 }
 
 export function fetchOptionsFromConfig(config: Config): FetchOptions {
-  const { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, proxy } = config.fetch;
-  return { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, ...(proxy ? { proxy } : {}) };
+  const { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
+  return { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, ...(proxy ? { proxy } : {}) };
 }
 
 export function createFetcher(options: FetchOptions): Fetcher {
@@ -68,7 +77,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
   const open = async (target: Target, signal: AbortSignal): Promise<OpenedSocket> => {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]);
     const opened = proxy
-      ? await openThroughProxy(proxy, target, options.connectTimeoutMs, deadline)
+      ? await openThroughProxy(proxy, target, resolve, options.connectTimeoutMs, deadline)
       : await openDirect(target, resolve, deadline);
     if (target.url.protocol !== 'https:') return opened;
     return { ...opened, socket: await startTls(opened.socket, target, deadline) };
@@ -79,9 +88,10 @@ export function createFetcher(options: FetchOptions): Fetcher {
     let current = url;
     for (;;) {
       const target = checkUrl(current, options.ports, options.allow);
+      checkOnionRoute(target, proxy?.kind === 'socks5h');
       const hop = await requestHop(target, {
         open: (t) => open(t, signal),
-        maxBytes: options.maxBytes,
+        limits: { maxBytes: options.maxBytes, maxStreamBytes: options.maxStreamBytes },
         timeoutMs: options.timeoutMs,
         signal,
         clients,
@@ -93,16 +103,15 @@ export function createFetcher(options: FetchOptions): Fetcher {
         current = next;
         continue;
       }
-      if (hop.status < 200 || hop.status > 299) throw new FetchError('http_status', `HTTP ${hop.status}`, hop.status);
-      const bytes = await decodeContent(hop.body, hop.headers['content-encoding'] ?? null, options.maxBytes);
+      // Only a 2xx response has its body read.
+      if (hop.body === null) throw new FetchError('http_status', `HTTP ${hop.status}`, hop.status);
       return {
         url,
         finalUrl: target.url.href,
         status: hop.status,
         remoteAddress: hop.remoteAddress,
         viaProxy: proxy !== null,
-        bytes,
-        mediaType: sniffMediaType(bytes),
+        ...hop.body,
         redirects,
       };
     }

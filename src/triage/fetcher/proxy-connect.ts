@@ -1,12 +1,16 @@
 import { connect, type Socket } from 'node:net';
 import { SocksClient } from 'socks';
-import { type OpenedSocket, raceSignal } from './direct-connect.ts';
+import { firstConnecting, type OpenedSocket, type Resolver, raceSignal, vettedAddresses } from './direct-connect.ts';
 import { FetchError, type FetchErrorReason, toFetchError } from './errors.ts';
 import type { Target } from './url-policy.ts';
 
-/** An egress proxy from HOTLINE_PROXY: SOCKS5 (Tor) or an HTTP proxy that supports CONNECT. */
+/**
+ * An egress proxy from HOTLINE_PROXY: SOCKS5 (Tor) or an HTTP proxy that supports CONNECT. Only
+ * `socks5h` is handed names; `socks5` and `http` get an address we resolved and vetted ourselves,
+ * since nothing tells us that such a proxy refuses internal destinations.
+ */
 export interface Proxy {
-  kind: 'socks5' | 'http';
+  kind: 'socks5' | 'socks5h' | 'http';
   host: string;
   port: number;
   username: string;
@@ -20,7 +24,7 @@ export function parseProxy(raw: string): Proxy {
   if (!(proxySchemes as readonly string[]).includes(url.protocol)) {
     throw new Error(`unsupported proxy scheme ${url.protocol} (use socks5, socks5h or http)`);
   }
-  const kind = url.protocol === 'http:' ? 'http' : 'socks5';
+  const kind = url.protocol.slice(0, -1) as Proxy['kind'];
   return {
     kind,
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -39,7 +43,8 @@ const socksReasons: [string, FetchErrorReason][] = [
   ['timed out', 'timeout'],
 ];
 
-async function openSocks(proxy: Proxy, target: Target, connectTimeoutMs: number): Promise<Socket> {
+/** A SOCKS5 CONNECT to `host` (a vetted address, or a name for socks5h). */
+async function openSocks(proxy: Proxy, host: string, port: number, connectTimeoutMs: number): Promise<Socket> {
   try {
     const { socket } = await SocksClient.createConnection({
       proxy: {
@@ -49,9 +54,7 @@ async function openSocks(proxy: Proxy, target: Target, connectTimeoutMs: number)
         ...(proxy.username ? { userId: proxy.username, password: proxy.password } : {}),
       },
       command: 'connect',
-      // A name goes to the proxy unresolved (socks5h semantics): that is what makes .onion work,
-      // and it keeps name lookups inside the proxy's network.
-      destination: { host: target.host, port: target.port },
+      destination: { host, port },
       timeout: connectTimeoutMs,
     });
     return socket;
@@ -64,11 +67,11 @@ async function openSocks(proxy: Proxy, target: Target, connectTimeoutMs: number)
 
 const httpReasons: Record<number, FetchErrorReason> = { 403: 'blocked_address', 502: 'network', 504: 'timeout' };
 
-/** Opens a tunnel with `CONNECT host:port`; leftover bytes after the reply go back into the socket. */
-function openHttpTunnel(proxy: Proxy, target: Target): Promise<Socket> {
+/** Opens a tunnel with `CONNECT address:port`; leftover bytes after the reply go back into the socket. */
+function openHttpTunnel(proxy: Proxy, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: proxy.host, port: proxy.port });
-    const authority = `${target.literal?.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+    const authority = `${address.includes(':') ? `[${address}]` : address}:${port}`;
     const auth = proxy.username
       ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}\r\n`
       : '';
@@ -99,25 +102,39 @@ function openHttpTunnel(proxy: Proxy, target: Target): Promise<Socket> {
   });
 }
 
-/**
- * Opens a connection to the target through the proxy. The proxy resolves names, so the address
- * actually reached is not known here: the proxy must itself refuse internal destinations
- * (Tor does by default). IP literals have already been vetted by the URL policy. The signal
- * carries the connect deadline.
- */
-export async function openThroughProxy(
-  proxy: Proxy,
-  target: Target,
-  connectTimeoutMs: number,
-  signal: AbortSignal,
-): Promise<OpenedSocket> {
-  const opening = proxy.kind === 'socks5' ? openSocks(proxy, target, connectTimeoutMs) : openHttpTunnel(proxy, target);
-  const socket = await raceSignal(opening, signal).catch((error: unknown) => {
+/** A tunnel through the proxy to host:port within the connect deadline; one that opens late is closed. */
+async function tunnel(proxy: Proxy, host: string, port: number, connectTimeoutMs: number, signal: AbortSignal) {
+  const opening =
+    proxy.kind === 'http' ? openHttpTunnel(proxy, host, port) : openSocks(proxy, host, port, connectTimeoutMs);
+  return raceSignal(opening, signal).catch((error: unknown) => {
     opening.then(
       (late) => late.destroy(),
       () => {},
     );
     throw error;
   });
-  return { socket, remoteAddress: target.literal ?? '' };
+}
+
+/**
+ * Opens a connection to the target through the proxy. A socks5h proxy gets the name (that is what
+ * makes .onion work, and keeps lookups inside the proxy's network), so the address it reaches is
+ * unknown here and it must refuse internal destinations itself (Tor does). Other proxies get each
+ * vetted address in turn, exactly as a direct connection would use them. IP literals have already
+ * been vetted by the URL policy. The signal carries the connect deadline.
+ */
+export async function openThroughProxy(
+  proxy: Proxy,
+  target: Target,
+  resolve: Resolver,
+  connectTimeoutMs: number,
+  signal: AbortSignal,
+): Promise<OpenedSocket> {
+  const open = async (host: string, remoteAddress: string) => ({
+    socket: await tunnel(proxy, host, target.port, connectTimeoutMs, signal),
+    remoteAddress,
+  });
+  if (target.literal !== null) return open(target.literal, target.literal);
+  if (proxy.kind === 'socks5h') return open(target.host, '');
+  const addresses = await vettedAddresses(target.host, resolve, signal);
+  return firstConnecting(addresses, signal, (address) => open(address, address));
 }

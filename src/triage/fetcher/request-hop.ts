@@ -1,5 +1,6 @@
 import { Client } from 'undici';
-import { discard, readCapped } from './body.ts';
+import { type BodyLimits, discard, readBody } from './body.ts';
+import type { CollectedBody } from './body-sink.ts';
 import type { OpenedSocket } from './direct-connect.ts';
 import { toFetchError } from './errors.ts';
 import type { Target } from './url-policy.ts';
@@ -7,15 +8,15 @@ import type { Target } from './url-policy.ts';
 export interface HopResponse {
   status: number;
   headers: Record<string, string | undefined>;
-  /** Read only for 2xx responses; redirects and errors are discarded unread. */
-  body: Buffer;
+  /** Read only for 2xx responses; redirects and errors are discarded unread (null). */
+  body: CollectedBody | null;
   remoteAddress: string;
 }
 
 export interface HopOptions {
   /** Opens the vetted connection for this hop (directly or through the proxy). */
   open: (target: Target) => Promise<OpenedSocket>;
-  maxBytes: number;
+  limits: BodyLimits;
   timeoutMs: number;
   signal: AbortSignal;
   /** Tracks live clients so that close() can end them. */
@@ -63,10 +64,11 @@ export async function requestHop(target: Target, options: HopOptions): Promise<H
     const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, headerValue(v)]));
     if (response.statusCode < 200 || response.statusCode > 299) {
       discard(response.body);
-      return { status: response.statusCode, headers, body: Buffer.alloc(0), remoteAddress };
+      return { status: response.statusCode, headers, body: null, remoteAddress };
     }
     const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
-    const body = await readCapped(response.body, options.maxBytes, Number.isFinite(declared) ? declared : null);
+    const encoding = headers['content-encoding'] ?? null;
+    const body = await readBody(response.body, encoding, Number.isFinite(declared) ? declared : null, options.limits);
     return { status: response.statusCode, headers, body, remoteAddress };
   } finally {
     options.clients.delete(client);

@@ -67,6 +67,7 @@ const refused: [string, string][] = [
 
 // Ordinary global unicast addresses (checked only as strings: nothing connects to them).
 const accepted = [
+  '3ffe:ffff::1', // the unassigned block tests use in resolver answers
   '1.1.1.1',
   '8.8.8.8',
   '81.246.1.1',
@@ -129,13 +130,15 @@ describe('isAllowListed', () => {
 });
 
 describe('isVettedPeer', () => {
+  // Pure string checks: nothing connects to these addresses (3ffe::/16 is unassigned, RFC 3701).
   it.each([
-    ['93.184.215.14', '93.184.215.14', false, true],
-    ['2a00:1450:4001:80b:0:0:0:200e', '2a00:1450:4001:80b::200e', false, true],
-    ['93.184.215.15', '93.184.215.14', false, false],
-    ['127.0.0.1', '93.184.215.14', false, false],
-    ['::ffff:93.184.215.14', '93.184.215.14', false, false],
-    [undefined, '93.184.215.14', false, false],
+    ['3ffe:ffff::1', '3ffe:ffff::1', false, true],
+    ['3ffe:ffff:0:0:0:0:0:1', '3ffe:ffff::1', false, true],
+    ['100.128.0.1', '100.128.0.1', false, true],
+    ['3ffe:ffff::2', '3ffe:ffff::1', false, false],
+    ['127.0.0.1', '3ffe:ffff::1', false, false],
+    ['::ffff:100.128.0.1', '100.128.0.1', false, false],
+    [undefined, '3ffe:ffff::1', false, false],
     ['127.0.0.1', '127.0.0.1', false, false],
     ['127.0.0.1', '127.0.0.1', true, true],
     ['127.0.0.2', '127.0.0.1', true, false],

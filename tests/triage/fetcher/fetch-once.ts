@@ -9,11 +9,12 @@ const fetcher = createFetcher({
   timeoutMs: 5_000,
   connectTimeoutMs: 2_000,
   maxBytes: 1 << 20,
+  maxStreamBytes: 1 << 20,
 });
 try {
   const fetched = await fetcher.fetch(url);
   console.log(
-    JSON.stringify({ status: fetched.status, body: fetched.bytes.toString('utf8'), remote: fetched.remoteAddress }),
+    JSON.stringify({ status: fetched.status, body: fetched.bytes?.toString('utf8'), remote: fetched.remoteAddress }),
   );
 } catch (error) {
   console.log(JSON.stringify({ error: (error as { reason?: string }).reason ?? String(error) }));

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFetcher, FetchError } from '../../../src/triage/fetcher/index.ts';
@@ -25,6 +26,13 @@ async function fetchFrom(server: LoopbackServer, path: string, overrides = {}) {
     await fetcher.close();
   }
 }
+
+const exactOf = (bytes: Buffer) => ({
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  sha1: createHash('sha1').update(bytes).digest('hex'),
+  md5: createHash('md5').update(bytes).digest('hex'),
+  size: bytes.length,
+});
 
 const gradientPng = () =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 20, g: 120, b: 200 } } })
@@ -69,36 +77,102 @@ describe('size limits', () => {
       res.on('close', closed);
       pump();
     });
-    expect(await reasonOf(fetchFrom(server, '/endless', { maxBytes: 256 * 1024 }))).toBe('too_large');
+    const limits = { maxBytes: 256 * 1024, maxStreamBytes: 1024 * 1024 };
+    expect(await reasonOf(fetchFrom(server, '/endless', limits))).toBe('too_large');
     await transferStopped;
   });
 
-  it('refuses a declared length over the cap without waiting for the body', async () => {
+  it('cuts an endless image at the stream cap, not at the in-memory cap', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+      const chunk = Buffer.alloc(64 * 1024, 0x11);
+      const pump = () => {
+        while (res.write(chunk)) {}
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    const limits = { maxBytes: 64 * 1024, maxStreamBytes: 512 * 1024 };
+    expect(await reasonOf(fetchFrom(server, '/endless.jpg', limits))).toBe('too_large');
+  });
+
+  it('refuses a declared length over the stream cap without waiting for the body', async () => {
     // The body never comes: only the declared length can end this fetch before the (long) timeout.
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) });
       res.flushHeaders();
     });
-    expect(await reasonOf(fetchFrom(server, '/big', { maxBytes: 1024 * 1024, timeoutMs: 20_000 }))).toBe('too_large');
+    const options = { maxBytes: 1024 * 1024, maxStreamBytes: 8 * 1024 * 1024, timeoutMs: 20_000 };
+    expect(await reasonOf(fetchFrom(server, '/big', options))).toBe('too_large');
   });
 
-  it('refuses a decompression bomb: a small gzip body that inflates past the cap', async () => {
+  it('refuses a decompression bomb: a small gzip body that inflates past the stream cap', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/html' }).end(bomb);
     });
-    expect(await reasonOf(fetchFrom(server, '/bomb', { maxBytes: 1024 * 1024 }))).toBe('too_large');
+    const limits = { maxBytes: 1024 * 1024, maxStreamBytes: 4 * 1024 * 1024 };
+    expect(await reasonOf(fetchFrom(server, '/bomb', limits))).toBe('too_large');
   });
 
-  it('decodes a gzip body within the cap and types the decoded bytes', async () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['deflate', deflateRawSync],
+  ] as const)('decodes a %s body (%o) and types and hashes the decoded bytes', async (coding, encode) => {
     const png = await gradientPng();
     const server = await serve((_req, res) => {
-      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(png));
+      res.writeHead(200, { 'content-encoding': coding }).end(encode(png));
     });
-    const fetched = await fetchFrom(server, '/gz');
-    expect(fetched.bytes.equals(png)).toBe(true);
+    const fetched = await fetchFrom(server, '/encoded');
+    expect(fetched.bytes?.equals(png)).toBe(true);
     expect(fetched.mediaType).toBe('image/png');
+    expect(fetched.exact).toEqual(exactOf(png));
+  });
+
+  it('refuses a body its declared coding cannot decode', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.from('not gzip at all'));
+    });
+    expect(await reasonOf(fetchFrom(server, '/broken'))).toBe('network');
+  });
+});
+
+describe('exact hashes of bodies past the in-memory cap', () => {
+  it('keeps a small image in memory, with its exact hashes', async () => {
+    const png = await gradientPng();
+    const server = await serve((_req, res) => res.end(png));
+    const fetched = await fetchFrom(server, '/small.png');
+    expect(fetched.bytes?.equals(png)).toBe(true);
+    expect(fetched.exact).toEqual(exactOf(png));
+  });
+
+  it('hashes an image larger than maxBytes without keeping it', async () => {
+    const large = Buffer.concat([await gradientPng(), Buffer.alloc(3 * 1024 * 1024, 0x5a)]);
+    const server = await serve((_req, res) => res.end(large));
+    const fetched = await fetchFrom(server, '/large.png', { maxBytes: 1024 * 1024 });
+    expect(fetched).toMatchObject({ mediaType: 'image/png', bytes: null, exact: exactOf(large) });
+  });
+
+  it('hashes a video of any size up to the stream cap, in chunks, without keeping it', async () => {
+    // An ASF (WMV) header followed by filler, sent in many writes and gzip-encoded on the way.
+    const asfHeader = Buffer.from([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 0xd9, 0, 0xaa, 0, 0x62]);
+    const video = Buffer.concat([asfHeader, ...Array.from({ length: 40 }, (_, i) => Buffer.alloc(100_000, i))]);
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync(video));
+    });
+    const fetched = await fetchFrom(server, '/clip.wmv', { maxBytes: 256 * 1024 });
+    expect(fetched).toMatchObject({ mediaType: 'video/x-ms-asf', bytes: null, exact: exactOf(video) });
+  });
+
+  it('hashes but does not keep a small body that is neither a decodable image nor a page', async () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(500, 7)]);
+    const server = await serve((_req, res) => res.end(zip));
+    const fetched = await fetchFrom(server, '/archive.zip');
+    expect(fetched).toMatchObject({ mediaType: 'application/zip', bytes: null, exact: exactOf(zip) });
   });
 });
 
@@ -158,7 +232,7 @@ describe('outcomes', () => {
     const server = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(png));
     const fetched = await fetchFrom(server, '/disguised');
     expect(fetched.mediaType).toBe('image/png');
-    expect(fetched.bytes.equals(png)).toBe(true);
+    expect(fetched.bytes?.equals(png)).toBe(true);
   });
 
   it('gives no media type to bytes it does not recognise, whatever the header says', async () => {

@@ -1,78 +1,69 @@
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { sniffMediaType } from '../../../src/triage/fetcher/media-type.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFetcher } from '../../../src/triage/fetcher/index.ts';
+import { sniffMediaType } from '../../../src/triage/signals/media-type.ts';
+import { type LoopbackServer, startLoopbackServer } from '../../support/loopback-server.ts';
+import { testFetchOptions } from './helpers.ts';
 
-const noise = () => {
-  const width = 32;
-  const height = 24;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37) % 251;
-  return sharp(pixels, { raw: { width, height, channels: 3 } });
-};
+// The fetcher types content with the hasher's own sniffer: the two must never disagree about
+// what a body is, or a video would be dropped as "not media" or an image kept as something else.
 
-/** An ISO BMFF `ftyp` box with the given major and compatible brands. */
-function ftyp(major: string, ...compatible: string[]): Buffer {
-  const size = 16 + 4 * compatible.length;
-  const box = Buffer.alloc(size + 8);
-  box.writeUInt32BE(size, 0);
-  box.write(`ftyp${major}`, 4, 'latin1');
-  for (const [i, brand] of compatible.entries()) box.write(brand, 16 + 4 * i, 'latin1');
-  return box;
-}
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const ftyp = (major: string, ...compatible: string[]) =>
+  bytes([0, 0, 0, 16 + 4 * compatible.length], 'ftyp', major, [0, 0, 0, 0], compatible.join(''), 'media data');
+const tsPackets = Buffer.concat(Array.from({ length: 3 }, () => bytes([0x47], 'x'.repeat(187))));
 
-describe('sniffMediaType', () => {
-  it.each([
-    ['image/jpeg', () => noise().jpeg().toBuffer()],
-    ['image/png', () => noise().png().toBuffer()],
-    ['image/webp', () => noise().webp().toBuffer()],
-    ['image/gif', () => noise().gif().toBuffer()],
-    ['image/avif', () => noise().avif().toBuffer()],
-    ['image/tiff', () => noise().tiff().toBuffer()],
-  ])('recognises %s made by sharp', async (expected, make) => {
-    expect(sniffMediaType(await make())).toBe(expected);
+/** Headers of formats a hotline meets, each padded like a real file, with the type both must give. */
+const samples: [string, Buffer][] = [
+  ['video/x-ms-asf', bytes([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 0xd9], 'wmv body')],
+  ['video/x-flv', bytes('FLV', [1, 5, 0, 0, 0, 9])],
+  ['video/mpeg', bytes([0, 0, 1, 0xba, 0x44], 'program stream')],
+  ['video/x-msvideo', bytes('RIFF', [0, 0, 0, 0], 'AVI LIST')],
+  ['video/mp2t', tsPackets],
+  ['image/x-icon', bytes([0, 0, 1, 0, 1, 0, 16, 16])],
+  ['application/zip', bytes('PK', [3, 4, 20, 0])],
+  ['application/vnd.rar', bytes('Rar!', [0x1a, 7, 1, 0])],
+  ['application/x-7z-compressed', bytes([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4])],
+  // An mp4 listing the avif brand is still a video: only the major brand (or mif1 + avif) makes an image.
+  ['video/mp4', ftyp('mp42', 'mp42', 'avif')],
+  ['video/3gpp', ftyp('3gp5', '3gp5')],
+  ['video/webm', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81], 'B\x82\x84webm')],
+];
+
+let server: LoopbackServer;
+let png: Buffer;
+beforeAll(async () => {
+  png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
+  server = await startLoopbackServer((req, res) => {
+    const index = Number(req.url?.slice(1));
+    // A misleading header on purpose: typing must come from the bytes alone.
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(index < 0 ? png : samples[index]?.[1]);
   });
+});
+afterAll(() => server.close());
 
-  it.each([
-    ['video/mp4', ftyp('isom', 'isom', 'iso2', 'mp41')],
-    ['video/mp4', ftyp('mp42', 'mp42', 'isom')],
-    ['video/quicktime', ftyp('qt  ', 'qt  ')],
-    ['image/avif', ftyp('mif1', 'mif1', 'avif', 'miaf')],
-    ['image/heic', ftyp('heic', 'mif1', 'heic')],
-    ['video/webm', Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm')])],
-    [
-      'video/x-matroska',
-      Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x88]), Buffer.from('matroska')]),
-    ],
-    ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)])],
-    ['application/pdf', Buffer.from('%PDF-1.7\n')],
-  ])('recognises %s from its header', (expected, bytes) => {
-    expect(sniffMediaType(bytes)).toBe(expected);
-  });
+describe('the fetcher types content like the hasher', () => {
+  it.each(samples.map(([type, body], index) => [type, body, index] as const))(
+    'types %s as the signals sniffer does, and hashes it without keeping it',
+    async (expected, body, index) => {
+      const fetcher = createFetcher(testFetchOptions({ allow: [server.pair] }));
+      const fetched = await fetcher.fetch(`${server.origin}/${index}`);
+      await fetcher.close();
+      expect(fetched.mediaType).toBe(sniffMediaType(body));
+      expect(fetched.mediaType).toBe(expected);
+      expect(fetched.bytes).toBeNull();
+      expect(fetched.exact.size).toBe(body.length);
+    },
+  );
 
-  it.each([
-    '<!DOCTYPE html><html><body>x</body></html>',
-    '\ufeff  \n<html lang="fr">',
-    '<HEAD><title>x</title>',
-    '<!-- comment --><div>x</div>',
-    '<p>hello',
-    '<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"><html xmlns="http://www.w3.org/1999/xhtml">',
-  ])('recognises HTML: %s', (text) => {
-    expect(sniffMediaType(Buffer.from(text))).toBe('text/html');
-  });
-
-  it('recognises SVG', () => {
-    expect(sniffMediaType(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(
-      'image/svg+xml',
-    );
-  });
-
-  it.each([
-    ['plain text', Buffer.from('hello world')],
-    ['a tag-like word that is not an HTML opening', Buffer.from('<pre-formatted>')],
-    ['empty', Buffer.alloc(0)],
-    ['a truncated JPEG marker', Buffer.from([0xff, 0xd8])],
-    ['JSON', Buffer.from('{"a":1}')],
-  ])('gives null for %s', (_label, bytes) => {
-    expect(sniffMediaType(bytes)).toBeNull();
+  it('keeps a decodable image', async () => {
+    const fetcher = createFetcher(testFetchOptions({ allow: [server.pair] }));
+    const fetched = await fetcher.fetch(`${server.origin}/-1`);
+    await fetcher.close();
+    expect(fetched.mediaType).toBe('image/png');
+    expect(fetched.bytes?.equals(png)).toBe(true);
   });
 });

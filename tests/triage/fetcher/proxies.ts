@@ -1,13 +1,14 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 // Minimal egress proxies on 127.0.0.1 for tests. Whatever destination they are asked for, they
 // connect to one loopback upstream port (or refuse, by name), and record what they were asked.
 
 export interface TestProxy {
   url: string;
-  /** Destinations requested, as `host:port`. */
+  /** Destinations requested, as `host:port` (`[v6]:port` for IPv6 addresses). */
   destinations: string[];
   close(): Promise<void>;
 }
@@ -60,10 +61,10 @@ export async function startSocksProxy(upstreamPort: number, replies: Record<stri
       host = (await readBytes(client, length)).toString('latin1');
     } else {
       const raw = await readBytes(client, addressType === 1 ? 4 : 16);
-      host = addressType === 1 ? [...raw].join('.') : raw.toString('hex');
+      host = ipaddr.fromByteArray([...raw]).toString();
     }
     const port = (await readBytes(client, 2)).readUInt16BE(0);
-    destinations.push(`${host}:${port}`);
+    destinations.push(`${host.includes(':') ? `[${host}]` : host}:${port}`);
     const code = replies[host];
     if (code !== undefined) {
       client.end(Buffer.from([5, code, 0, 1, 0, 0, 0, 0, 0, 0]));
@@ -80,7 +81,7 @@ export async function startSocksProxy(upstreamPort: number, replies: Record<stri
   return { url: `socks5h://127.0.0.1:${port}`, destinations, close: closer(server, sockets) };
 }
 
-/** An HTTP proxy supporting CONNECT. `refuse` maps a destination host to the status to answer. */
+/** An HTTP proxy supporting CONNECT. `refuse` maps a destination host (`[v6]` bracketed) to the status to answer. */
 export async function startConnectProxy(upstreamPort: number, refuse: Record<string, number> = {}): Promise<TestProxy> {
   const destinations: string[] = [];
   const sockets = new Set<Socket>();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetcher } from '../../../src/triage/fetcher/index.ts';
+import { createFetcher, type Resolver } from '../../../src/triage/fetcher/index.ts';
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopback-server.ts';
-import { reasonOf, testFetchOptions } from './helpers.ts';
+import { guardConnections, reasonOf, testFetchOptions, unroutedGlobalAddress } from './helpers.ts';
 
 // Every test here aims only at servers it started on 127.0.0.1 or ::1.
 
@@ -49,10 +49,11 @@ describe('with the allowance unset, every spelling of loopback is refused before
   });
 
   it('refuses a name that an injected resolver maps to loopback, and one with any internal record', async () => {
+    const guard = guardConnections();
     const records = {
       'rebind.example': [{ address: '127.0.0.1', family: 4 as const }],
       'mixed.example': [
-        { address: '93.184.215.14', family: 4 as const },
+        { address: unroutedGlobalAddress, family: 6 as const },
         { address: '127.0.0.1', family: 4 as const },
       ],
       'v6.example': [{ address: '::1', family: 6 as const }],
@@ -69,6 +70,8 @@ describe('with the allowance unset, every spelling of loopback is refused before
     expect(v4.requests).toEqual([]);
     expect(v6.requests).toEqual([]);
     await fetcher.close();
+    guard.restore();
+    expect(guard.refused).toEqual([]);
   });
 
   it('refuses an allowed port number on loopback when the pair is not allowed', async () => {
@@ -76,6 +79,72 @@ describe('with the allowance unset, every spelling of loopback is refused before
     expect(await reasonOf(fetcher.fetch(`${v4.origin}/`))).toBe('port');
     expect(v4.requests).toEqual([]);
     await fetcher.close();
+  });
+});
+
+describe('names that can only be internal', () => {
+  /** A resolver that records every lookup and answers with an address nothing routes. */
+  const recordingResolver = () => {
+    const asked: string[] = [];
+    const resolve: Resolver = async (host) => {
+      asked.push(host);
+      return [{ address: unroutedGlobalAddress, family: 6 }];
+    };
+    return { asked, resolve };
+  };
+
+  it.each([
+    'http://intranet/',
+    'http://intranet./',
+    'http://localhost/',
+    'http://LOCALHOST./',
+    'http://app.localhost/',
+    'http://printer.local/',
+    'http://metadata.google.internal/',
+    'http://router.home.arpa/',
+    'http://nas.lan/',
+  ])('refuses %s before asking the resolver or connecting', async (url) => {
+    const guard = guardConnections();
+    const { asked, resolve } = recordingResolver();
+    const fetcher = createFetcher(testFetchOptions({ resolve }));
+    expect(await reasonOf(fetcher.fetch(url))).toBe('blocked_address');
+    await fetcher.close();
+    guard.restore();
+    expect(asked).toEqual([]);
+    expect(guard.refused).toEqual([]);
+  });
+
+  it('refuses a redirect to an internal name', async () => {
+    const redirecting = await startLoopbackServer((_req, res) => {
+      res.writeHead(302, { location: 'http://wiki.internal/' }).end();
+    });
+    const { asked, resolve } = recordingResolver();
+    const fetcher = createFetcher(testFetchOptions({ allow: [redirecting.pair], resolve }));
+    expect(await reasonOf(fetcher.fetch(`${redirecting.origin}/start`))).toBe('blocked_address');
+    expect(asked).toEqual([]);
+    await fetcher.close();
+    await redirecting.close();
+  });
+});
+
+describe('.onion without a proxy', () => {
+  it('is refused with needs_proxy before any lookup (RFC 7686)', async () => {
+    const guard = guardConnections();
+    let lookups = 0;
+    const fetcher = createFetcher(
+      testFetchOptions({
+        resolve: () => {
+          lookups++;
+          throw new Error('a .onion name must never be resolved');
+        },
+      }),
+    );
+    expect(await reasonOf(fetcher.fetch('http://exampleonionaddressxyz.onion/a.jpg'))).toBe('needs_proxy');
+    expect(await reasonOf(fetcher.fetch('https://sub.exampleonionaddressxyz.ONION./'))).toBe('needs_proxy');
+    await fetcher.close();
+    guard.restore();
+    expect(lookups).toBe(0);
+    expect(guard.refused).toEqual([]);
   });
 });
 

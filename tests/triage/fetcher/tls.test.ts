@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetcher } from '../../../src/triage/fetcher/index.ts';
-import { testFetchOptions } from './helpers.ts';
+import { startLoopbackServer } from '../../support/loopback-server.ts';
+import { reasonOf, testFetchOptions } from './helpers.ts';
 
 /** A throwaway self-signed certificate for 127.0.0.1, made by openssl on stdout. */
 function selfSigned(): { key: string; cert: string } | null {
@@ -55,7 +56,7 @@ describe.skipIf(credentials === null)('https', () => {
   beforeAll(async () => {
     server = createServer(credentials ?? {}, (req, res) => {
       requests.push(req.url ?? '');
-      res.end('over tls');
+      res.end('<p>over tls');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -68,7 +69,7 @@ describe.skipIf(credentials === null)('https', () => {
   it('refuses a certificate nobody vouches for, before sending the request', async () => {
     const fetcher = createFetcher(testFetchOptions({ allow: [`127.0.0.1:${port}`] }));
     const error = await fetcher.fetch(`https://127.0.0.1:${port}/untrusted`).catch((e: unknown) => e);
-    expect(error).toMatchObject({ reason: 'network', message: 'TLS handshake failed' });
+    expect(error).toMatchObject({ reason: 'tls', message: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect(requests).not.toContain('/untrusted');
     await fetcher.close();
   });
@@ -84,10 +85,21 @@ describe.skipIf(credentials === null)('https', () => {
         ['--import', 'tsx', child, `https://127.0.0.1:${port}/trusted`, `127.0.0.1:${port}`],
         { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') } },
       );
-      expect(JSON.parse(stdout)).toEqual({ status: 200, body: 'over tls', remote: '127.0.0.1' });
+      expect(JSON.parse(stdout)).toEqual({ status: 200, body: '<p>over tls', remote: '127.0.0.1' });
       expect(requests).toContain('/trusted');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a server that does not speak TLS', () => {
+  it('is a TLS failure, not a network one', async () => {
+    const plain = await startLoopbackServer((_req, res) => res.end('plain http'));
+    const fetcher = createFetcher(testFetchOptions({ allow: [plain.pair] }));
+    expect(await reasonOf(fetcher.fetch(`https://${plain.pair}/`))).toBe('tls');
+    expect(plain.requests).toEqual([]);
+    await fetcher.close();
+    await plain.close();
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '../../../src/triage/fetcher/errors.ts';
-import { checkUrl, isAllowListedUrl } from '../../../src/triage/fetcher/url-policy.ts';
+import {
+  checkOnionRoute,
+  checkUrl,
+  isAllowListedUrl,
+  isInternalName,
+  isOnionName,
+} from '../../../src/triage/fetcher/url-policy.ts';
 
 function reasonOf(url: string, ports = [80, 443], allow: string[] = []): string {
   try {
@@ -30,7 +36,10 @@ describe('checkUrl', () => {
     ['http://169.254.169.254/latest/meta-data/', 'blocked_address'],
     ['http://example.org/a.jpg', 'accepted'],
     ['https://example.org:443/a.jpg', 'accepted'],
-    ['http://93.184.215.14/', 'accepted'],
+    ['http://[3ffe:ffff::1]/', 'accepted'],
+    ['http://localhost/', 'blocked_address'],
+    ['http://intranet/', 'blocked_address'],
+    ['http://printer.local./', 'blocked_address'],
   ])('%s -> %s', (url, expected) => {
     expect(reasonOf(url)).toBe(expected);
   });
@@ -45,7 +54,8 @@ describe('checkUrl', () => {
     expect(reasonOf('http://127.1:4000/x', [80, 443], allow)).toBe('accepted');
     expect(reasonOf('http://127.0.0.1:4001/x', [80, 443, 4001], allow)).toBe('blocked_address');
     // A name is never exempt: it passes here only to be resolved and vetted at connect time.
-    expect(checkUrl('http://localhost:4000/x', [80, 443, 4000], allow).allowListed).toBe(false);
+    expect(checkUrl('http://images.example:4000/x', [80, 443, 4000], allow).allowListed).toBe(false);
+    expect(reasonOf('http://localhost:4000/x', [80, 443, 4000], allow)).toBe('blocked_address');
   });
 
   it('gives the bare host, the port and whether the host is a literal', () => {
@@ -73,5 +83,47 @@ describe('isAllowListedUrl', () => {
 
   it('accepts nothing when the list is empty', () => {
     expect(isAllowListedUrl('http://127.0.0.1:4000/', [])).toBe(false);
+  });
+});
+
+describe('isInternalName', () => {
+  it.each([
+    ['localhost', true],
+    ['LocalHost.', true],
+    ['intranet', true],
+    ['intranet.', true],
+    ['app.localhost', true],
+    ['printer.local', true],
+    ['metadata.google.internal', true],
+    ['home.arpa', true],
+    ['router.home.arpa', true],
+    ['nas.lan', true],
+    ['example.org', false],
+    ['localhost.example', false],
+    ['local.example', false],
+    ['lan.example', false],
+    ['notlocal', true],
+    ['my-internal.com', false],
+    ['example.onion', false],
+  ])('%s -> %s', (host, expected) => {
+    expect(isInternalName(host)).toBe(expected);
+  });
+});
+
+describe('.onion routing', () => {
+  const target = (url: string) => checkUrl(url, [80, 443], []);
+
+  it('recognises .onion names, with or without a trailing dot, in any case', () => {
+    expect(isOnionName('abc.onion')).toBe(true);
+    expect(isOnionName('www.abc.ONION.')).toBe(true);
+    expect(isOnionName('onion.example')).toBe(false);
+  });
+
+  it('refuses .onion unless a proxy resolves names, and leaves other names alone', () => {
+    expect(() => checkOnionRoute(target('http://abc.onion/'), false)).toThrow(
+      expect.objectContaining({ reason: 'needs_proxy' }),
+    );
+    expect(() => checkOnionRoute(target('http://abc.onion/'), true)).not.toThrow();
+    expect(() => checkOnionRoute(target('http://example.org/'), false)).not.toThrow();
   });
 });
