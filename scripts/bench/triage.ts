@@ -17,13 +17,16 @@ import { syntheticImage } from '../../tests/support/synthetic-images.ts';
 
 /**
  * Items per second through the whole triage pipeline (claim, fetch, hash, match, hosting,
- * priority, write) against the same fetches without hashing or storing, in the same run, with the
- * same concurrency. 500 synthetic images from a loopback server this bench starts.
+ * duplicates, priority, write) against the same fetches without hashing or storing, in the same
+ * run, with the same concurrency: both warmed up, then alternated over several rounds; the summary
+ * compares medians. 500 synthetic images from a loopback server this bench starts.
  */
 
 const ITEMS = 500;
 const BANK_ENTRIES = 20_000;
 const URLS_PER_REPORT = 10;
+/** Measured rounds of each, alternating, after one warm-up round of each. */
+const ROUNDS = 3;
 
 async function runWithConcurrency(
   urls: string[],
@@ -88,38 +91,55 @@ export default async function bench(): Promise<void> {
       );
     }
     const concurrency = config.worker.concurrency;
+    const fetcher = createFetcher(fetchOptionsFromConfig(config));
+    const running = await createTriageWorker({ config, db, logger: createLogger('silent'), now: Date.now });
 
     // Baseline: the same fetches, same concurrency, bytes dropped unhashed.
-    const fetcher = createFetcher(fetchOptionsFromConfig(config));
-    await runWithConcurrency(urls.slice(0, 20), concurrency, async (url) => void (await fetcher.fetch(url)));
-    let fetchStarted = performance.now();
-    await runWithConcurrency(urls, concurrency, async (url) => void (await fetcher.fetch(url)));
-    const fetchSeconds = (performance.now() - fetchStarted) / 1000;
-    await fetcher.close();
-    const fetchOnlyPerSecond = ITEMS / fetchSeconds;
-    process.stdout.write(
-      `${JSON.stringify({ subject: 'fetchOnly', items: ITEMS, concurrency, seconds: round(fetchSeconds), itemsPerSecond: round(fetchOnlyPerSecond) })}\n`,
-    );
+    const fetchOnly = () => runWithConcurrency(urls, concurrency, async (url) => void (await fetcher.fetch(url)));
+    // Subject: the worker drains every triage job through the whole pipeline, then they are put back.
+    const pipeline = async () => {
+      const taken = await running.worker.drain();
+      const done = db
+        .select({ status: jobs.status })
+        .from(jobs)
+        .all()
+        .filter((j) => j.status === 'done').length;
+      if (taken !== ITEMS || done !== ITEMS)
+        throw new Error(`expected ${ITEMS} jobs done, took ${taken}, ${done} done`);
+      database.sqlite.exec(
+        "update jobs set status = 'pending', attempts = 0, available_at = 0, locked_by = null, locked_until = null",
+      );
+    };
+    const seconds = async (run: () => Promise<void>) => {
+      const started = performance.now();
+      await run();
+      return (performance.now() - started) / 1000;
+    };
 
-    // Subject: the worker drains every triage job through the whole pipeline.
-    const running = await createTriageWorker({ config, db, logger: createLogger('silent'), now: Date.now });
-    fetchStarted = performance.now();
-    const taken = await running.worker.drain();
-    const pipelineSeconds = (performance.now() - fetchStarted) / 1000;
+    // One round of each to warm up (connections, JIT, the hosting and match indexes), then
+    // alternate, so drift in the machine's load falls on both alike.
+    await fetchOnly();
+    await pipeline();
+    const times = { fetchOnly: [] as number[], pipeline: [] as number[] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [subject, run] of [
+        ['fetchOnly', fetchOnly],
+        ['pipeline', pipeline],
+      ] as const) {
+        const elapsed = await seconds(run);
+        times[subject].push(elapsed);
+        process.stdout.write(
+          `${JSON.stringify({ subject, round, items: ITEMS, concurrency, seconds: round3(elapsed), itemsPerSecond: round1(ITEMS / elapsed) })}\n`,
+        );
+      }
+    }
     await running.stop(0);
-    const done = db
-      .select({ status: jobs.status })
-      .from(jobs)
-      .all()
-      .filter((j) => j.status === 'done').length;
-    if (taken !== ITEMS || done !== ITEMS) throw new Error(`expected ${ITEMS} jobs done, took ${taken}, ${done} done`);
-    const itemsPerSecond = ITEMS / pipelineSeconds;
-    process.stdout.write(
-      `${JSON.stringify({ subject: 'pipeline', items: ITEMS, concurrency, seconds: round(pipelineSeconds), itemsPerSecond: round(itemsPerSecond) })}\n`,
-    );
+    await fetcher.close();
 
+    const itemsPerSecond = ITEMS / median(times.pipeline);
+    const fetchOnlyPerSecond = ITEMS / median(times.fetchOnly);
     process.stdout.write(
-      `${JSON.stringify({ bench: 'triage', itemsPerSecond: round(itemsPerSecond), vsFetchOnly: round(itemsPerSecond / fetchOnlyPerSecond, 3) })}\n`,
+      `${JSON.stringify({ bench: 'triage', rounds: ROUNDS, itemsPerSecond: round1(itemsPerSecond), fetchOnlyPerSecond: round1(fetchOnlyPerSecond), vsFetchOnly: round3(itemsPerSecond / fetchOnlyPerSecond) })}\n`,
     );
   } finally {
     database.close();
@@ -128,6 +148,13 @@ export default async function bench(): Promise<void> {
   }
 }
 
-function round(value: number, digits = 1): number {
-  return Number(value.toFixed(digits));
+const round1 = (value: number) => Number(value.toFixed(1));
+const round3 = (value: number) => Number(value.toFixed(3));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

@@ -1,40 +1,26 @@
+import { canonicaliseUrl } from '../triage/canonical-url.ts';
 import type { FetchErrorReason } from '../triage/fetcher/errors.ts';
+import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
+import { mediumFields } from '../triage/medium-fields.ts';
 import { type Inspection, inspectUrl } from '../triage/pipeline.ts';
 import { createTriageTools } from '../triage/triage-tools.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 
 /** Refusals that are about the address given, not about the server behind it. */
-const badInput: readonly FetchErrorReason[] = ['unsupported_scheme', 'userinfo', 'port'];
+const badInput: readonly FetchErrorReason[] = ['unsupported_scheme', 'userinfo', 'port', 'blocked_address'];
 
 /** What `hotline triage` prints: signals and matches, never content. */
 export function describeInspection(inspection: Inspection) {
-  const { hosting } = inspection;
   return {
     url: inspection.url,
     finalUrl: inspection.finalUrl,
     httpStatus: inspection.httpStatus,
-    hosting: hosting && {
-      ip: hosting.ip,
-      country: hosting.country,
-      asn: hosting.asn,
-      org: hosting.org,
-      ...(hosting.hosting ? { hosting: hosting.hosting } : {}),
-    },
-    media: inspection.media.map(({ url, size, signals, refusal, matches }) => ({
-      url,
-      mediaType: signals.mediaType,
-      size,
-      width: signals.width,
-      height: signals.height,
-      sha256: signals.sha256,
-      sha1: signals.sha1,
-      md5: signals.md5,
-      blockhash: signals.blockhash,
-      pdq: signals.pdq,
-      pdqQuality: signals.pdqQuality,
-      refusal,
-      matches,
+    hosting: inspection.hosting,
+    media: inspection.media.map((medium) => ({
+      ...mediumFields(medium),
+      hosting: medium.hosting,
+      matches: medium.matches,
     })),
     skipped: inspection.skipped,
     error: inspection.error,
@@ -43,23 +29,35 @@ export function describeInspection(inspection: Inspection) {
 
 /**
  * `hotline triage URL`: fetch, hash, match and look up the hosting of one address now, and print
- * one JSON object. Stores nothing: no item, no media, no job.
+ * one JSON object. The address is canonicalised first, as intake does (`example.com` is
+ * `http://example.com/`). Stores nothing: no item, no media, no job.
  */
 export default async function triage(args: string[], io: CliIo): Promise<number> {
-  const [url, ...extra] = args;
-  if (!url || extra.length > 0 || !URL.canParse(url)) {
-    io.stderr.write('usage: hotline triage URL (one absolute http or https address)\n');
+  const [input, ...extra] = args;
+  const usage = 'usage: hotline triage URL (one http or https address)\n';
+  if (!input || extra.length > 0) {
+    io.stderr.write(usage);
     return 1;
   }
+  const refuse = (error: string, message: string) => {
+    io.stdout.write(`${JSON.stringify({ url: input, error })}\n`);
+    io.stderr.write(message);
+    return 1;
+  };
+  const canonical = canonicaliseUrl(input);
+  if (!canonical.ok) return refuse(canonical.error, `not an address (${canonical.error})\n${usage}`);
   const { config, db, close } = openCliDatabase();
   try {
+    if (canonical.isLocal && !isAllowListedUrl(canonical.url, config.fetch.allow)) {
+      return refuse('blocked_address', 'a local or private address: never fetched\n');
+    }
     if (!config.fetch.enabled) {
       io.stderr.write('fetching is off (HOTLINE_FETCH=off)\n');
       return 2;
     }
     const { tools, close: closeTools } = await createTriageTools(config, db);
     try {
-      const inspection = await inspectUrl(url, tools);
+      const inspection = await inspectUrl(canonical.url, tools, AbortSignal.timeout(config.worker.triageBudgetMs));
       io.stdout.write(`${JSON.stringify(describeInspection(inspection))}\n`);
       return inspection.error && badInput.includes(inspection.error) ? 1 : 0;
     } finally {

@@ -24,11 +24,11 @@ export default async function worker(args: string[], io: CliIo): Promise<number>
     const logger = createLogger(config.logLevel, pino.destination(2));
     const running = await createTriageWorker({ config, db, logger, now: Date.now });
     try {
+      if (!config.fetch.enabled) io.stderr.write('HOTLINE_FETCH=off: triage jobs wait for fetching to be turned on\n');
       if (once) {
         io.stdout.write(`${JSON.stringify({ jobs: await running.worker.drain() })}\n`);
         return 0;
       }
-      if (!config.fetch.enabled) io.stderr.write('HOTLINE_FETCH=off: triage jobs wait for fetching to be turned on\n');
       running.worker.start();
       io.stderr.write(`worker ${running.worker.workerId} running, ${config.worker.concurrency} at a time\n`);
       const signal = await new Promise<string>((resolve) => {

@@ -3,18 +3,28 @@ import type { FetchedResource } from './fetcher/index.ts';
 import type { Hosting } from './hosting.ts';
 import type { BankMatch } from './matcher.ts';
 import type { Signals } from './signals/compute-signals.ts';
-import { UNKNOWN_MEDIA_TYPE } from './signals/media-type.ts';
+import { isHashedImageType } from './signals/media-type.ts';
 import { SignalsError, type SignalsRefusal } from './signals/signals-error.ts';
 
 /**
  * One address through triage, in memory: fetch it; when it is a page, fetch the media it shows;
- * hash each medium and drop its bytes; match the signals against the banks; look up where it is
- * hosted. Stores nothing: the worker writes the result, the `triage` command prints it.
+ * hash each medium and drop its bytes; match the signals against the banks; look up where each
+ * was hosted. Stores nothing: the worker writes the result, the `triage` command prints it.
  */
+
+/**
+ * What triage needs of a fetch. `bytes` is null for content the fetcher did not keep (too large,
+ * or neither image nor page): its `exact` hashes, computed while it streamed, are all there is.
+ */
+export type FetchedContent = Pick<
+  FetchedResource,
+  'url' | 'finalUrl' | 'status' | 'remoteAddress' | 'viaProxy' | 'exact' | 'bytes' | 'mediaType'
+>;
 
 /** The I/O triage needs, injected so tests can swap any part. */
 export interface TriageTools {
-  fetch(url: string): Promise<FetchedResource>;
+  /** Rejects with FetchError `timeout` once `signal` aborts. */
+  fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
   computeSignals(bytes: Buffer): Promise<Signals>;
   match(signals: Signals): BankMatch[];
   /** Where the content came from: the host name (for .onion) and the address that served it. */
@@ -23,64 +33,77 @@ export interface TriageTools {
   maxMediaPerPage: number;
 }
 
+/** How the content was reached: a looked-up address, a .onion service, or a proxy that resolved the name. */
+export type HostingKind = 'ip' | 'onion' | 'proxy';
+
+export interface SiteHosting {
+  kind: HostingKind;
+  ip: string | null;
+  country: string | null;
+  asn: number | null;
+  org: string | null;
+}
+
 export interface InspectedMedium {
   url: string;
   size: number;
   signals: Signals;
-  /** Why the hasher refused to decode it: only the exact hashes were computed. */
+  /** Why the pixels were not hashed (refused by the hasher, or too large to keep): exact hashes only. */
   refusal: SignalsRefusal | null;
   matches: BankMatch[];
+  /** A page's media often sit on a CDN elsewhere: each has its own hosting. */
+  hosting: SiteHosting;
 }
 
 export interface SkippedMedium {
   url: string;
-  reason: string;
+  reason: FetchErrorReason;
 }
 
 export interface Inspection {
   url: string;
   finalUrl: string | null;
   httpStatus: number | null;
-  hosting: Hosting | null;
+  hosting: SiteHosting | null;
   /** True when the address served a page and `media` are the media it shows. */
   page: boolean;
   media: InspectedMedium[];
-  /** Media of a page that could not be fetched or hashed. */
+  /** Media of a page that could not be fetched or hashed (`timeout` once the budget ran out). */
   skipped: SkippedMedium[];
   /** Why the address itself gave no content; null when it did. */
   error: FetchErrorReason | null;
 }
 
 const htmlType = 'text/html';
+/** Page media fetched at once: fast enough for a page of fifty, and at most four bodies held in memory. */
+export const mediaParallelism = 4;
 
-export async function inspectUrl(url: string, tools: TriageTools): Promise<Inspection> {
-  let resource: FetchedResource;
+/** Triages `url` within `signal`: once it aborts, media not yet fetched are skipped as `timeout`. */
+export async function inspectUrl(
+  url: string,
+  tools: TriageTools,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<Inspection> {
+  let resource: FetchedContent;
   try {
-    resource = await tools.fetch(url);
+    resource = await tools.fetch(url, signal);
   } catch (error) {
     if (!(error instanceof FetchError)) throw error;
-    return {
-      url,
-      finalUrl: null,
-      httpStatus: error.status ?? null,
-      hosting: null,
-      page: false,
-      media: [],
-      skipped: [],
-      error: error.reason,
-    };
+    const failed = { finalUrl: null, hosting: null, page: false, media: [], skipped: [] };
+    return { url, ...failed, httpStatus: error.status ?? null, error: error.reason };
   }
   const fetched = {
     url,
     finalUrl: resource.finalUrl,
     httpStatus: resource.status,
-    hosting: tools.lookupHosting(new URL(resource.finalUrl).hostname, resource.remoteAddress),
+    hosting: hostingOf(resource, tools),
   };
   if (resource.mediaType === htmlType) {
+    if (!resource.bytes) return { ...fetched, page: false, media: [], skipped: [], error: 'too_large' };
     const html = resource.bytes.toString('utf8');
     resource.bytes.fill(0);
     const mediaUrls = tools.extractPageMedia(html, resource.finalUrl, tools.maxMediaPerPage);
-    const { media, skipped } = await inspectPageMedia(mediaUrls, tools);
+    const { media, skipped } = await inspectPageMedia(mediaUrls, tools, signal);
     return { ...fetched, page: true, media, skipped, error: null };
   }
   try {
@@ -92,17 +115,32 @@ export async function inspectUrl(url: string, tools: TriageTools): Promise<Inspe
   }
 }
 
-// One medium at a time: a page can list fifty, and each may be megabytes held in memory.
-async function inspectPageMedia(urls: string[], tools: TriageTools) {
+/** The page's media, a few at a time, kept in page order. */
+async function inspectPageMedia(urls: string[], tools: TriageTools, signal: AbortSignal) {
+  const results: (InspectedMedium | SkippedMedium)[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < urls.length) {
+      const position = next++;
+      const url = urls[position] as string;
+      if (signal.aborted) {
+        results[position] = { url, reason: 'timeout' };
+        continue;
+      }
+      try {
+        results[position] = await hashAndMatch(await tools.fetch(url, signal), tools);
+      } catch (error) {
+        if (!(error instanceof FetchError)) throw error;
+        results[position] = { url, reason: error.reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(mediaParallelism, urls.length) }, lane));
   const media: InspectedMedium[] = [];
   const skipped: SkippedMedium[] = [];
-  for (const url of urls) {
-    try {
-      media.push(await hashAndMatch(await tools.fetch(url), tools));
-    } catch (error) {
-      if (!(error instanceof FetchError)) throw error;
-      skipped.push({ url, reason: error.reason });
-    }
+  for (const result of results) {
+    if ('signals' in result) media.push(result);
+    else skipped.push(result);
   }
   return { media, skipped };
 }
@@ -110,24 +148,45 @@ async function inspectPageMedia(urls: string[], tools: TriageTools) {
 /**
  * Hashes the fetched bytes and overwrites them: they must not outlive the hashing, not even in a
  * heap snapshot or a core dump. An image the hasher refuses to decode (a decompression bomb, a
- * damaged file) keeps its exact hashes, which banks can still match.
+ * damaged file) or the fetcher did not keep keeps its exact hashes, which banks can still match.
  */
-async function hashAndMatch(resource: FetchedResource, tools: TriageTools): Promise<InspectedMedium> {
-  const size = resource.bytes.length;
+async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promise<InspectedMedium> {
+  const hosting = hostingOf(resource, tools);
+  const { bytes, mediaType } = resource;
+  if (mediaType === null || mediaType === htmlType) {
+    bytes?.fill(0);
+    throw new FetchError('not_media');
+  }
+  if (bytes === null) {
+    const { size, ...exact } = resource.exact;
+    const signals = { ...exact, ...noPixels, mediaType };
+    const refusal = isHashedImageType(mediaType) ? 'too_large' : null;
+    return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
+  }
+  const size = bytes.length;
   let signals: Signals;
   let refusal: SignalsRefusal | null = null;
   try {
-    if (resource.mediaType === null || resource.mediaType === htmlType) throw new FetchError('not_media');
-    signals = await tools.computeSignals(resource.bytes);
+    signals = await tools.computeSignals(bytes);
   } catch (error) {
     if (!(error instanceof SignalsError)) throw error;
     if (!error.exact) throw new FetchError('too_large');
     refusal = error.reason;
-    signals = { ...error.exact, ...noPixels, mediaType: resource.mediaType ?? UNKNOWN_MEDIA_TYPE };
+    signals = { ...error.exact, ...noPixels, mediaType };
   } finally {
-    resource.bytes.fill(0);
+    bytes.fill(0);
   }
-  return { url: resource.url, size, signals, refusal, matches: tools.match(signals) };
+  return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
 }
 
 const noPixels = { width: null, height: null, blockhash: null, pdq: null, pdqQuality: null, pdqVariants: null };
+
+function hostingOf(resource: FetchedContent, tools: TriageTools): SiteHosting {
+  const { ip, country, asn, org, hosting } = tools.lookupHosting(
+    new URL(resource.finalUrl).hostname,
+    resource.remoteAddress,
+  );
+  const kind: HostingKind =
+    hosting === 'onion' ? 'onion' : resource.viaProxy && !resource.remoteAddress ? 'proxy' : 'ip';
+  return { kind, ip, country, asn, org };
+}

@@ -1,85 +1,107 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
+import { banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
-import { itemMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
+import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
+import { OWN_BANK_SOURCE } from './banks/own-bank.ts';
+import type { EarlierMedia } from './earlier-media.ts';
 import { recomputeItemPriority } from './item-priority.ts';
-import { suggestKnownAssessment } from './known-content.ts';
+import { type Suggestion, suggestKnownAssessment } from './known-content.ts';
+import { hostingColumns, mediumFields } from './medium-fields.ts';
 import type { Inspection } from './pipeline.ts';
 
 export type TriageState = 'ready' | 'unreachable' | 'known';
 
 /**
- * Writes one item's triage in the caller's transaction: its media and their matches (replacing an
- * earlier run's), hosting, state and priority. Signals only; the inspection holds no bytes.
+ * The item's state after triage and why. A page whose media all failed is unreachable (and tried
+ * again when reported again); one with some media missing is ready but says so, since an analyst
+ * sees less than the reporter saw.
+ */
+export function triageOutcome(
+  inspection: Inspection,
+  suggestion: Suggestion | null,
+): { state: TriageState; stateReason: string | null } {
+  const { error, page, media, skipped } = inspection;
+  if (error) return { state: 'unreachable', stateReason: error };
+  if (skipped.length > 0) {
+    return { state: media.length === 0 ? 'unreachable' : 'ready', stateReason: 'media_unreachable' };
+  }
+  if (suggestion) return { state: 'known', stateReason: null };
+  return { state: 'ready', stateReason: page && media.length === 0 ? 'no_media' : null };
+}
+
+/**
+ * Writes one item's triage in the caller's transaction: its media (with the earlier items' media
+ * they duplicate) and their matches, the media it could not get, hosting, state and priority,
+ * replacing an earlier run's. Signals only; the inspection holds no bytes.
  */
 export function storeTriageResult(
   tx: Tx,
-  result: { itemId: number; inspection: Inspection; now: number },
+  result: { itemId: number; inspection: Inspection; now: number; earlierMedia: EarlierMedia },
 ): { state: TriageState; priority: number } | null {
-  const { itemId, inspection, now } = result;
+  const { itemId, inspection, now, earlierMedia } = result;
   const item = tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).get();
   if (!item) return null;
 
+  // Before this transaction writes anything: see refresh().
+  earlierMedia.refresh(tx);
+  const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals));
+
   tx.delete(itemMedia).where(eq(itemMedia.itemId, itemId)).run();
+  tx.delete(itemSkippedMedia).where(eq(itemSkippedMedia.itemId, itemId)).run();
   tx.delete(itemSuggestions).where(eq(itemSuggestions.itemId, itemId)).run();
   inspection.media.forEach((medium, position) => {
-    const { signals } = medium;
+    const duplicate = duplicates[position];
     const media = tx
       .insert(itemMedia)
       .values({
         itemId,
         position,
-        url: medium.url,
-        mediaType: signals.mediaType,
-        size: medium.size,
-        width: signals.width,
-        height: signals.height,
-        sha256: signals.sha256,
-        sha1: signals.sha1,
-        md5: signals.md5,
-        blockhash: signals.blockhash,
-        pdq: signals.pdq,
-        pdqQuality: signals.pdqQuality,
-        refusal: medium.refusal,
+        ...mediumFields(medium),
+        ...hostingColumns(medium.hosting),
+        duplicateOfMediaId: duplicate?.mediaId ?? null,
+        duplicateSignal: duplicate?.signal ?? null,
+        duplicateDistance: duplicate?.distance ?? null,
         fetchedAt: now,
       })
       .returning({ id: itemMedia.id })
       .get();
     for (const match of medium.matches) {
-      tx.insert(mediaMatches)
-        .values({
-          mediaId: media.id,
-          bankEntryId: match.entryId,
-          signalType: match.signalType,
-          distance: match.distance,
-          variant: match.variant,
-        })
-        .run();
+      const { entryId: bankEntryId, signalType, distance, variant } = match;
+      tx.insert(mediaMatches).values({ mediaId: media.id, bankEntryId, signalType, distance, variant }).run();
     }
   });
+  inspection.skipped.forEach(({ url, reason }, position) => {
+    tx.insert(itemSkippedMedia).values({ itemId, position, url, reason }).run();
+  });
 
-  const suggestion = suggestKnownAssessment(inspection.media);
+  const ownBanks = new Set(
+    tx
+      .select({ name: banks.name })
+      .from(banks)
+      .where(eq(banks.source, OWN_BANK_SOURCE))
+      .all()
+      .map((bank) => bank.name),
+  );
+  const suggestion = suggestKnownAssessment(inspection, ownBanks);
   if (suggestion)
     tx.insert(itemSuggestions)
       .values({ itemId, ...suggestion, createdAt: now })
       .run();
-  const state: TriageState = inspection.error ? 'unreachable' : suggestion ? 'known' : 'ready';
+  const outcome = triageOutcome(inspection, suggestion);
 
   tx.update(items)
     .set({
-      state,
-      stateReason: inspection.error ?? (inspection.page && inspection.media.length === 0 ? 'no_media' : null),
+      ...outcome,
       finalUrl: inspection.finalUrl,
       httpStatus: inspection.httpStatus,
       fetchedAt: now,
-      hostingIp: inspection.hosting?.ip ?? null,
-      hostingCountry: inspection.hosting?.country ?? null,
-      hostingAsn: inspection.hosting?.asn ?? null,
-      hostingOrg: inspection.hosting?.org ?? null,
+      hostingKind: inspection.hosting?.kind ?? null,
+      ...hostingColumns(inspection.hosting),
       hostingCheckedAt: inspection.hosting ? now : null,
     })
     .where(eq(items.id, itemId))
     .run();
   const ranked = recomputeItemPriority(tx, itemId, now);
-  return { state, priority: ranked?.score ?? 0 };
+  return { state: outcome.state, priority: ranked?.score ?? 0 };
 }

@@ -1,8 +1,9 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { EarlierMedia } from './earlier-media.ts';
 import type { TriageTools } from './pipeline.ts';
-import { triageJobHandler, triageJobType } from './triage-job.ts';
+import { triageJobHandler, triageJobType, triageStateHooks } from './triage-job.ts';
 import { createTriageTools } from './triage-tools.ts';
 import { createWorker, type JobHandler, type Worker } from './worker.ts';
 
@@ -17,8 +18,8 @@ export interface RunningWorker {
 
 /**
  * The worker `npm start` and `hotline worker` run. With HOTLINE_FETCH=off it has no triage
- * handler, so triage jobs stay pending and their items stay `new` for an analyst; turning
- * fetching back on triages that backlog.
+ * handler, so triage jobs stay pending and their items stay `new` for an analyst (one a crashed
+ * worker left running is put back, its item `new`); turning fetching back on triages that backlog.
  */
 export async function createTriageWorker(deps: {
   config: Config;
@@ -40,14 +41,19 @@ export async function createTriageWorker(deps: {
       tools = built.tools;
       closeTools = built.close;
     }
-    handlers[triageJobType] = triageJobHandler({ db, tools, now });
+    // Built at start from the media triaged so far; each stored result then tops it up.
+    const earlierMedia = new EarlierMedia(config.matching);
+    earlierMedia.refresh(db);
+    handlers[triageJobType] = triageJobHandler({ db, tools, now, earlierMedia });
   }
   const worker = createWorker({
     db,
     logger,
     now,
     handlers,
+    hooks: { [triageJobType]: triageStateHooks },
     concurrency: config.worker.concurrency,
+    budgetMs: config.worker.triageBudgetMs,
     ...(deps.lockMs === undefined ? {} : { lockMs: deps.lockMs }),
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
   });

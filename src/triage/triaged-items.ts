@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { bankEntries, banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
-import { itemMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
+import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
 import type { PriorityReason } from './priority.ts';
 
 export const itemStates = ['new', 'fetching', 'ready', 'unreachable', 'failed', 'known'] as const;
@@ -20,12 +20,22 @@ export interface TriagedItem {
   finalUrl: string | null;
   httpStatus: number | null;
   fetchedAt: number | null;
-  hosting: { ip: string | null; country: string | null; asn: number | null; org: string | null };
+  hosting: TriagedHosting & { kind: 'ip' | 'onion' | 'proxy' | null };
   suggestion: { label: string; bankEntryId: number } | null;
   media: TriagedMedium[];
+  /** Media the page shows that triage could not get, and why. */
+  skipped: { url: string; reason: string }[];
+}
+
+export interface TriagedHosting {
+  ip: string | null;
+  country: string | null;
+  asn: number | null;
+  org: string | null;
 }
 
 export interface TriagedMedium {
+  id: number;
   url: string;
   mediaType: string;
   size: number;
@@ -37,6 +47,10 @@ export interface TriagedMedium {
   blockhash: string | null;
   pdq: string | null;
   pdqQuality: number | null;
+  refusal: string | null;
+  hosting: TriagedHosting;
+  /** The earlier item's medium showing the same picture, and the signal that found it. */
+  duplicateOf: { mediaId: number; signal: string; distance: number } | null;
   matches: {
     bank: string;
     label: string;
@@ -87,6 +101,12 @@ export function listTriagedItems(
     .orderBy(asc(mediaMatches.id))
     .all();
   const suggestions = db.select().from(itemSuggestions).where(inArray(itemSuggestions.itemId, ids)).all();
+  const skipped = db
+    .select()
+    .from(itemSkippedMedia)
+    .where(inArray(itemSkippedMedia.itemId, ids))
+    .orderBy(asc(itemSkippedMedia.position))
+    .all();
 
   return rows.map((row) => {
     const suggestion = suggestions.find((s) => s.itemId === row.id);
@@ -102,14 +122,48 @@ export function listTriagedItems(
       finalUrl: row.finalUrl,
       httpStatus: row.httpStatus,
       fetchedAt: row.fetchedAt,
-      hosting: { ip: row.hostingIp, country: row.hostingCountry, asn: row.hostingAsn, org: row.hostingOrg },
+      hosting: { kind: row.hostingKind, ...hostingOf(row) },
       suggestion: suggestion ? { label: suggestion.label, bankEntryId: suggestion.bankEntryId } : null,
-      media: media
-        .filter((m) => m.itemId === row.id)
-        .map(({ id, itemId: _item, position: _position, fetchedAt: _fetched, ...medium }) => ({
-          ...medium,
-          matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),
-        })),
+      media: media.filter((m) => m.itemId === row.id).map((m) => triagedMedium(m, matches)),
+      skipped: skipped.filter((s) => s.itemId === row.id).map(({ url, reason }) => ({ url, reason })),
     };
   });
+}
+
+function hostingOf(row: {
+  hostingIp: string | null;
+  hostingCountry: string | null;
+  hostingAsn: number | null;
+  hostingOrg: string | null;
+}): TriagedHosting {
+  return { ip: row.hostingIp, country: row.hostingCountry, asn: row.hostingAsn, org: row.hostingOrg };
+}
+
+function triagedMedium(
+  row: typeof itemMedia.$inferSelect,
+  matches: ({ mediaId: number } & TriagedMedium['matches'][number])[],
+): TriagedMedium {
+  const { id, url, mediaType, size, width, height, sha256, sha1, md5, blockhash, pdq, pdqQuality, refusal } = row;
+  const duplicateOf =
+    row.duplicateOfMediaId === null
+      ? null
+      : { mediaId: row.duplicateOfMediaId, signal: row.duplicateSignal ?? '', distance: row.duplicateDistance ?? 0 };
+  return {
+    id,
+    url,
+    mediaType,
+    size,
+    width,
+    height,
+    sha256,
+    sha1,
+    md5,
+    blockhash,
+    pdq,
+    pdqQuality,
+    refusal,
+    hosting: hostingOf(row),
+    duplicateOf,
+    matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),
+  };
 }

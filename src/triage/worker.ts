@@ -14,13 +14,8 @@ import {
   releaseJob,
 } from './jobs.ts';
 
-/**
- * What a job type does. `run` does the slow async work and returns the synchronous write of its
- * result; the worker runs that write and the job's completion in one transaction, so a result is
- * stored exactly when its job is marked done.
- */
-export interface JobHandler {
-  run(job: ClaimedJob): Promise<(tx: Tx) => void>;
+/** What the state a job type shows elsewhere (e.g. its item's) does as the job moves. */
+export interface JobHooks {
   /** In the claim's transaction, e.g. to show the item as being fetched. */
   onClaimed?(tx: Tx, job: JobRecord): void;
   /** The job was handed back at shutdown and will run again. */
@@ -29,12 +24,29 @@ export interface JobHandler {
   onFailed?(tx: Tx, job: JobRecord, failure: { reason: string; final: boolean }): void;
 }
 
+/**
+ * What a job type does. `run` does the slow async work and returns the synchronous write of its
+ * result; the worker runs that write and the job's completion in one transaction, so a result is
+ * stored exactly when its job is marked done. `signal` aborts when the job's budget is spent or
+ * the job is released at shutdown: `run` should then wrap up with what it has.
+ */
+export interface JobHandler extends JobHooks {
+  run(job: ClaimedJob, signal: AbortSignal): Promise<(tx: Tx) => void>;
+}
+
 export interface WorkerOptions {
   db: Db;
   logger: Logger;
   now: () => number;
   handlers: Record<string, JobHandler>;
+  /**
+   * Hooks of job types this worker does not run: a crashed worker's job of such a type is still
+   * reclaimed here, and its hooks keep the state it shows true (e.g. not `fetching` forever).
+   */
+  hooks?: Record<string, JobHooks>;
   concurrency: number;
+  /** Time a job may run; then its signal aborts and its lock is no longer renewed. */
+  budgetMs?: number;
   workerId?: string;
   /** How long a claim holds before another worker may take the job back. */
   lockMs?: number;
@@ -75,7 +87,7 @@ export function createWorker(options: WorkerOptions): Worker {
   // Three renewals per lock period: one late heartbeat does not lose a lock.
   const heartbeatMs = Math.max(1, Math.floor(lockMs / 3));
   const types = Object.keys(handlers);
-  const running = new Map<number, { job: ClaimedJob; done: Promise<void> }>();
+  const running = new Map<number, { job: ClaimedJob; done: Promise<void>; budget: AbortController }>();
   /** Jobs handed back at shutdown: whatever they still produce is dropped. */
   const released = new Set<number>();
   let started = false;
@@ -84,15 +96,14 @@ export function createWorker(options: WorkerOptions): Worker {
   let heartbeat: NodeJS.Timeout | undefined;
 
   const handlerOf = (job: JobRecord) => handlers[job.type] as JobHandler;
+  const hooksOf = (job: JobRecord): JobHooks | undefined => handlers[job.type] ?? options.hooks?.[job.type];
   const lockOf = (job: JobRecord): Lock => ({ jobId: job.id, workerId, now: now() });
 
   function reclaim(): void {
     const { retried, exhausted } = db.transaction((tx) => {
       const result = reclaimExpiredJobs(tx, now());
-      for (const job of result.retried)
-        handlers[job.type]?.onFailed?.(tx, job, { reason: 'lock_expired', final: false });
-      for (const job of result.exhausted)
-        handlers[job.type]?.onFailed?.(tx, job, { reason: 'lock_expired', final: true });
+      for (const job of result.retried) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: false });
+      for (const job of result.exhausted) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: true });
       return result;
     });
     for (const job of [...retried, ...exhausted]) {
@@ -108,10 +119,10 @@ export function createWorker(options: WorkerOptions): Worker {
     });
   }
 
-  async function execute(job: ClaimedJob): Promise<void> {
+  async function execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
     let write: (tx: Tx) => void;
     try {
-      write = await handlerOf(job).run(job);
+      write = await handlerOf(job).run(job, signal);
     } catch (error) {
       if (!released.has(job.id)) recordFailure(job, failureReason(error), error);
       return;
@@ -159,13 +170,17 @@ export function createWorker(options: WorkerOptions): Worker {
       const job = claimOne();
       if (!job) break;
       claimed += 1;
-      const done = execute(job)
+      const budget = new AbortController();
+      const budgetTimer =
+        options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), options.budgetMs);
+      const done = execute(job, budget.signal)
         .catch((error: unknown) => logger.error({ event: 'job_crashed', jobId: job.id, err: error }, 'job crashed'))
         .finally(() => {
+          clearTimeout(budgetTimer);
           running.delete(job.id);
           if (started) schedule(0);
         });
-      running.set(job.id, { job, done });
+      running.set(job.id, { job, done, budget });
     }
     return claimed;
   }
@@ -190,7 +205,9 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   function renewLocks(): void {
-    for (const { job } of running.values()) {
+    for (const { job, budget } of running.values()) {
+      // A job past its budget that does not end must not hold its lock forever: let it expire.
+      if (budget.signal.aborted) continue;
       try {
         extendLock(db, { ...lockOf(job), lockMs });
       } catch (error) {
@@ -221,8 +238,9 @@ export function createWorker(options: WorkerOptions): Worker {
       clearTimeout(graceTimer);
       clearInterval(heartbeat);
       heartbeat = undefined;
-      for (const { job } of running.values()) {
+      for (const { job, budget } of running.values()) {
         released.add(job.id);
+        budget.abort();
         db.transaction((tx) => {
           if (releaseJob(tx, lockOf(job))) handlerOf(job).onReleased?.(tx, job);
         });

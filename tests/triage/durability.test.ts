@@ -13,7 +13,7 @@ import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { testConfig } from '../support/config.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
-import { createWorkspace, spawnCli } from './worker-process.ts';
+import { createWorkspace, spawnCli } from '../support/worker-process.ts';
 
 // A real worker process, killed or stopped while a job is in flight: the job table must carry
 // the work across, and the result must be stored exactly once.

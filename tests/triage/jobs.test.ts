@@ -16,9 +16,9 @@ import {
   releaseJob,
 } from '../../src/triage/jobs.ts';
 import { createTestDatabase } from '../support/db.ts';
-import { createWorkspace } from './worker-process.ts';
+import { createWorkspace } from '../support/worker-process.ts';
 
-const claimLoop = fileURLToPath(new URL('./claim-loop.ts', import.meta.url));
+const claimLoop = fileURLToPath(new URL('../support/claim-loop.ts', import.meta.url));
 
 const t0 = 1_700_000_000_000;
 const lockMs = 60_000;

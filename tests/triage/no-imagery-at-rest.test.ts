@@ -1,70 +1,52 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemMedia } from '../../src/db/schema/triage.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
+import { filesHoldingImagery, hashInChild, largeWebp, watchDirectories } from '../support/imagery-at-rest.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
-import { imageMagic, type SyntheticFormat, syntheticImage } from '../support/synthetic-images.ts';
-import { createWorkspace, spawnCli } from './worker-process.ts';
+import { type SyntheticFormat, syntheticImage } from '../support/synthetic-images.ts';
+import { createWorkspace, spawnCli } from '../support/worker-process.ts';
 
-// Zero imagery at rest: a worker process triages dozens of images, then every file it could have
-// written to (the data directory, its temp directory, the system temp directory) is searched for
-// the images' bytes.
+// Zero imagery at rest, end to end: a worker process triages dozens of images, served directly
+// and through pages, and a large one (which libvips, left to its defaults, would decode through a
+// temporary file). Its data and temp directories are watched while it runs and scanned after,
+// with the system temp directory; positive controls show the same checks do catch imagery.
 
 const formats: SyntheticFormat[] = ['png', 'jpeg', 'webp', 'gif'];
 const directCount = 32;
 const pageCount = 4;
 const perPage = 6;
-/** Files above this size in the shared temp directory are not ours (and would make the scan slow). */
-const maxScannedBytes = 64 * 1024 * 1024;
+/** What the worker may write in its data directory: the database, its journals, its key. */
+const databaseFiles = /^hotline\.db(-wal|-shm|-journal|\.key)?$/;
 
 /** These tests start real processes; on a loaded machine each start takes seconds. */
-const processTestTimeout = 120_000;
+const processTestTimeout = 180_000;
 let server: LoopbackServer;
 let workspace: ReturnType<typeof createWorkspace>;
+let started: number;
 const images = new Map<string, Buffer>();
 
-function filesUnder(dir: string): string[] {
-  const found: string[] = [];
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...filesUnder(path));
-    else if (entry.isFile()) found.push(path);
-  }
-  return found;
-}
-
-function readIfSmall(path: string): Buffer | null {
-  try {
-    return statSync(path).size <= maxScannedBytes ? readFileSync(path) : null;
-  } catch {
-    return null; // vanished or unreadable: another process's file
-  }
-}
-
 /** A distinctive stretch from inside each image: finding it means the image was written out. */
-const fingerprints = () =>
+const probes = () =>
   [...images.values()].map((bytes) =>
     bytes.subarray(Math.floor(bytes.length / 2) - 16, Math.floor(bytes.length / 2) + 16),
   );
 
 beforeAll(async () => {
+  started = Date.now();
   for (let i = 0; i < directCount + pageCount * perPage; i++) {
     images.set(
       `/img/${i}.${formats[i % formats.length]}`,
       await syntheticImage(8100 + i, { format: formats[i % formats.length] }),
     );
   }
+  images.set('/img/large.webp', await largeWebp());
   const paths = [...images.keys()];
+  const direct = [...paths.slice(0, directCount), '/img/large.webp'];
   server = await startLoopbackServer((req, res) => {
     const page = /^\/page\/(\d+)$/.exec(req.url ?? '');
     if (page) {
@@ -82,14 +64,14 @@ beforeAll(async () => {
   workspace = createWorkspace('hotline-at-rest-');
   const handle = workspace.open();
   const deps = { db: handle.db, keys: deriveIntakeKeys(randomBytes(32)), now: Date.now, fetchAllow: [server.pair] };
-  const urls = [...paths.slice(0, directCount), ...Array.from({ length: pageCount }, (_, i) => `/page/${i}`)].map(
+  const urls = [...direct, ...Array.from({ length: pageCount }, (_, i) => `/page/${i}`)].map(
     (p) => `${server.origin}${p}`,
   );
   for (let i = 0; i < urls.length; i += 10) {
     submitReport(deps, { urls: urls.slice(i, i + 10), category: 'csam', siteType: 'website', mediaType: 'image' });
   }
   handle.close();
-});
+}, processTestTimeout);
 
 afterAll(async () => {
   await server.close();
@@ -97,45 +79,65 @@ afterAll(async () => {
 });
 
 describe('zero imagery at rest', () => {
-  it('a worker run over dozens of images leaves no image bytes in any file', {
+  it('a worker run over dozens of images, pages and a large image leaves no image bytes in any file', {
     timeout: processTestTimeout,
   }, async () => {
+    const watch = watchDirectories([workspace.dataDir, workspace.tmpDir]);
     const worker = spawnCli(['worker', '--once'], {
       HOTLINE_DB: workspace.dbPath,
       HOTLINE_FETCH_ALLOW: server.pair,
       TMPDIR: workspace.tmpDir,
       HOTLINE_LOG_LEVEL: 'debug',
     });
-    expect(await worker.exited).toEqual({ code: 0, signal: null });
-    expect(JSON.parse(worker.stdout())).toEqual({ jobs: directCount + pageCount });
+    const exited = await worker.exited;
+    watch.close();
+    expect(exited).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(worker.stdout())).toEqual({ jobs: directCount + 1 + pageCount });
 
-    // The run did hash every image (so the scan below is looking for something that passed through).
+    // The run did hash every image (so the checks below look for something that passed through).
     const handle = workspace.open();
     try {
       const triaged = listTriagedItems(handle.db, { limit: 1000 });
       expect(triaged.every((item) => item.state === 'ready')).toBe(true);
       expect(handle.db.select().from(itemMedia).all()).toHaveLength(images.size);
+      const large = triaged.find((item) => item.url.endsWith('/img/large.webp'));
+      expect(large?.media[0]).toMatchObject({ width: 6000, height: 6000, refusal: null });
     } finally {
       handle.close();
     }
 
-    const ours = [...filesUnder(workspace.dataDir), ...filesUnder(workspace.tmpDir)];
-    expect(ours.some((path) => path.endsWith('hotline.db'))).toBe(true);
-    const everywhere = [...new Set([...ours, ...filesUnder(tmpdir())])];
-    const leaks: string[] = [];
-    for (const path of everywhere) {
-      const bytes = readIfSmall(path);
-      if (!bytes) continue;
-      if (fingerprints().some((print) => bytes.includes(print))) leaks.push(`${path}: test image bytes`);
-      if (ours.includes(path)) {
-        for (const magic of imageMagic) if (bytes.includes(magic.bytes)) leaks.push(`${path}: ${magic.type} signature`);
-      }
-    }
-    expect(leaks).toEqual([]);
+    // Not even briefly: no file but the database's appeared while the worker ran.
+    expect(watch.events.filter((name) => !databaseFiles.test(name))).toEqual([]);
+    expect(await filesHoldingImagery(workspace.dir, probes())).toEqual([]);
+    const elsewhere = await filesHoldingImagery(tmpdir(), probes(), started);
+    expect(elsewhere.filter((file) => !file.startsWith(workspace.dir))).toEqual([]);
     // Nor in what the worker logged.
     const log = worker.stderr();
     expect(log.length).toBeGreaterThan(0);
-    expect(fingerprints().some((print) => Buffer.from(log).includes(print))).toBe(false);
+    expect(probes().some((probe) => Buffer.from(log).includes(probe))).toBe(false);
     expect(log).not.toContain('/img/');
+  });
+
+  // Positive controls: the same watch and scan do catch imagery when there is some.
+  it('would see the temporary file libvips writes for the large image without our decoder policy', {
+    timeout: processTestTimeout,
+  }, async () => {
+    const dirs = { tmp: join(workspace.dir, 'control', 'tmp'), data: join(workspace.dir, 'control', 'data') };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    const watch = watchDirectories(Object.values(dirs));
+    const run = await hashInChild([images.get('/img/large.webp') as Buffer], dirs, 'plain-sharp');
+    watch.close();
+    expect(run.code).toBe(0);
+    expect(watch.events.some((file) => file.endsWith('.v'))).toBe(true);
+  });
+
+  it('would find an image or a piece of one written into the data directory', async () => {
+    const dir = join(workspace.dir, 'control-scan');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'leaked.png'), images.get('/img/0.png') as Buffer);
+    const piece = probes()[5] as Buffer;
+    writeFileSync(join(dir, 'piece.bin'), Buffer.concat([Buffer.alloc(100), piece]));
+    const found = await filesHoldingImagery(dir, probes());
+    expect(found.map((file) => file.slice(dir.length + 1)).sort()).toEqual(['leaked.png', 'piece.bin']);
   });
 });

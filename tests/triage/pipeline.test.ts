@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { items } from '../../src/db/schema/intake.ts';
@@ -9,10 +10,13 @@ import { itemMedia, itemSuggestions, mediaMatches } from '../../src/db/schema/tr
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
+import { EarlierMedia } from '../../src/triage/earlier-media.ts';
 import { recomputeItemPriority } from '../../src/triage/item-priority.ts';
-import { inspectUrl, type TriageTools } from '../../src/triage/pipeline.ts';
+import { claimJob } from '../../src/triage/jobs.ts';
+import { inspectUrl, mediaParallelism, type TriageTools } from '../../src/triage/pipeline.ts';
 import { computeSignals } from '../../src/triage/signals/compute-signals.ts';
 import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
+import { triageJobType, triageStateHooks } from '../../src/triage/triage-job.ts';
 import { createTriageTools } from '../../src/triage/triage-tools.ts';
 import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
@@ -31,6 +35,8 @@ let config: Config;
 let tools: TriageTools;
 let closeTools: () => Promise<void>;
 const files = new Map<string, Buffer>();
+/** Responses to /held/... requests, left unanswered until the test ends them. */
+const held: ServerResponse[] = [];
 let entryIds: { partnerPdq: number; hotlineSha: number };
 
 const page = `<!doctype html><html><head><meta property="og:image" content="/img/c.webp"></head><body>
@@ -46,12 +52,18 @@ beforeAll(async () => {
   files.set('/known.png', await syntheticImage(4));
   files.set('/page.html', Buffer.from(page));
   files.set('/text', Buffer.from('just some words, no picture here'));
+  const heldImages = Array.from({ length: 10 }, (_, i) => `<img src="/held/${i}.png">`);
+  files.set('/slow-page.html', Buffer.from(`<!doctype html><html><body>${heldImages.join('')}</body></html>`));
   server = await startLoopbackServer((req, res) => {
     if (req.url === '/redirect') {
       res.writeHead(302, { location: '/img/a.png' }).end();
       return;
     }
     if (req.url === '/hang') return;
+    if (req.url?.startsWith('/held/')) {
+      held.push(res);
+      return;
+    }
     const body = files.get(req.url ?? '');
     if (!body) res.writeHead(404).end('not here');
     else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
@@ -80,6 +92,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const res of held) res.destroy();
   await closeTools();
   await server.close();
   handle.close();
@@ -91,7 +104,7 @@ describe('inspectUrl', () => {
     expect(result.error).toBeNull();
     expect(result.page).toBe(false);
     expect(result.httpStatus).toBe(200);
-    expect(result.hosting).toEqual({ ip: '127.0.0.1', country: null, asn: null, org: null });
+    expect(result.hosting).toEqual({ kind: 'ip', ip: '127.0.0.1', country: null, asn: null, org: null });
     expect(result.media).toHaveLength(1);
     const [medium] = result.media;
     expect(medium?.signals).toMatchObject({ mediaType: 'image/png', width: 160, height: 120 });
@@ -161,6 +174,50 @@ describe('inspectUrl', () => {
   });
 });
 
+describe('a page and its media', () => {
+  it("fetches a page's media a few at a time within the budget, and skips the rest as timeout", async () => {
+    // A fetch timeout far beyond the test's: only the budget can end this inspection.
+    const patient = await createTriageTools(
+      testConfig({ HOTLINE_FETCH_ALLOW: server.pair, HOTLINE_FETCH_TIMEOUT_MS: '600000' }),
+      handle.db,
+    );
+    try {
+      const budget = new AbortController();
+      const inspecting = inspectUrl(`${server.origin}/slow-page.html`, patient.tools, budget.signal);
+      await vi.waitFor(() => expect(held).toHaveLength(mediaParallelism), { timeout: 10_000, interval: 5 });
+      budget.abort();
+      const result = await inspecting;
+      expect(result).toMatchObject({ page: true, error: null, media: [] });
+      expect(result.skipped).toEqual(
+        Array.from({ length: 10 }, (_, i) => ({ url: `${server.origin}/held/${i}.png`, reason: 'timeout' })),
+      );
+      // Only the media in flight when the budget ran out were asked for.
+      expect(server.requests.filter((path) => path.startsWith('/held/'))).toHaveLength(mediaParallelism);
+    } finally {
+      for (const res of held.splice(0)) res.destroy();
+      await patient.close();
+    }
+  });
+
+  it('records where each medium is hosted, apart from the page', async () => {
+    const cdn = await startLoopbackServer((_req, res) => res.writeHead(200).end(files.get('/img/b.jpg')), '::1');
+    const site = await startLoopbackServer((_req, res) =>
+      res.writeHead(200).end(`<!doctype html><html><body><img src="${cdn.origin}/b.jpg"></body></html>`),
+    );
+    const both = await createTriageTools(testConfig({ HOTLINE_FETCH_ALLOW: `${site.pair},${cdn.pair}` }), handle.db);
+    try {
+      const result = await inspectUrl(`${site.origin}/`, both.tools);
+      expect(result.hosting).toMatchObject({ kind: 'ip', ip: '127.0.0.1' });
+      expect(result.media.map((m) => m.hosting)).toEqual([
+        { kind: 'ip', ip: '::1', country: null, asn: null, org: null },
+      ]);
+    } finally {
+      await both.close();
+      await Promise.all([cdn.close(), site.close()]);
+    }
+  });
+});
+
 describe('triage of reported items through the worker', () => {
   it('takes reports from intake to ready, known and unreachable items with media, matches and priority', async () => {
     const clock = createClock();
@@ -200,8 +257,15 @@ describe('triage of reported items through the worker', () => {
     ).toBe(true);
 
     const pageItem = byPath.get('/page.html');
-    expect(pageItem).toMatchObject({ state: 'ready', stateReason: null, reportCount: 2, httpStatus: 200 });
-    expect(pageItem?.hosting).toEqual({ ip: '127.0.0.1', country: null, asn: null, org: null });
+    // One image of the page could not be fetched: the item is ready, but says it is incomplete.
+    expect(pageItem).toMatchObject({
+      state: 'ready',
+      stateReason: 'media_unreachable',
+      reportCount: 2,
+      httpStatus: 200,
+      skipped: [{ url: `${server.origin}/img/missing.jpg`, reason: 'http_status' }],
+    });
+    expect(pageItem?.hosting).toEqual({ kind: 'ip', ip: '127.0.0.1', country: null, asn: null, org: null });
     expect(pageItem?.media.map((m) => m.sha256)).toEqual(
       ['/img/c.webp', '/img/a.png', '/img/b.jpg'].map((p) => sha256(files.get(p) as Buffer)),
     );
@@ -267,6 +331,84 @@ describe('triage of reported items through the worker', () => {
     }
   });
 
+  it('a job ends within HOTLINE_TRIAGE_BUDGET_MS, its unfetched media skipped as timeout', async () => {
+    const budgeted = createTestDatabase();
+    const budgetConfig = testConfig({
+      HOTLINE_FETCH_ALLOW: server.pair,
+      HOTLINE_FETCH_TIMEOUT_MS: '600000',
+      HOTLINE_TRIAGE_BUDGET_MS: '200',
+    });
+    const patient = await createTriageTools(budgetConfig, budgeted.db);
+    try {
+      const deps = {
+        db: budgeted.db,
+        keys: deriveIntakeKeys(budgetConfig.secretKey),
+        now: Date.now,
+        fetchAllow: [server.pair],
+      };
+      submitReport(deps, {
+        urls: [`${server.origin}/slow-page.html`],
+        category: 'csam',
+        siteType: 'website',
+        mediaType: 'image',
+      });
+      const running = await createTriageWorker({
+        config: budgetConfig,
+        db: budgeted.db,
+        logger: createLogger('silent'),
+        now: Date.now,
+        tools: patient.tools,
+      });
+      expect(await running.worker.drain()).toBe(1);
+      await running.stop(0);
+      const [item] = listTriagedItems(budgeted.db, { limit: 10 });
+      expect(item).toMatchObject({ state: 'unreachable', stateReason: 'media_unreachable', media: [] });
+      expect(item?.skipped.map((s) => s.reason)).toEqual(Array(10).fill('timeout'));
+    } finally {
+      for (const res of held.splice(0)) res.destroy();
+      await patient.close();
+      budgeted.close();
+    }
+  });
+
+  it('with HOTLINE_FETCH=off, a job a crashed worker left running is put back and its item is new again', async () => {
+    const off = createTestDatabase();
+    try {
+      const offConfig = testConfig({ HOTLINE_FETCH: 'off', HOTLINE_FETCH_ALLOW: server.pair });
+      const t0 = Date.now();
+      const deps = {
+        db: off.db,
+        keys: deriveIntakeKeys(offConfig.secretKey),
+        now: () => t0,
+        fetchAllow: [server.pair],
+      };
+      submitReport(deps, {
+        urls: [`${server.origin}/img/b.jpg`],
+        category: 'csam',
+        siteType: 'website',
+        mediaType: 'image',
+      });
+      // A worker that fetched claimed the job, showed the item as being fetched, and died.
+      off.db.transaction((tx) => {
+        const job = claimJob(tx, { types: [triageJobType], workerId: 'dead', now: t0, lockMs: 60_000 });
+        if (job) triageStateHooks.onClaimed?.(tx, job);
+      });
+      expect(off.db.select().from(items).get()?.state).toBe('fetching');
+      const running = await createTriageWorker({
+        config: offConfig,
+        db: off.db,
+        logger: createLogger('silent'),
+        now: () => t0 + 60_001,
+      });
+      expect(await running.worker.drain()).toBe(0);
+      await running.stop(0);
+      expect(off.db.select().from(jobs).all()).toMatchObject([{ status: 'pending', lastError: 'lock_expired' }]);
+      expect(off.db.select().from(items).get()).toMatchObject({ state: 'new', stateReason: 'lock_expired' });
+    } finally {
+      off.close();
+    }
+  });
+
   it('triaging an item again replaces its media instead of adding to them', async () => {
     const [item] = handle.db
       .select()
@@ -281,7 +423,8 @@ describe('triage of reported items through the worker', () => {
       matches: handle.db.select().from(mediaMatches).all().length,
     });
     const before = count();
-    handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: Date.now() }));
+    const earlierMedia = new EarlierMedia(config.matching);
+    handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: Date.now(), earlierMedia }));
     expect(count()).toEqual(before);
     expect(before).toMatchObject({ media: 1, suggestions: 1 });
   });

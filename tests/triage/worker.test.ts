@@ -4,7 +4,7 @@ import type { DatabaseHandle, Tx } from '../../src/db/client.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
 import { createLogger } from '../../src/logger.ts';
 import { backoffMs, type ClaimedJob, claimJob, completeJob, enqueueJob } from '../../src/triage/jobs.ts';
-import { createWorker, failureReason, type JobHandler, type Worker } from '../../src/triage/worker.ts';
+import { createWorker, failureReason, type JobHandler, type JobHooks, type Worker } from '../../src/triage/worker.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 const t0 = 1_700_000_000_000;
@@ -43,11 +43,13 @@ const jobRow = (id: number) => handle.db.select().from(jobs).where(eq(jobs.id, i
 /** A handler whose jobs wait until the test lets each one go. */
 function gatedHandler(name = 'w') {
   const gates = new Map<number, () => void>();
-  const handler: JobHandler & { started: number[]; release(id: number): void } = {
+  const handler: JobHandler & { started: number[]; signals: AbortSignal[]; release(id: number): void } = {
     started: [],
+    signals: [],
     release: (id) => gates.get(id)?.(),
-    async run(job) {
+    async run(job, signal) {
       handler.started.push(job.id);
+      handler.signals.push(signal);
       await new Promise<void>((resolve) => gates.set(job.id, resolve));
       return recordEffect(job, name);
     },
@@ -60,12 +62,13 @@ function gatedHandler(name = 'w') {
 
 function worker(
   handlers: Record<string, JobHandler>,
-  options: { concurrency?: number; now?: () => number; id?: string } = {},
+  options: { concurrency?: number; now?: () => number; id?: string; hooks?: Record<string, JobHooks> } = {},
 ) {
   const w = createWorker({
     db: handle.db,
     logger,
     handlers,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
     now: options.now ?? (() => t0),
     concurrency: options.concurrency ?? 2,
     lockMs,
@@ -183,6 +186,7 @@ describe('stopping', () => {
     await w.stop(1);
     expect(jobRow(1)).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null });
     expect(handler.onReleased).toHaveBeenCalledTimes(1);
+    expect(handler.signals[0]?.aborted).toBe(true);
     handler.release(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(effects()).toEqual([]);
@@ -191,6 +195,66 @@ describe('stopping', () => {
       1,
     );
     expect(effects()).toEqual([{ jobId: 1, worker: 'next' }]);
+  });
+});
+
+describe('budget', () => {
+  it('aborts a job past its budget and stops renewing its lock, so a job that does not end is taken back', async () => {
+    enqueue(1);
+    let now = t0;
+    const signals: AbortSignal[] = [];
+    let release = () => {};
+    const overrunning: JobHandler = {
+      async run(job, signal) {
+        signals.push(signal);
+        // Ignores its signal: only the lock's expiry can take the job back.
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return recordEffect(job, 'late');
+      },
+    };
+    const probe: JobHandler = { run: async (job) => recordEffect(job, 'probe') };
+    const w = createWorker({
+      db: handle.db,
+      logger,
+      handlers: { test: overrunning, probe },
+      now: () => now,
+      concurrency: 2,
+      lockMs: 30,
+      pollMs: 5,
+      budgetMs: 1,
+      workerId: 'budgeted',
+    });
+    workers.push(w);
+    w.start();
+    await eventually(() => expect(signals[0]?.aborted).toBe(true));
+    now = t0 + 10_000;
+    // Once the probe ran, the worker has polled (renewing, reclaiming) with the clock moved on.
+    handle.db.transaction((tx) => enqueueJob(tx, { type: 'probe', payload: {}, idempotencyKey: 'probe', now: t0 }));
+    await eventually(() => expect(effects()).toEqual([{ jobId: 2, worker: 'probe' }]));
+    expect(jobRow(1)).toMatchObject({ status: 'pending', lastError: 'lock_expired', lockedBy: null });
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(effects()).toEqual([{ jobId: 2, worker: 'probe' }]);
+  });
+});
+
+describe('jobs of types a worker does not run', () => {
+  it("reclaims them from a crashed worker and tells that type's hooks", async () => {
+    enqueue(1);
+    expect(claimJob(handle.db, { types: ['test'], workerId: 'dead', now: t0, lockMs })).not.toBeNull();
+    const onFailed = vi.fn();
+    const w = worker(
+      { other: { run: async () => () => {} } },
+      { now: () => t0 + lockMs + 1, hooks: { test: { onFailed } } },
+    );
+    expect(await w.drain()).toBe(0);
+    expect(jobRow(1)).toMatchObject({ status: 'pending', lastError: 'lock_expired' });
+    expect(onFailed).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ id: 1 }), {
+      reason: 'lock_expired',
+      final: false,
+    });
   });
 });
 

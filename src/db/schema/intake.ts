@@ -45,6 +45,8 @@ export const items = sqliteTable(
     finalUrl: text('final_url'),
     httpStatus: integer('http_status'),
     fetchedAt: integer('fetched_at'),
+    /** How the content was reached: `ip` (a looked-up address), `onion`, `proxy` (the proxy resolved the name). */
+    hostingKind: text('hosting_kind', { enum: ['ip', 'onion', 'proxy'] }),
     hostingIp: text('hosting_ip'),
     hostingCountry: text('hosting_country'),
     hostingAsn: integer('hosting_asn'),

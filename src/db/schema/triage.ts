@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { bankEntries } from './banks.ts';
 import { items } from './intake.ts';
 
@@ -9,6 +9,7 @@ import { items } from './intake.ts';
 export const itemMedia = sqliteTable(
   'item_media',
   {
+    // AUTOINCREMENT: ids only ever grow, so the duplicate index catches up on new media by id alone.
     id: integer('id').primaryKey({ autoIncrement: true }),
     itemId: integer('item_id')
       .notNull()
@@ -28,9 +29,43 @@ export const itemMedia = sqliteTable(
     pdqQuality: integer('pdq_quality'),
     /** Why the image was not decoded (too many pixels, damaged): only the exact hashes exist. */
     refusal: text('refusal'),
+    /** Where this medium was served from: often a CDN in another country than the page's. */
+    hostingIp: text('hosting_ip'),
+    hostingCountry: text('hosting_country'),
+    hostingAsn: integer('hosting_asn'),
+    hostingOrg: text('hosting_org'),
+    /** An earlier item's medium showing the same picture (same bytes, or near perceptual hashes). */
+    duplicateOfMediaId: integer('duplicate_of_media_id').references((): AnySQLiteColumn => itemMedia.id, {
+      onDelete: 'set null',
+    }),
+    /** The signal that found the duplicate, and its Hamming distance (0 for exact hashes). */
+    duplicateSignal: text('duplicate_signal', { enum: ['sha256', 'md5', 'pdq', 'blockhash'] }),
+    duplicateDistance: integer('duplicate_distance'),
     fetchedAt: integer('fetched_at').notNull(),
   },
-  (t) => [index('item_media_item').on(t.itemId), index('item_media_sha256').on(t.sha256)],
+  (t) => [
+    index('item_media_item').on(t.itemId),
+    index('item_media_sha256').on(t.sha256),
+    index('item_media_md5').on(t.md5),
+    index('item_media_duplicate_of').on(t.duplicateOfMediaId),
+  ],
+);
+
+/** A medium a page shows that triage could not fetch or hash, and why: the item is incomplete. */
+export const itemSkippedMedia = sqliteTable(
+  'item_skipped_media',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    /** In page order among the skipped ones. */
+    position: integer('position').notNull(),
+    url: text('url').notNull(),
+    /** A FetchErrorReason (`timeout`, `http_status`, ...). */
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('item_skipped_media_item').on(t.itemId)],
 );
 
 /** A medium's signal found in a bank. */

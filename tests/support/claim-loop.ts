@@ -1,4 +1,4 @@
-// Run as a child process by jobs.test.ts: claims jobs from the database at argv[2] until none is
+// Run as a child process by tests/triage/jobs.test.ts: claims jobs from the database at argv[2] until none is
 // left, then prints the ids it got. Several of these race for the same jobs.
 import { openDatabase } from '../../src/db/client.ts';
 import { claimJob } from '../../src/triage/jobs.ts';

@@ -10,7 +10,7 @@ import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { testConfig } from '../support/config.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
-import { createWorkspace, spawnCli } from './worker-process.ts';
+import { createWorkspace, spawnCli } from '../support/worker-process.ts';
 
 // `hotline triage URL` and `hotline items`, run as an operator runs them.
 
@@ -36,8 +36,8 @@ afterAll(async () => {
   rmSync(workspace.dir, { recursive: true, force: true });
 });
 
-const run = async (args: string[]) => {
-  const cli = spawnCli(args, { HOTLINE_DB: workspace.dbPath, HOTLINE_FETCH_ALLOW: server.pair });
+const run = async (args: string[], env: Record<string, string> = {}) => {
+  const cli = spawnCli(args, { HOTLINE_DB: workspace.dbPath, HOTLINE_FETCH_ALLOW: server.pair, ...env });
   const { code } = await cli.exited;
   return {
     code,
@@ -70,7 +70,7 @@ describe('hotline triage', () => {
       url: `${server.origin}/page`,
       finalUrl: `${server.origin}/page`,
       httpStatus: 200,
-      hosting: { ip: '127.0.0.1', country: null, asn: null, org: null },
+      hosting: { kind: 'ip', ip: '127.0.0.1', country: null, asn: null, org: null },
       media: [
         {
           url: `${server.origin}/a.jpg`,
@@ -94,7 +94,36 @@ describe('hotline triage', () => {
     expect(gone.code).toBe(0);
     expect(gone.lines[0]).toMatchObject({ error: 'http_status', httpStatus: 404, media: [] });
     expect((await run(['triage', 'not a url'])).code).toBe(1);
-    expect((await run(['triage', 'ftp://127.0.0.1/x'])).lines[0]).toMatchObject({ error: 'unsupported_scheme' });
+    const ftp = await run(['triage', 'ftp://127.0.0.1/x']);
+    expect(ftp).toMatchObject({ code: 1, lines: [{ error: 'unsupported_scheme' }] });
+  });
+
+  it('canonicalises the address first, as intake does: no scheme needed', { timeout: processTestTimeout }, async () => {
+    const { code, lines } = await run(['triage', `${server.pair}/a.jpg`]);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatchObject({
+      url: `${server.origin}/a.jpg`,
+      media: [{ sha256: createHash('sha256').update(image).digest('hex') }],
+    });
+  });
+
+  it('refuses a local or private address as bad input, without a request', {
+    timeout: processTestTimeout,
+  }, async () => {
+    const requests = server.requests.length;
+    for (const address of [`http://localhost:${server.port}/a.jpg`, 'http://10.0.0.1/', '192.168.1.1']) {
+      const refused = await run(['triage', address]);
+      expect(refused).toMatchObject({ code: 1, lines: [{ url: address, error: 'blocked_address' }] });
+    }
+    expect(server.requests.length).toBe(requests);
+  });
+});
+
+describe('hotline worker', () => {
+  it('--once with fetching off says so on stderr', { timeout: processTestTimeout }, async () => {
+    const off = await run(['worker', '--once'], { HOTLINE_FETCH: 'off' });
+    expect(off).toMatchObject({ code: 0, lines: [{ jobs: 0 }] });
+    expect(off.stderr).toContain('HOTLINE_FETCH=off');
   });
 });
 

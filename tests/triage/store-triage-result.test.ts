@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
+import { EarlierMedia } from '../../src/triage/earlier-media.ts';
+import { hostingOf } from '../../src/triage/hosting.ts';
+import type { BankMatch } from '../../src/triage/matcher.ts';
+import {
+  type FetchedContent,
+  type InspectedMedium,
+  type Inspection,
+  inspectUrl,
+  type SiteHosting,
+  type TriageTools,
+} from '../../src/triage/pipeline.ts';
+import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/triage/signals/compute-signals.ts';
+import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
+import { listTriagedItems } from '../../src/triage/triaged-items.ts';
+import { testConfig } from '../support/config.ts';
+import { createTestDatabase, rows } from '../support/db.ts';
+import { syntheticImage } from '../support/synthetic-images.ts';
+
+// What triage writes for an inspection: state and reason, skipped media, hosting, known content.
+
+const config = testConfig();
+const digest = (algorithm: string, n: number) => createHash(algorithm).update(`medium ${n}`).digest('hex');
+const siteHosting: SiteHosting = { kind: 'ip', ip: '198.51.100.7', country: 'BE', asn: 64500, org: 'Site' };
+const cdnHosting: SiteHosting = { kind: 'ip', ip: '203.0.113.9', country: 'NL', asn: 64501, org: 'CDN' };
+
+let handle: DatabaseHandle;
+let entries: { national: BankMatch; notIllegal: BankMatch; partner: BankMatch };
+let itemIds: Map<string, number>;
+
+beforeEach(() => {
+  handle = createTestDatabase();
+  const urls = ['https://example.test/a', 'https://example.test/b', 'https://example.test/c'];
+  submitReport(
+    { db: handle.db, keys: deriveIntakeKeys(config.secretKey), now: () => 0, fetchAllow: [] },
+    { urls, category: 'csam', siteType: 'website', mediaType: 'image' },
+  );
+  itemIds = new Map(listTriagedItems(handle.db, { limit: 10 }).map((item) => [new URL(item.url).pathname, item.id]));
+  entries = handle.db.transaction((tx) => {
+    const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
+    const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
+    const row = (value: string, label: string) => ({
+      line: 1,
+      signalType: 'sha256' as const,
+      value,
+      label,
+      sourceRef: null,
+    });
+    insertBankEntries(
+      tx,
+      hotline,
+      [row(digest('sha256', 1), 'national/real_abuse'), row(digest('sha256', 2), 'not_illegal')],
+      0,
+    );
+    insertBankEntries(tx, partner, [row(digest('sha256', 3), 'baseline/real_abuse')], 0);
+    const match = (bank: string, entryId: number, label: string, value: string): BankMatch => ({
+      bank,
+      label,
+      entryId,
+      signalType: 'sha256',
+      value,
+      distance: 0,
+      variant: null,
+    });
+    return {
+      national: match('hotline', 1, 'national/real_abuse', digest('sha256', 1)),
+      notIllegal: match('hotline', 2, 'not_illegal', digest('sha256', 2)),
+      partner: match('partner', 3, 'baseline/real_abuse', digest('sha256', 3)),
+    };
+  });
+});
+afterEach(() => handle.close());
+
+function medium(n: number, matches: BankMatch[] = []): InspectedMedium {
+  return {
+    url: `https://cdn.example.test/${n}.jpg`,
+    size: 1000 + n,
+    signals: {
+      sha256: digest('sha256', n),
+      sha1: digest('sha1', n),
+      md5: digest('md5', n),
+      mediaType: 'image/jpeg',
+      width: 10,
+      height: 10,
+      blockhash: null,
+      pdq: null,
+      pdqQuality: null,
+      pdqVariants: null,
+    },
+    refusal: null,
+    matches,
+    hosting: cdnHosting,
+  };
+}
+
+function page(media: InspectedMedium[], skipped: Inspection['skipped'] = []): Inspection {
+  const url = 'https://example.test/a';
+  return { url, finalUrl: url, httpStatus: 200, hosting: siteHosting, page: true, media, skipped, error: null };
+}
+
+function store(path: string, inspection: Inspection) {
+  const itemId = itemIds.get(path) ?? 0;
+  const earlierMedia = new EarlierMedia(config.matching);
+  handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: 1, earlierMedia }));
+  return listTriagedItems(handle.db, { limit: 10 }).find((item) => item.id === itemId);
+}
+
+describe('storeTriageResult', () => {
+  it('a page whose every medium matched our own bank exactly is known', () => {
+    const item = store('/a', page([medium(1, [entries.national]), medium(1, [entries.national])]));
+    expect(item).toMatchObject({ state: 'known', suggestion: { label: 'national/real_abuse' } });
+  });
+
+  it('one medium matched and the others failed: ready, incomplete, the failures kept', () => {
+    const skipped = Array.from({ length: 9 }, (_, i) => ({
+      url: `https://cdn.example.test/x${i}`,
+      reason: 'timeout' as const,
+    }));
+    const item = store('/a', page([medium(1, [entries.national])], skipped));
+    expect(item).toMatchObject({ state: 'ready', stateReason: 'media_unreachable', suggestion: null });
+    expect(item?.skipped).toEqual(skipped);
+  });
+
+  it('a page whose every medium failed is unreachable, not ready with no media', () => {
+    const skipped = [{ url: 'https://cdn.example.test/gone.jpg', reason: 'http_status' as const }];
+    expect(store('/a', page([], skipped))).toMatchObject({
+      state: 'unreachable',
+      stateReason: 'media_unreachable',
+      skipped,
+    });
+    expect(store('/b', page([]))).toMatchObject({ state: 'ready', stateReason: 'no_media', skipped: [] });
+  });
+
+  it('matches that are not_illegal, or in a partner bank, do not make an item known', () => {
+    expect(store('/a', page([medium(2, [entries.notIllegal])]))).toMatchObject({ state: 'ready', suggestion: null });
+    expect(store('/b', page([medium(3, [entries.partner])]))).toMatchObject({ state: 'ready', suggestion: null });
+    expect(rows(handle, 'select * from item_suggestions')).toEqual([]);
+  });
+
+  it("stores each medium's hosting beside the page's", () => {
+    const item = store('/a', page([medium(4)]));
+    expect(item?.hosting).toEqual(siteHosting);
+    expect(item?.media.map((m) => m.hosting)).toEqual([{ ip: '203.0.113.9', country: 'NL', asn: 64501, org: 'CDN' }]);
+  });
+
+  it('triaging again replaces the skipped media too', () => {
+    store('/a', page([], [{ url: 'https://cdn.example.test/gone.jpg', reason: 'timeout' }]));
+    expect(store('/a', page([medium(5)]))).toMatchObject({ state: 'ready', stateReason: null, skipped: [] });
+    expect(rows(handle, 'select * from item_skipped_media')).toEqual([]);
+  });
+
+  it('stores .onion hosting and hosting a proxy resolved', async () => {
+    const image = await syntheticImage(61);
+    const hash = (algorithm: string) => createHash(algorithm).update(image).digest('hex');
+    const fakeTools = (finalUrl: string): TriageTools => ({
+      // Through a SOCKS proxy that resolved the name: no peer address of our own.
+      fetch: async (url): Promise<FetchedContent> => ({
+        url,
+        finalUrl,
+        status: 200,
+        remoteAddress: '',
+        viaProxy: true,
+        mediaType: 'image/png',
+        bytes: Buffer.from(image),
+        exact: { sha256: hash('sha256'), sha1: hash('sha1'), md5: hash('md5'), size: image.length },
+      }),
+      computeSignals: (bytes) => computeSignals(bytes, DEFAULT_SIGNAL_LIMITS),
+      match: () => [],
+      lookupHosting: (hostname, remoteAddress) =>
+        hostingOf(hostname, remoteAddress, {
+          lookup: () => {
+            throw new Error('no address to look up');
+          },
+        }),
+      extractPageMedia: () => [],
+      maxMediaPerPage: 50,
+    });
+    const onion = 'http://2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion/a.png';
+    store('/a', await inspectUrl(onion, fakeTools(onion)));
+    store('/b', await inspectUrl('https://example.test/b', fakeTools('https://example.test/b')));
+    expect(rows(handle, 'select url, hosting_kind as kind, hosting_ip as ip from items order by id')).toEqual([
+      { url: 'https://example.test/a', kind: 'onion', ip: null },
+      { url: 'https://example.test/b', kind: 'proxy', ip: null },
+      { url: 'https://example.test/c', kind: null, ip: null },
+    ]);
+  });
+});
