@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/client.ts';
-import { createBank, disableBank, disableBankEntry } from '../triage/banks/commands.ts';
+import { createBank, setBankEnabled, setBankEntryEnabled } from '../triage/banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../triage/banks/import.ts';
-import { findBankId, listBanks } from '../triage/banks/queries.ts';
+import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../triage/banks/own-bank.ts';
+import { findBank, listBanks } from '../triage/banks/queries.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 
@@ -11,7 +12,9 @@ const usage = `usage: hotline bank import FILE --bank NAME [--format csv|vics]
        hotline bank create NAME [--description TEXT]
        hotline bank list
        hotline bank disable NAME
+       hotline bank enable NAME
        hotline bank disable-entry ID
+       hotline bank enable-entry ID
 `;
 
 class UsageError extends Error {}
@@ -22,8 +25,10 @@ const subcommands: Record<string, Subcommand> = {
   import: importCommand,
   create: createCommand,
   list: listCommand,
-  disable: disableCommand,
-  'disable-entry': disableEntryCommand,
+  disable: (db, args, io) => bankSwitch(db, args, io, false),
+  enable: (db, args, io) => bankSwitch(db, args, io, true),
+  'disable-entry': (db, args, io) => entrySwitch(db, args, io, false),
+  'enable-entry': (db, args, io) => entrySwitch(db, args, io, true),
 };
 
 /** `hotline bank ...`: manage the banks of known signals. */
@@ -53,6 +58,10 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
   // Without --format, a .json file is taken for VICS and anything else for CSV.
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'vics' : 'csv');
   if (!isImportFormat(format)) throw new UsageError(`unknown format: ${format}`);
+  if (isOwnBank(values.bank)) {
+    io.stderr.write(`${new OwnBankImportError().message}\n`);
+    return 1;
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,9 +69,14 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
     io.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
     return 1;
   }
-  const summary = importBankFile(db, { bank: values.bank, format, text, now: Date.now() });
+  const summary = await importBankFile(db, { bank: values.bank, format, text, now: Date.now() });
   for (const { line, message } of summary.errors) writeJson(io, { file, line, error: message });
   writeJson(io, { ...summary, errors: summary.errors.length });
+  if (!summary.bankEnabled) {
+    io.stderr.write(
+      `bank ${summary.bank} is disabled: its entries match nothing until \`bank enable ${summary.bank}\`\n`,
+    );
+  }
   if (summary.errors.length === 0) return 0;
   io.stderr.write(`${summary.errors.length} bad rows skipped\n`);
   return 1;
@@ -72,44 +86,45 @@ function createCommand(db: Db, args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { description: { type: 'string' } });
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError('bank create needs NAME');
-  if (findBankId(db, name) !== null) {
+  if (findBank(db, name) !== null) {
     io.stderr.write(`bank ${name} exists\n`);
     return 1;
   }
-  db.transaction((tx) => createBank(tx, { name, source: 'own', description: values.description ?? null }, Date.now()));
-  writeJson(io, { bank: name, created: true });
+  const bank = { name, source: sourceOfNewBank(name), description: values.description ?? null };
+  db.transaction((tx) => createBank(tx, bank, Date.now()));
+  writeJson(io, { bank: name, source: bank.source, created: true });
   return 0;
 }
 
 function listCommand(db: Db, args: string[], io: CliIo): number {
-  parse(args, {});
+  if (parse(args, {}).positionals.length > 0) throw new UsageError('bank list takes no arguments');
   for (const summary of listBanks(db)) writeJson(io, summary);
   return 0;
 }
 
-function disableCommand(db: Db, args: string[], io: CliIo): number {
+function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
   const { positionals } = parse(args, {});
   const [name] = positionals;
-  if (positionals.length !== 1 || !name) throw new UsageError('bank disable needs NAME');
-  if (!db.transaction((tx) => disableBank(tx, name))) {
+  if (positionals.length !== 1 || !name) throw new UsageError(`bank ${enabled ? 'enable' : 'disable'} needs NAME`);
+  if (!db.transaction((tx) => setBankEnabled(tx, name, enabled))) {
     io.stderr.write(`no bank named ${name}\n`);
     return 1;
   }
-  writeJson(io, { bank: name, enabled: false });
+  writeJson(io, { bank: name, enabled });
   return 0;
 }
 
-function disableEntryCommand(db: Db, args: string[], io: CliIo): number {
+function entrySwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
   const { positionals } = parse(args, {});
   const id = Number(positionals[0]);
   if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
-    throw new UsageError('bank disable-entry needs an entry ID');
+    throw new UsageError(`bank ${enabled ? 'enable' : 'disable'}-entry needs an entry ID`);
   }
-  if (!db.transaction((tx) => disableBankEntry(tx, id))) {
-    io.stderr.write(`no bank entry ${id}\n`);
+  if (!db.transaction((tx) => setBankEntryEnabled(tx, id, enabled))) {
+    io.stderr.write(`no bank entry ${id} (or its import has not completed)\n`);
     return 1;
   }
-  writeJson(io, { entryId: id, enabled: false });
+  writeJson(io, { entryId: id, enabled });
   return 0;
 }
 

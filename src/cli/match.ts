@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
 import { type SignalType, signalTypes } from '../db/schema/banks.ts';
 import { signalValueProblem } from '../triage/banks/rows.ts';
 import { Matcher } from '../triage/matcher.ts';
@@ -24,8 +23,7 @@ export default async function match(args: string[], io: CliIo): Promise<number> 
     io.stderr.write(`${(error as Error).message}\n${usage}`);
     return 1;
   }
-  const config = loadConfig();
-  const { db, close } = openCliDatabase();
+  const { config, db, close } = openCliDatabase();
   try {
     const matcher = new Matcher(db, config.matching);
     let exitCode = 0;

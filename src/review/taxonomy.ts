@@ -1,18 +1,19 @@
-/**
- * The classification vocabulary (DESIGN.md §7), versioned because stored labels and exports depend
- * on it: a value is only ever added, never renamed or reused, and each change bumps the version.
- * Bank entries carry a label built from it; the assessment work builds on the same lists.
- */
-export const TAXONOMY_VERSION = 1;
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 
-export const legalStatuses = [
-  /** Illegal everywhere: the INTERPOL baseline. */
-  'baseline',
-  /** Illegal under Belgian law. */
-  'national',
-  'not_illegal',
-] as const;
+/**
+ * The classification vocabulary (DESIGN.md §7). The words are fixed here, in code, because types and
+ * stored labels depend on them; their descriptions and the mappings to export codes live in the
+ * versioned data file data/taxonomy/v<version>.json, which must list exactly these words. A word is
+ * only ever added, never renamed or reused, and each change is a new data file and version.
+ */
+export const legalStatuses = ['baseline', 'national', 'not_illegal'] as const;
 export type LegalStatus = (typeof legalStatuses)[number];
+
+/** What an assessment concludes: a legal status, or that the content was gone before it could be judged. */
+const notAssessedOutcomes = ['gone'] as const;
+export const outcomes = [...legalStatuses, ...notAssessedOutcomes] as const;
+export type Outcome = (typeof outcomes)[number];
 
 export const contentCategories = [
   'real_abuse',
@@ -23,6 +24,97 @@ export const contentCategories = [
   'other',
 ] as const;
 export type ContentCategory = (typeof contentCategories)[number];
+
+export const mediaTypes = ['image', 'video', 'text', 'other'] as const;
+export type MediaType = (typeof mediaTypes)[number];
+
+export const victimAgeGroups = ['infant_toddler', 'prepubescent', 'pubescent', 'unknown'] as const;
+export type VictimAgeGroup = (typeof victimAgeGroups)[number];
+
+export const victimGenders = ['female', 'male', 'both', 'unknown'] as const;
+export type VictimGender = (typeof victimGenders)[number];
+
+export const siteTypes = [
+  'website',
+  'image_host',
+  'file_host',
+  'forum',
+  'social_network',
+  'chat',
+  'video_platform',
+  'blog',
+  'peer_to_peer',
+  'other',
+] as const;
+export type SiteType = (typeof siteTypes)[number];
+
+/** Not in DESIGN.md §7's list, but the industry classes (A1..B2) cannot be derived without it. */
+export const depictions = ['sexual_act', 'lascivious_exhibition', 'other'] as const;
+export type Depiction = (typeof depictions)[number];
+
+export const projectVicCategories = [0, 1, 2, 3] as const;
+export type ProjectVicCategory = (typeof projectVicCategories)[number];
+
+export const industryClasses = ['A1', 'A2', 'B1', 'B2'] as const;
+export type IndustryClass = (typeof industryClasses)[number];
+
+const described = <const T extends readonly [string, ...string[]]>(words: T) => z.record(z.enum(words), z.string());
+const vicKey = z.enum(['0', '1', '2', '3']);
+const labelSchema = z.strictObject({
+  legalStatus: z.enum(legalStatuses).nullable(),
+  content: z.enum(contentCategories).nullable(),
+});
+
+/** The data file's shape; `z.record` over an enum demands every word and refuses any other. */
+export const taxonomyFileSchema = z.strictObject({
+  version: z.number().int().positive(),
+  legalStatus: described(legalStatuses),
+  outcome: described(notAssessedOutcomes),
+  content: described(contentCategories),
+  mediaType: described(mediaTypes),
+  victimAgeGroup: described(victimAgeGroups),
+  victimGender: described(victimGenders),
+  siteType: described(siteTypes),
+  depiction: described(depictions),
+  exports: z.strictObject({
+    projectVic: z.strictObject({
+      note: z.string(),
+      categories: z.record(vicKey, z.string()),
+      toLabel: z.record(vicKey, labelSchema),
+      fromLabel: z.array(
+        z.strictObject({
+          when: z.strictObject({
+            legalStatus: z.array(z.enum(legalStatuses)).optional(),
+            content: z.array(z.enum(contentCategories)).optional(),
+          }),
+          category: z.literal(projectVicCategories),
+        }),
+      ),
+    }),
+    industry: z.strictObject({
+      note: z.string(),
+      requires: z.strictObject({
+        legalStatus: z.array(z.enum(legalStatuses)),
+        content: z.array(z.enum(contentCategories)),
+        mediaType: z.array(z.enum(mediaTypes)),
+      }),
+      ageGroup: z.partialRecord(z.enum(victimAgeGroups), z.enum(['A', 'B'])),
+      depiction: z.partialRecord(z.enum(depictions), z.enum(['1', '2'])),
+    }),
+  }),
+});
+export type TaxonomyFile = z.infer<typeof taxonomyFileSchema>;
+
+export function loadTaxonomy(version: number): TaxonomyFile {
+  const file = new URL(`../../data/taxonomy/v${version}.json`, import.meta.url);
+  const taxonomy = taxonomyFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  if (taxonomy.version !== version) throw new Error(`${file.pathname} says it is version ${taxonomy.version}`);
+  return taxonomy;
+}
+
+/** The version labels are written in; stored with each label (bank_entries.taxonomy_version). */
+export const TAXONOMY_VERSION = 1;
+export const taxonomy = loadTaxonomy(TAXONOMY_VERSION);
 
 /**
  * What is known about the content behind a signal. Either part may be unknown: a partner list can
@@ -45,53 +137,55 @@ export function parseLabel(text: string): Label | null {
   const parts = text.split('/');
   if (parts.length === 2) {
     const [legal = '', content = ''] = parts;
-    return isLegalStatus(legal) && isContentCategory(content) ? { legalStatus: legal, content } : null;
+    return isOneOf(legalStatuses, legal) && isOneOf(contentCategories, content)
+      ? { legalStatus: legal, content }
+      : null;
   }
   if (parts.length !== 1) return null;
-  if (isLegalStatus(text)) return { legalStatus: text, content: null };
-  if (isContentCategory(text)) return { legalStatus: null, content: text };
+  if (isOneOf(legalStatuses, text)) return { legalStatus: text, content: null };
+  if (isOneOf(contentCategories, text)) return { legalStatus: null, content: text };
   return null;
 }
 
-function isLegalStatus(value: string): value is LegalStatus {
-  return (legalStatuses as readonly string[]).includes(value);
+function isOneOf<T>(words: readonly T[], value: unknown): value is T {
+  return words.includes(value as T);
 }
 
-function isContentCategory(value: string): value is ContentCategory {
-  return (contentCategories as readonly string[]).includes(value);
+export function isProjectVicCategory(value: unknown): value is ProjectVicCategory {
+  return isOneOf(projectVicCategories, value);
 }
 
-/** Project VIC (VICS) media categories. */
-export const projectVicCategories = [0, 1, 2, 3] as const;
-export type ProjectVicCategory = (typeof projectVicCategories)[number];
-
-/**
- * A VICS category as our label. Only category 1 (child abuse material, real) carries a legal
- * judgement we can adopt: it is illegal under Belgian law. Age-difficult or exploitive (2) and
- * CGI or animation (3) need an analyst's legal assessment, so their legal status stays unknown.
- */
+/** A VICS category as our label (see the data file's note). */
 export function labelFromProjectVic(category: ProjectVicCategory): Label {
-  switch (category) {
-    case 0:
-      return { legalStatus: 'not_illegal', content: null };
-    case 1:
-      return { legalStatus: 'national', content: 'real_abuse' };
-    case 2:
-      return { legalStatus: null, content: 'erotica_posing' };
-    case 3:
-      return { legalStatus: null, content: 'computer_generated' };
-  }
+  return { ...taxonomy.exports.projectVic.toLabel[`${category}`] };
 }
 
 /** Our label as a VICS category for exports; null when the label says too little to choose one. */
 export function projectVicCategoryOf(label: Label): ProjectVicCategory | null {
-  if (label.legalStatus === 'not_illegal') return 0;
-  if (label.content === 'computer_generated') return 3;
-  if (label.content === 'erotica_posing') return 2;
-  if (label.legalStatus === 'baseline' || label.legalStatus === 'national') return 1;
-  return null;
+  const rule = taxonomy.exports.projectVic.fromLabel.find(
+    ({ when }) =>
+      (!when.legalStatus || isOneOf(when.legalStatus, label.legalStatus)) &&
+      (!when.content || isOneOf(when.content, label.content)),
+  );
+  return rule?.category ?? null;
 }
 
-export function isProjectVicCategory(value: unknown): value is ProjectVicCategory {
-  return (projectVicCategories as readonly unknown[]).includes(value);
+/** What an analyst records about one medium, as far as the industry classes need it. */
+export interface IndustryClassInput extends Label {
+  mediaType: MediaType | null;
+  victimAgeGroup: VictimAgeGroup | null;
+  depiction: Depiction | null;
+}
+
+/**
+ * The industry class (A1 prepubescent sexual act, A2 prepubescent lascivious exhibition, B1 pubescent
+ * sexual act, B2 pubescent lascivious exhibition), or null when the classification does not establish one.
+ */
+export function industryClassOf(input: IndustryClassInput): IndustryClass | null {
+  const { requires, ageGroup, depiction } = taxonomy.exports.industry;
+  if (!isOneOf(requires.legalStatus, input.legalStatus) || !isOneOf(requires.content, input.content)) return null;
+  if (!isOneOf(requires.mediaType, input.mediaType)) return null;
+  const letter = input.victimAgeGroup && ageGroup[input.victimAgeGroup];
+  const digit = input.depiction && depiction[input.depiction];
+  return letter && digit ? (`${letter}${digit}` as const) : null;
 }

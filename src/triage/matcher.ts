@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, max, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { bankEntries, banks, type SignalType } from '../db/schema/banks.ts';
@@ -48,8 +48,8 @@ interface Candidate {
  * the database (by the unique index on type and value); perceptual ones are searched in in-memory
  * multi-indexes, loaded at construction and topped up on every match with the entries added since
  * (by this process or another: entry ids only grow). Every hit is confirmed against the database
- * before it is returned, so disabling an entry or a bank takes effect at once, from any process;
- * a hit found disabled is dropped from its index.
+ * before it is returned, so disabling or enabling an entry or a bank takes effect at once, from any
+ * process; the indexes hold disabled entries too, and drop only entries deleted from the database.
  */
 export class Matcher {
   private readonly indexes: Record<PerceptualType, HammingIndex> = {
@@ -75,17 +75,16 @@ export class Matcher {
         .get()?.id ?? 0;
     const words = new Uint32Array(8);
     while (this.seenThrough < latest) {
+      // Every entry, disabled ones too: enabling one again must not need a rebuild. Whether an entry
+      // (and its bank) is enabled is checked on every hit instead.
       const page = this.db
         .select({ id: bankEntries.id, signalType: bankEntries.signalType, value: bankEntries.value })
         .from(bankEntries)
-        .innerJoin(banks, eq(banks.id, bankEntries.bankId))
         .where(
           and(
             gt(bankEntries.id, this.seenThrough),
             lte(bankEntries.id, latest),
             inArray(bankEntries.signalType, perceptualTypes),
-            eq(bankEntries.enabled, true),
-            eq(banks.enabled, true),
           ),
         )
         .orderBy(asc(bankEntries.id))
@@ -106,17 +105,20 @@ export class Matcher {
       const value = signals[type];
       if (!value) continue;
       const where = and(eq(bankEntries.signalType, type), eq(bankEntries.value, value));
-      for (const entry of this.enabledEntries(where)) matches.push({ ...entry, distance: 0, variant: null });
+      for (const { enabled, ...entry } of this.entries(where)) {
+        if (enabled) matches.push({ ...entry, distance: 0, variant: null });
+      }
     }
     const candidates = this.perceptualCandidates(signals);
     const ids = [...candidates.keys()];
     for (let i = 0; i < ids.length; i += idsPerQuery) {
-      for (const entry of this.enabledEntries(inArray(bankEntries.id, ids.slice(i, i + idsPerQuery)))) {
+      for (const { enabled, ...entry } of this.entries(inArray(bankEntries.id, ids.slice(i, i + idsPerQuery)))) {
         const { distance, variant } = candidates.get(entry.entryId)!;
-        matches.push({ ...entry, distance, variant });
+        if (enabled) matches.push({ ...entry, distance, variant });
         candidates.delete(entry.entryId);
       }
     }
+    // Entries gone from the database (those of a failed import): ids are never reused, so they can go.
     for (const [entryId, { type }] of candidates) this.indexes[type].remove(entryId);
     return matches.sort((a, b) => a.distance - b.distance || a.entryId - b.entryId);
   }
@@ -141,9 +143,11 @@ export class Matcher {
     return candidates;
   }
 
-  private enabledEntries(where: SQL | undefined) {
+  /** The entries found, each with whether it matches now (it and its bank enabled). */
+  private entries(where: SQL | undefined) {
     return this.db
       .select({
+        enabled: sql<boolean>`${bankEntries.enabled} and ${banks.enabled}`.mapWith(Boolean),
         bank: banks.name,
         label: bankEntries.label,
         entryId: bankEntries.id,
@@ -152,7 +156,7 @@ export class Matcher {
       })
       .from(bankEntries)
       .innerJoin(banks, eq(banks.id, bankEntries.bankId))
-      .where(and(where, eq(bankEntries.enabled, true), eq(banks.enabled, true)))
+      .where(where)
       .all();
   }
 }

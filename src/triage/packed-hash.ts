@@ -16,12 +16,6 @@ export function packHex(hex: string, out: Uint32Array = new Uint32Array(HASH_WOR
   return out;
 }
 
-export function unpackHex(words: Uint32Array, at = 0): string {
-  let hex = '';
-  for (let w = 0; w < HASH_WORDS; w++) hex += words[at + w]!.toString(16).padStart(8, '0');
-  return hex;
-}
-
 export function popcount32(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);

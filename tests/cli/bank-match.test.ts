@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import bank from '../../src/cli/bank.ts';
 import type { CliCommand } from '../../src/cli/index.ts';
 import match from '../../src/cli/match.ts';
@@ -11,7 +11,7 @@ import { csvHeader } from '../../src/triage/banks/csv.ts';
 import { atDistance, randomHex } from '../support/hashes.ts';
 
 // The commands run in this process (the configuration comes from process.env, as in the real
-// command), on a database file of their own; one test runs the real `hotline` process.
+// command); one test runs the real `hotline` process.
 let dir: string;
 const savedEnv = { ...process.env };
 const commands: Record<string, CliCommand> = { bank, match };
@@ -40,7 +40,8 @@ function writeFile(name: string, text: string): string {
   return path;
 }
 
-beforeAll(() => {
+// Each test has a database of its own, seeded with what it needs.
+beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hotline-cli-'));
   Object.assign(process.env, {
     HOTLINE_DB: join(dir, 'hotline.db'),
@@ -48,42 +49,73 @@ beforeAll(() => {
     HOTLINE_LOG_LEVEL: 'silent',
   });
 });
-afterAll(() => {
-  process.env = savedEnv;
+afterEach(() => {
+  process.env = { ...savedEnv };
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('hotline bank and match', () => {
-  const pdq = randomHex(32);
-  const md5 = randomHex(16);
-  const sha1 = randomHex(20);
+const pdq = randomHex(32);
+const md5 = randomHex(16);
+const sha1 = randomHex(20);
 
+/** The partner CSV list (pdq and md5, plus one bad row) and the VICS set (sha1), imported. */
+async function seed() {
+  const csv = writeFile(
+    'list.csv',
+    [csvHeader, `pdq,${pdq},national/real_abuse,r1`, `md5,${md5},baseline,`, 'md5,123,baseline,'].join('\n'),
+  );
+  const vics = writeFile(
+    'set.json',
+    JSON.stringify({ value: [{ MediaID: 1, Category: 3, SHA1: sha1.toUpperCase() }] }),
+  );
+  return {
+    csv,
+    vics,
+    partner: await hotline(['bank', 'import', csv, '--bank', 'partner']),
+    vic: await hotline(['bank', 'import', vics, '--bank', 'vic']),
+  };
+}
+
+/** The matches `hotline match` finds for one hash. */
+async function matchesOf(type: string, hash: string) {
+  const [result] = (await hotline(['match', '--type', type], `${hash}\n`)).lines;
+  return (result?.matches ?? []) as { bank: string; entryId: number }[];
+}
+
+const summary = { bankCreated: true, bankEnabled: true, relabelled: 0, duplicates: 0 };
+
+describe('hotline bank import', () => {
   it('imports a CSV list, reporting bad rows, and adds nothing the second time', async () => {
-    const csv = writeFile(
-      'list.csv',
-      [csvHeader, `pdq,${pdq},national/real_abuse,r1`, `md5,${md5},baseline,`, 'md5,123,baseline,'].join('\n'),
-    );
-    const first = await hotline(['bank', 'import', csv, '--bank', 'partner']);
-    expect(first.code).toBe(1);
-    expect(first.lines).toEqual([
+    const { csv, partner } = await seed();
+    expect(partner.code).toBe(1);
+    expect(partner.lines).toEqual([
       { file: csv, line: 4, error: expect.stringMatching(/32 hex digits/) },
-      { bank: 'partner', bankCreated: true, rows: 2, inserted: 2, duplicates: 0, errors: 1 },
+      { ...summary, bank: 'partner', rows: 2, inserted: 2, errors: 1 },
     ]);
     const second = await hotline(['bank', 'import', csv, '--bank', 'partner', '--format', 'csv']);
     expect(second.lines.at(-1)).toMatchObject({ bankCreated: false, inserted: 0, duplicates: 2 });
   });
 
   it('imports a VICS file, recognised by its extension', async () => {
-    const vics = writeFile(
-      'set.json',
-      JSON.stringify({ value: [{ MediaID: 1, Category: 3, SHA1: sha1.toUpperCase() }] }),
-    );
-    const result = await hotline(['bank', 'import', vics, '--bank', 'vic']);
-    expect(result.code).toBe(0);
-    expect(result.lines).toEqual([{ bank: 'vic', bankCreated: true, rows: 1, inserted: 1, duplicates: 0, errors: 0 }]);
+    const { vic } = await seed();
+    expect(vic.code).toBe(0);
+    expect(vic.lines).toEqual([{ ...summary, bank: 'vic', rows: 1, inserted: 1, errors: 0 }]);
   });
 
-  it('lists the banks, from the real hotline process', () => {
+  it('refuses the bank of our own assessments, and says when a bank is disabled', async () => {
+    const { csv } = await seed();
+    const own = await hotline(['bank', 'import', csv, '--bank', 'hotline']);
+    expect(own).toMatchObject({ code: 1, lines: [], stderr: expect.stringMatching(/hotline holds our own/) });
+    await hotline(['bank', 'disable', 'vic']);
+    const intoDisabled = await hotline(['bank', 'import', csv, '--bank', 'vic']);
+    expect(intoDisabled.lines.at(-1)).toMatchObject({ bankEnabled: false, inserted: 2 });
+    expect(intoDisabled.stderr).toMatch(/bank vic is disabled/);
+  });
+});
+
+describe('hotline bank', () => {
+  it('lists the banks, from the real hotline process', async () => {
+    await seed();
     const result = spawnSync('node_modules/.bin/tsx', ['src/cli/index.ts', 'bank', 'list'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     const banks = jsonLines(result.stdout).map(({ name, source, enabled, entries }) => ({
@@ -98,7 +130,34 @@ describe('hotline bank and match', () => {
     ]);
   });
 
+  it('creates a bank once; hotline as our own', async () => {
+    const created = await hotline(['bank', 'create', 'hotline', '--description', 'our confirmed assessments']);
+    expect(created).toMatchObject({ code: 0, lines: [{ bank: 'hotline', source: 'own', created: true }] });
+    expect((await hotline(['bank', 'create', 'hotline'])).code).toBe(1);
+    expect(await hotline(['bank', 'create', 'other'])).toMatchObject({ lines: [{ bank: 'other', source: 'partner' }] });
+  });
+
+  it('refuses bad usage with exit code 1', async () => {
+    const bad = [
+      ['bank'],
+      ['bank', 'frob'],
+      ['bank', 'list', 'extra'],
+      ['bank', 'import', 'f.csv'],
+      ['bank', 'import', join(dir, 'missing.csv'), '--bank', 'x'],
+      ['bank', 'import', 'f.csv', '--bank', 'x', '--format', 'xml'],
+      ['bank', 'enable'],
+      ['bank', 'disable-entry', 'x'],
+      ['bank', 'enable-entry', '0'],
+      ['match'],
+      ['match', '--type', 'tlsh'],
+    ];
+    for (const args of bad) expect((await hotline(args)).code, args.join(' ')).toBe(1);
+  });
+});
+
+describe('hotline match', () => {
   it('matches one hash a line, with one JSON line per query', async () => {
+    await seed();
     const near = atDistance(pdq, 7);
     const far = randomHex(32);
     const result = await hotline(['match', '--type', 'pdq'], `${near}\n\n${far}\nnot-a-hash\n`);
@@ -127,45 +186,36 @@ describe('hotline bank and match', () => {
     });
   });
 
-  it('disables a bank, after which it matches nothing', async () => {
+  it('matches nothing of a disabled bank, and all of it again once enabled', async () => {
+    await seed();
+    const md5Banks = async () => (await matchesOf('md5', md5)).map((m) => m.bank);
     expect(await hotline(['bank', 'disable', 'partner'])).toMatchObject({
       code: 0,
       lines: [{ bank: 'partner', enabled: false }],
     });
-    expect((await hotline(['match', '--type', 'md5'], `${md5}\n`)).lines).toEqual([{ query: md5, matches: [] }]);
+    expect(await md5Banks()).toEqual([]);
+    expect(await hotline(['bank', 'enable', 'partner'])).toMatchObject({
+      code: 0,
+      lines: [{ bank: 'partner', enabled: true }],
+    });
+    expect(await md5Banks()).toEqual(['partner']);
     expect((await hotline(['bank', 'disable', 'nope'])).code).toBe(1);
   });
 
-  it('disables the entry a match names', async () => {
-    const [found] = (await hotline(['match', '--type', 'sha1'], `${sha1}\n`)).lines as {
-      matches: { entryId: number }[];
-    }[];
-    const entryId = found?.matches[0]?.entryId;
+  it('disables the entry a match names, and enables it again', async () => {
+    await seed();
+    const sha1Matches = () => matchesOf('sha1', sha1);
+    const entryId = (await sha1Matches())[0]?.entryId;
     expect(await hotline(['bank', 'disable-entry', String(entryId)])).toMatchObject({
       code: 0,
       lines: [{ entryId, enabled: false }],
     });
-    expect((await hotline(['match', '--type', 'sha1'], `${sha1}\n`)).lines).toEqual([{ query: sha1, matches: [] }]);
+    expect(await sha1Matches()).toEqual([]);
+    expect(await hotline(['bank', 'enable-entry', String(entryId)])).toMatchObject({
+      code: 0,
+      lines: [{ entryId, enabled: true }],
+    });
+    expect(await sha1Matches()).toHaveLength(1);
     expect((await hotline(['bank', 'disable-entry', '999'])).code).toBe(1);
-  });
-
-  it('creates a bank once', async () => {
-    const created = await hotline(['bank', 'create', 'hotline', '--description', 'our confirmed assessments']);
-    expect(created).toMatchObject({ code: 0, lines: [{ bank: 'hotline', created: true }] });
-    expect((await hotline(['bank', 'create', 'hotline'])).code).toBe(1);
-  });
-
-  it('refuses bad usage with exit code 1', async () => {
-    const bad = [
-      ['bank'],
-      ['bank', 'frob'],
-      ['bank', 'import', 'f.csv'],
-      ['bank', 'import', join(dir, 'missing.csv'), '--bank', 'x'],
-      ['bank', 'import', 'f.csv', '--bank', 'x', '--format', 'xml'],
-      ['bank', 'disable-entry', 'x'],
-      ['match'],
-      ['match', '--type', 'tlsh'],
-    ];
-    for (const args of bad) expect((await hotline(args)).code, args.join(' ')).toBe(1);
   });
 });

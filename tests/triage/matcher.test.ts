@@ -16,8 +16,13 @@ beforeEach(() => {
 });
 afterEach(() => handle.close());
 
-function addEntries(bank: string, ...lines: string[]): void {
-  const summary = importBankFile(handle.db, { bank, format: 'csv', text: [csvHeader, ...lines].join('\n'), now: 1 });
+async function addEntries(bank: string, ...lines: string[]): Promise<void> {
+  const summary = await importBankFile(handle.db, {
+    bank,
+    format: 'csv',
+    text: [csvHeader, ...lines].join('\n'),
+    now: 1,
+  });
   expect(summary.errors).toEqual([]);
 }
 
@@ -26,10 +31,10 @@ describe('Matcher', () => {
     expect(thresholds).toEqual({ pdqThreshold: 31, pdqMinQuality: 50, blockhashThreshold: 10 });
   });
 
-  it('finds exact signals in every bank that holds them', () => {
+  it('finds exact signals in every bank that holds them', async () => {
     const [sha256, sha1, md5] = [randomHex(32), randomHex(20), randomHex(16)];
-    addEntries('a', `md5,${md5},national,`, `sha256,${sha256},baseline,`);
-    addEntries('b', `md5,${md5},not_illegal,`, `sha1,${sha1},national/real_abuse,`);
+    await addEntries('a', `md5,${md5},national,`, `sha256,${sha256},baseline,`);
+    await addEntries('b', `md5,${md5},not_illegal,`, `sha1,${sha1},national/real_abuse,`);
     const matcher = new Matcher(handle.db, thresholds);
     const found = matcher.match({ sha256, sha1, md5, blockhash: null, pdq: null });
     expect(
@@ -43,12 +48,17 @@ describe('Matcher', () => {
     expect(matcher.match({ md5: randomHex(16) })).toEqual([]);
   });
 
-  it('matches blockhash up to its threshold, nearest first', () => {
+  it('matches blockhash up to its threshold, nearest first', async () => {
     const query = randomHex(32);
     const [near, edge, beyond] = [3, thresholds.blockhashThreshold, thresholds.blockhashThreshold + 1].map((d) =>
       atDistance(query, d),
     );
-    addEntries('p', `blockhash,${edge},national,`, `blockhash,${beyond},national,`, `blockhash,${near},baseline,`);
+    await addEntries(
+      'p',
+      `blockhash,${edge},national,`,
+      `blockhash,${beyond},national,`,
+      `blockhash,${near},baseline,`,
+    );
     const found = new Matcher(handle.db, thresholds).match({ blockhash: query });
     expect(found.map((m) => [m.value, m.distance, m.label, m.variant])).toEqual([
       [near, 3, 'baseline', null],
@@ -56,10 +66,10 @@ describe('Matcher', () => {
     ]);
   });
 
-  it('matches PDQ up to its threshold, unless the query hash is of too low quality', () => {
+  it('matches PDQ up to its threshold, unless the query hash is of too low quality', async () => {
     const query = randomHex(32);
     const edge = atDistance(query, thresholds.pdqThreshold);
-    addEntries('p', `pdq,${edge},national,`, `pdq,${atDistance(query, thresholds.pdqThreshold + 1)},national,`);
+    await addEntries('p', `pdq,${edge},national,`, `pdq,${atDistance(query, thresholds.pdqThreshold + 1)},national,`);
     const matcher = new Matcher(handle.db, thresholds);
     const values = (quality: number | null) =>
       matcher.match({ pdq: query, pdqQuality: quality }).map((m) => [m.value, m.variant]);
@@ -68,12 +78,12 @@ describe('Matcher', () => {
     expect(values(thresholds.pdqMinQuality - 1)).toEqual([]);
   });
 
-  it('matches any of the eight PDQ variants and says which', () => {
+  it('matches any of the eight PDQ variants and says which', async () => {
     const original = randomHex(32);
     const variants = PDQ_VARIANTS.map((_, i) => (i === 0 ? original : randomHex(32)));
     const rotated = atDistance(variants[1]!, 4);
     const mirrored = atDistance(variants[5]!, 0);
-    addEntries('p', `pdq,${rotated},national,`, `pdq,${mirrored},baseline,`);
+    await addEntries('p', `pdq,${rotated},national,`, `pdq,${mirrored},baseline,`);
     const found = new Matcher(handle.db, thresholds).match({ pdq: original, pdqQuality: 90, pdqVariants: variants });
     expect(found.map((m) => [m.value, m.distance, m.variant])).toEqual([
       [mirrored, 0, 'flipY'],
@@ -81,20 +91,20 @@ describe('Matcher', () => {
     ]);
   });
 
-  it('reports an entry once, through the nearest variant', () => {
+  it('reports an entry once, through the nearest variant', async () => {
     const original = randomHex(32);
     const entry = atDistance(original, 6);
     const variants = PDQ_VARIANTS.map((_, i) => (i === 0 ? original : i === 3 ? atDistance(entry, 2) : randomHex(32)));
-    addEntries('p', `pdq,${entry},national,`);
+    await addEntries('p', `pdq,${entry},national,`);
     const found = new Matcher(handle.db, thresholds).match({ pdq: original, pdqVariants: variants });
     expect(found.map((m) => [m.distance, m.variant])).toEqual([[2, 'rotate270']]);
   });
 
-  it('sees entries added after it was built at the next match', () => {
+  it('sees entries added after it was built at the next match', async () => {
     const query = randomHex(32);
     const matcher = new Matcher(handle.db, thresholds);
     expect(matcher.match({ pdq: query })).toEqual([]);
-    addEntries('later', `pdq,${atDistance(query, 5)},national,`, `md5,${'a'.repeat(32)},national,`);
+    await addEntries('later', `pdq,${atDistance(query, 5)},national,`, `md5,${'a'.repeat(32)},national,`);
     expect(matcher.match({ pdq: query }).map((m) => [m.bank, m.distance])).toEqual([['later', 5]]);
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundedDistance, packHex, popcount32, scanRange, unpackHex } from '../../src/triage/packed-hash.ts';
+import { boundedDistance, HASH_WORDS, packHex, popcount32, scanRange } from '../../src/triage/packed-hash.ts';
 
 const hex256 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 
@@ -9,11 +9,17 @@ function naiveDistance(a: string, b: string): number {
 }
 
 describe('packed hashes', () => {
-  it('pack and unpack hex unchanged', () => {
+  it('keep every bit of the hex, most significant first', () => {
     fc.assert(
       fc.property(hex256, (hex) => {
-        expect(unpackHex(packHex(hex))).toBe(hex);
+        const words = packHex(hex);
+        const value = BigInt(`0x${hex}`);
+        for (let bit = 0; bit < HASH_WORDS * 32; bit++) {
+          const expected = Number((value >> BigInt(HASH_WORDS * 32 - 1 - bit)) & 1n);
+          expect((words[bit >> 5]! >>> (31 - (bit & 31))) & 1).toBe(expected);
+        }
       }),
+      { numRuns: 50 },
     );
   });
 

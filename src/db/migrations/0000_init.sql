@@ -42,13 +42,27 @@ CREATE TABLE `bank_entries` (
 	`signal_type` text NOT NULL,
 	`value` text NOT NULL,
 	`label` text NOT NULL,
+	`taxonomy_version` integer NOT NULL,
 	`source_ref` text,
 	`added_at` integer NOT NULL,
 	`enabled` integer DEFAULT true NOT NULL,
-	FOREIGN KEY (`bank_id`) REFERENCES `banks`(`id`) ON UPDATE no action ON DELETE no action
+	`import_id` integer,
+	FOREIGN KEY (`bank_id`) REFERENCES `banks`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`import_id`) REFERENCES `bank_imports`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `bank_entries_signal` ON `bank_entries` (`signal_type`,`value`,`bank_id`);--> statement-breakpoint
+CREATE INDEX `bank_entries_import` ON `bank_entries` (`import_id`);--> statement-breakpoint
+CREATE TABLE `bank_imports` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`bank_id` integer NOT NULL,
+	`format` text NOT NULL,
+	`status` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`finished_at` integer,
+	FOREIGN KEY (`bank_id`) REFERENCES `banks`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `banks` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,
@@ -76,6 +90,7 @@ CREATE TABLE `items` (
 	`final_url` text,
 	`http_status` integer,
 	`fetched_at` integer,
+	`hosting_kind` text,
 	`hosting_ip` text,
 	`hosting_country` text,
 	`hosting_asn` integer,
@@ -147,12 +162,32 @@ CREATE TABLE `item_media` (
 	`pdq` text,
 	`pdq_quality` integer,
 	`refusal` text,
+	`hosting_ip` text,
+	`hosting_country` text,
+	`hosting_asn` integer,
+	`hosting_org` text,
+	`duplicate_of_media_id` integer,
+	`duplicate_signal` text,
+	`duplicate_distance` integer,
 	`fetched_at` integer NOT NULL,
-	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`duplicate_of_media_id`) REFERENCES `item_media`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
 CREATE INDEX `item_media_item` ON `item_media` (`item_id`);--> statement-breakpoint
 CREATE INDEX `item_media_sha256` ON `item_media` (`sha256`);--> statement-breakpoint
+CREATE INDEX `item_media_md5` ON `item_media` (`md5`);--> statement-breakpoint
+CREATE INDEX `item_media_duplicate_of` ON `item_media` (`duplicate_of_media_id`);--> statement-breakpoint
+CREATE TABLE `item_skipped_media` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`item_id` integer NOT NULL,
+	`position` integer NOT NULL,
+	`url` text NOT NULL,
+	`reason` text NOT NULL,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `item_skipped_media_item` ON `item_skipped_media` (`item_id`);--> statement-breakpoint
 CREATE TABLE `item_suggestions` (
 	`item_id` integer PRIMARY KEY NOT NULL,
 	`label` text NOT NULL,

@@ -13,8 +13,14 @@ export interface BankSummary {
   enabledEntries: number;
 }
 
-export function findBankId(db: DbOrTx, name: string): number | null {
-  return db.select({ id: banks.id }).from(banks).where(eq(banks.name, name)).get()?.id ?? null;
+export function findBank(db: DbOrTx, name: string): { id: number; source: string; enabled: boolean } | null {
+  return (
+    db
+      .select({ id: banks.id, source: banks.source, enabled: banks.enabled })
+      .from(banks)
+      .where(eq(banks.name, name))
+      .get() ?? null
+  );
 }
 
 /** Every bank with its entry counts, by name. */

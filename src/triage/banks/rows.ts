@@ -33,3 +33,29 @@ export function signalValueProblem(type: SignalType, value: string): string | nu
   if (/^[0-9a-fA-F]+$/.test(value)) return `${type} value must be lowercase hex`;
   return `${type} value is not hex`;
 }
+
+/** The rows of one file with each (type, value) once, and the later rows that contradict an earlier one. */
+export interface DistinctRows {
+  rows: BankRow[];
+  /** Later rows identical to an earlier one. */
+  repeats: number;
+  conflicts: ParseError[];
+}
+
+/** Keeps the first row of each (type, value): a later identical row is a repeat, a different one a conflict. */
+export function distinctRows(rows: readonly BankRow[]): DistinctRows {
+  const first = new Map<string, BankRow>();
+  const conflicts: ParseError[] = [];
+  let repeats = 0;
+  for (const row of rows) {
+    const key = `${row.signalType}:${row.value}`;
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, row);
+    else if (earlier.label === row.label && earlier.sourceRef === row.sourceRef) repeats++;
+    else {
+      const message = `${row.signalType} ${row.value} conflicts with line ${earlier.line} (label ${earlier.label}, source ${earlier.sourceRef ?? 'none'}); the first is kept`;
+      conflicts.push({ line: row.line, message });
+    }
+  }
+  return { rows: [...first.values()], repeats, conflicts };
+}
