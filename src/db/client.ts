@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -18,6 +18,8 @@ export interface DatabaseHandle {
 export function openDatabase(path: string): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  // Owner only: the file holds reports and sealed secrets. SQLite gives its WAL files the same mode.
+  if (path !== ':memory:') chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the receipt is shown. NORMAL in WAL mode can lose the last
   // commits on power loss, and a report must never be acknowledged and then lost.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ describe('the database client', () => {
     expect(pragma('trusted_schema')).toBe(0);
     expect(pragma('secure_delete')).toBe(1);
     expect(pragma('synchronous')).toBe(2); // FULL
+    handle.sqlite.exec('create table t (x); insert into t values (1)');
+    for (const suffix of ['', '-wal'])
+      expect(statSync(join(dir, 'nested', `hotline.db${suffix}`)).mode & 0o777).toBe(0o600);
     handle.close();
   });
 
