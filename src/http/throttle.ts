@@ -46,7 +46,7 @@ export interface ThrottleOptions {
   windowMs: number;
   now: () => number;
   keyer: ClientKeyer;
-  /** Counters kept at once; past it the window starts afresh, so memory stays bounded under a flood. */
+  /** Counters kept at once: memory stays bounded under a flood of addresses. */
   maxClients?: number;
 }
 
@@ -57,12 +57,16 @@ export function rateLimit({ limit, windowMs, now, keyer, maxClients = 100_000 }:
   return {
     hit(req: Request): boolean {
       const at = now();
-      if (at - windowStart >= windowMs || counts.size >= maxClients) {
+      if (at - windowStart >= windowMs) {
         windowStart = at;
         counts = new Map();
       }
       const key = keyer.keyFor(req);
-      const count = (counts.get(key) ?? 0) + 1;
+      const previous = counts.get(key);
+      // When the table is full, a client not in it yet is refused until the window ends: a flood of
+      // fresh addresses must not be able to wipe everyone else's counters.
+      if (previous === undefined && counts.size >= maxClients) return false;
+      const count = (previous ?? 0) + 1;
       counts.set(key, count);
       return count <= limit;
     },

@@ -20,5 +20,8 @@ export function fetchAddress(input: string, canonical: CanonicalUrl): string {
     return withoutTrackingParams(canonical.url);
   }
   url.hash = '';
+  // Credentials in a reported address are neither kept nor sent (the fetcher refuses user-info).
+  url.username = '';
+  url.password = '';
   return withoutTrackingParams(url.href);
 }

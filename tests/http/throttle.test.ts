@@ -29,14 +29,15 @@ describe('rateLimit', () => {
     expect(limit.hit(from('198.51.100.1'))).toBe(true);
   });
 
-  it('keeps memory bounded under a flood of clients', () => {
-    const limit = rateLimit({
-      limit: 1,
-      windowMs: 60_000,
-      now: () => 0,
-      keyer: new ClientKeyer(() => 0),
-      maxClients: 10,
-    });
-    for (let i = 0; i < 50; i++) expect(limit.hit(from(`198.51.100.${i}`))).toBe(true);
+  it('keeps memory bounded under a flood of clients without resetting anyone', () => {
+    let now = 0;
+    const keyer = new ClientKeyer(() => now);
+    const limit = rateLimit({ limit: 1, windowMs: 60_000, now: () => now, keyer, maxClients: 10 });
+    for (let i = 0; i < 10; i++) expect(limit.hit(from(`198.51.100.${i}`))).toBe(true);
+    expect(limit.hit(from('198.51.100.0'))).toBe(false); // over its limit
+    for (let i = 10; i < 50; i++) expect(limit.hit(from(`198.51.100.${i}`))).toBe(false); // table full
+    expect(limit.hit(from('198.51.100.0'))).toBe(false); // the flood reset nobody
+    now = 60_000;
+    expect(limit.hit(from('198.51.100.49'))).toBe(true);
   });
 });

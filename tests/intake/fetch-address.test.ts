@@ -21,6 +21,7 @@ describe('fetchAddress', () => {
     expect(fetched('HTTP://Example.COM:8080/a/../b?x=1&utm_source=t#frag')).toBe('http://example.com:8080/b?x=1');
     expect(fetched('example.com/path')).toBe('http://example.com/path');
     expect(fetched('  https://example.org/q?fbclid=1  ')).toBe('https://example.org/q');
+    expect(fetched('http://user:secret@example.com/a')).toBe('http://example.com/a');
   });
 
   it('fetches the canonical host when a browser would read another one', () => {
