@@ -67,19 +67,31 @@ async function openSocks(proxy: Proxy, host: string, port: number, connectTimeou
 
 const httpReasons: Record<number, FetchErrorReason> = { 403: 'blocked_address', 502: 'network', 504: 'timeout' };
 
-/** Opens a tunnel with `CONNECT address:port`; leftover bytes after the reply go back into the socket. */
-function openHttpTunnel(proxy: Proxy, address: string, port: number): Promise<Socket> {
+/**
+ * Opens a tunnel with `CONNECT address:port`; leftover bytes after the reply go back into the socket.
+ * The signal (which carries the connect deadline) destroys the socket: a proxy that accepts and never
+ * answers would otherwise hold it open for good, since the caller's race only gives up waiting.
+ */
+function openHttpTunnel(proxy: Proxy, address: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new FetchError('timeout'));
     const socket = connect({ host: proxy.host, port: proxy.port });
     const authority = `${address.includes(':') ? `[${address}]` : address}:${port}`;
     const auth = proxy.username
       ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}\r\n`
       : '';
     let head = Buffer.alloc(0);
+    const settle = () => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('data', onData);
+      socket.off('error', onError);
+    };
     const fail = (error: FetchError) => {
+      settle();
       socket.destroy();
       reject(error);
     };
+    const onAbort = () => fail(new FetchError('timeout'));
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
@@ -87,15 +99,15 @@ function openHttpTunnel(proxy: Proxy, address: string, port: number): Promise<So
         if (head.length > 16 * 1024) fail(new FetchError('network', 'proxy reply too long'));
         return;
       }
-      socket.off('data', onData);
-      socket.off('error', onError);
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.toString('latin1', 0, end))?.[1] ?? 0);
       if (status < 200 || status > 299) return fail(new FetchError(httpReasons[status] ?? 'network', 'proxy refused'));
+      settle();
       const rest = head.subarray(end + 4);
       if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
     const onError = (error: unknown) => fail(toFetchError(error));
+    signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
     socket.once('error', onError);
     socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`));
@@ -105,7 +117,7 @@ function openHttpTunnel(proxy: Proxy, address: string, port: number): Promise<So
 /** A tunnel through the proxy to host:port within the connect deadline; one that opens late is closed. */
 async function tunnel(proxy: Proxy, host: string, port: number, connectTimeoutMs: number, signal: AbortSignal) {
   const opening =
-    proxy.kind === 'http' ? openHttpTunnel(proxy, host, port) : openSocks(proxy, host, port, connectTimeoutMs);
+    proxy.kind === 'http' ? openHttpTunnel(proxy, host, port, signal) : openSocks(proxy, host, port, connectTimeoutMs);
   return raceSignal(opening, signal).catch((error: unknown) => {
     opening.then(
       (late) => late.destroy(),

@@ -77,7 +77,7 @@ export function sniffMediaType(bytes: Uint8Array): string {
     }
   }
   if (bytes.length >= 189 && bytes[0] === 0x47 && bytes[188] === 0x47) return 'video/mp2t';
-  return sniffText(text(0, 1024));
+  return sniffText(text(0, TEXT_SNIFF_BYTES));
 }
 
 /**
@@ -99,15 +99,32 @@ function isoMediaType(bytes: Uint8Array, text: (offset: number, length: number) 
   return major.startsWith('3g') ? 'video/3gpp' : 'video/mp4';
 }
 
-/** Markup is recognised by its first tag, after any byte-order mark, white space or comments. */
+/** How far markup is looked for: as far as the fetcher sniffs a body it streams. */
+const TEXT_SNIFF_BYTES = 4096;
+
+/** WHATWG MIME Sniffing's "binary data bytes": NUL and the C0 controls that text never holds. */
+const isBinaryDataByte = (code: number) =>
+  code <= 0x08 || code === 0x0b || (code >= 0x0e && code <= 0x1f && code !== 0x1b);
+
+function isText(latin1: string): boolean {
+  for (let i = 0; i < latin1.length; i++) if (isBinaryDataByte(latin1.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Markup, in bytes no binary signature claimed. SVG and XML are recognised by their first tag after
+ * any byte-order mark, white space, XML declaration or comments, and so is an HTML doctype or a
+ * typical first HTML tag. Beyond that, any text with a tag in it is taken for HTML: real pages start
+ * with a stylesheet, an image or a paragraph of text, and treating one as not a page would leave
+ * the media it links uninspected. Reading a non-page as HTML costs only a parse that finds nothing.
+ */
 function sniffText(start: string): string {
-  const head = start
-    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
-    .replace(/^(\s|<\?xml[^>]*>|<!--[\s\S]*?-->)*/i, '')
-    .toLowerCase();
+  const unmarked = start.replace(/^\xEF\xBB\xBF/, '');
+  const head = unmarked.replace(/^(\s|<\?xml[^>]*>|<!--[\s\S]*?-->)*/i, '').toLowerCase();
   if (/^<svg[\s>]/.test(head) || (/^<!doctype svg/.test(head) && head.includes('<svg'))) return 'image/svg+xml';
   if (/^<(!doctype html|html|head|body|script|iframe|div|p|a|title|meta|table|br|h1)[\s>]/.test(head))
     return 'text/html';
-  if (/^<\?xml/i.test(start.trimStart())) return 'application/xml';
+  if (/^\s*<\?xml/i.test(unmarked)) return 'application/xml';
+  if (/<[a-z!]/i.test(start) && isText(start)) return 'text/html';
   return UNKNOWN_MEDIA_TYPE;
 }

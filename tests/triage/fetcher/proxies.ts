@@ -107,3 +107,28 @@ export async function startConnectProxy(upstreamPort: number, refuse: Record<str
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}`, destinations, close: closer(server, sockets) };
 }
+
+/**
+ * A "proxy" that accepts connections, records what it was sent, and never answers. `allClosed`
+ * settles once every connection it accepted has been closed by the client.
+ */
+export async function startSilentProxy(): Promise<TestProxy & { allClosed(): Promise<void> }> {
+  const destinations: string[] = [];
+  const sockets = new Set<Socket>();
+  const closed: Promise<void>[] = [];
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => {});
+    client.once('data', (chunk: Buffer) => destinations.push(chunk.toString('latin1').split(' ')[1] ?? ''));
+    closed.push(new Promise((resolve) => client.once('close', () => resolve())));
+  });
+  const port = await listen(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    destinations,
+    close: closer(server, sockets),
+    allClosed: async () => {
+      await Promise.all(closed);
+    },
+  };
+}

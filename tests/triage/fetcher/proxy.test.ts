@@ -4,7 +4,7 @@ import { createFetcher, fetchOptionsFromConfig, type Resolver } from '../../../s
 import { testConfig } from '../../support/config.ts';
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopback-server.ts';
 import { guardConnections, reasonOf, testFetchOptions, unroutedGlobalAddress } from './helpers.ts';
-import { startConnectProxy, startSocksProxy, type TestProxy } from './proxies.ts';
+import { startConnectProxy, startSilentProxy, startSocksProxy, type TestProxy } from './proxies.ts';
 
 // The test proxies record what they are asked for and always connect to the loopback origin, so a
 // destination outside loopback is only ever a string they receive; guardConnections makes sure
@@ -159,6 +159,21 @@ describe.each([
       expect(await reasonOf(fetcher.fetch('http://images.example:22/'))).toBe('port');
       expect(proxy.destinations).toEqual([]);
       expect(calls()).toBe(0);
+      await fetcher.close();
+    });
+  });
+});
+
+describe('through an http:// proxy that accepts and never answers', () => {
+  it('fails at the connect deadline and closes its connection to the proxy', async () => {
+    const proxy = await startSilentProxy();
+    await withProxy(proxy, 'http', async (url) => {
+      const { resolve } = countingResolver();
+      const fetcher = createFetcher(testFetchOptions({ proxy: url, resolve, connectTimeoutMs: 300 }));
+      expect(await reasonOf(fetcher.fetch('http://images.example/'))).toBe('timeout');
+      expect(proxy.destinations).toHaveLength(1);
+      // Without its own abort the tunnel socket stayed open, and this would wait forever.
+      await proxy.allClosed();
       await fetcher.close();
     });
   });

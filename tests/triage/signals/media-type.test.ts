@@ -54,6 +54,39 @@ describe('sniffMediaType', () => {
     expect(sniffMediaType(bytes('<?xml version="1.0"?><feed/>'))).toBe('application/xml');
   });
 
+  it('recognises pages that start with any tag, or with text or white space before their first tag', () => {
+    for (const page of [
+      '<style>body{}</style>',
+      '<link rel="stylesheet" href="a.css">',
+      '<img src="a.png">',
+      '<CENTER>',
+    ]) {
+      expect(sniffMediaType(bytes(page)), page).toBe('text/html');
+    }
+    expect(sniffMediaType(bytes(' \n'.repeat(1500), '<img src="a.png">'))).toBe('text/html');
+    expect(sniffMediaType(bytes('Welcome! '.repeat(200), '<a href="b.html">more</a>'))).toBe('text/html');
+    expect(sniffMediaType(bytes('<!-- '.padEnd(2000, 'x'), ' -->\n<!doctype HTML>'))).toBe('text/html');
+    expect(sniffMediaType(bytes('Caf\xe9 cr\xe8me <p>latin-1</p>'))).toBe('text/html');
+    expect(sniffMediaType(Buffer.from('Café crème <p>UTF-8</p>', 'utf8'))).toBe('text/html');
+  });
+
+  it('looks for a tag within the first 4 KiB only, and only in text', () => {
+    expect(sniffMediaType(bytes(' '.repeat(5000), '<html>'))).toBe('application/octet-stream');
+    expect(sniffMediaType(bytes('leading text <br> then', [0], ' a NUL'))).toBe('application/octet-stream');
+    expect(sniffMediaType(bytes([1, 2, 3, 0x1b], '<a href="x">'))).toBe('application/octet-stream');
+  });
+
+  it('never lets a tag in the first bytes shadow a binary signature', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .png()
+      .withMetadata({ exif: { IFD0: { ImageDescription: '<html><img src="x.png">' } } })
+      .toBuffer();
+    expect(png.subarray(0, 4096).includes('<html>')).toBe(true);
+    expect(sniffMediaType(png)).toBe('image/png');
+    expect(sniffMediaType(bytes([0x1a, 0x45, 0xdf, 0xa3], 'webm <p>'))).toBe('video/webm');
+    expect(sniffMediaType(bytes('%PDF-1.4 <a href="x">'))).toBe('application/pdf');
+  });
+
   it('calls anything else application/octet-stream, including empty input', () => {
     expect(sniffMediaType(Buffer.alloc(0))).toBe('application/octet-stream');
     expect(sniffMediaType(bytes('just some text'))).toBe('application/octet-stream');
