@@ -16,6 +16,16 @@ export interface Duplicate {
 
 type PerceptualType = 'pdq' | 'blockhash';
 const loadPageSize = 10_000;
+/** Ids per `IN (...)`: far below SQLite's bound on variables in one statement (32,766). */
+const idChunkSize = 500;
+
+/**
+ * A blockhash with every bit alike is what a flat image (a spacer, a blank frame) gives: every
+ * such image would be a "duplicate" of every other, and a query of it returns them all.
+ */
+export function isInformativeBlockhash(hex: string | null): hex is string {
+  return hex !== null && !/^(0+|f+)$/.test(hex);
+}
 
 /**
  * Finds, among the media of earlier items, the same picture as a new medium: the same file by
@@ -58,9 +68,8 @@ export class EarlierMedia {
         .limit(loadPageSize)
         .all();
       for (const row of page) {
-        if (row.pdq && (row.pdqQuality ?? 0) >= this.thresholds.pdqMinQuality)
-          this.indexes.pdq.add(row.id, packHex(row.pdq, words));
-        if (row.blockhash) this.indexes.blockhash.add(row.id, packHex(row.blockhash, words));
+        if (row.pdq && this.informativePdq(row.pdqQuality)) this.indexes.pdq.add(row.id, packHex(row.pdq, words));
+        if (isInformativeBlockhash(row.blockhash)) this.indexes.blockhash.add(row.id, packHex(row.blockhash, words));
       }
       this.seenThrough = page.length < loadPageSize ? latest : (page.at(-1)?.id ?? latest);
     }
@@ -78,16 +87,21 @@ export class EarlierMedia {
         .get();
       if (same) return { mediaId: same.id, signal, distance: 0 };
     }
-    const pdqHashes =
-      (signals.pdqQuality ?? 0) >= this.thresholds.pdqMinQuality
-        ? signals.pdqVariants
-          ? Object.values(signals.pdqVariants)
-          : [signals.pdq]
-        : [];
+    const pdqHashes = this.informativePdq(signals.pdqQuality)
+      ? signals.pdqVariants
+        ? Object.values(signals.pdqVariants)
+        : [signals.pdq]
+      : [];
+    const blockhashes = isInformativeBlockhash(signals.blockhash) ? [signals.blockhash] : [];
     return (
       this.nearest(db, itemId, 'pdq', pdqHashes, this.thresholds.pdqThreshold) ??
-      this.nearest(db, itemId, 'blockhash', [signals.blockhash], this.thresholds.blockhashThreshold)
+      this.nearest(db, itemId, 'blockhash', blockhashes, this.thresholds.blockhashThreshold)
     );
+  }
+
+  /** A PDQ hash of an image with too little detail matches unrelated images of little detail. */
+  private informativePdq(quality: number | null): boolean {
+    return (quality ?? 0) >= this.thresholds.pdqMinQuality;
   }
 
   private nearest(
@@ -105,11 +119,18 @@ export class EarlierMedia {
       }
     }
     if (distances.size === 0) return null;
-    const rows = db
-      .select({ id: itemMedia.id, itemId: itemMedia.itemId })
-      .from(itemMedia)
-      .where(inArray(itemMedia.id, [...distances.keys()]))
-      .all();
+    const ids = [...distances.keys()];
+    const rows: { id: number; itemId: number }[] = [];
+    for (let at = 0; at < ids.length; at += idChunkSize) {
+      const chunk = ids.slice(at, at + idChunkSize);
+      rows.push(
+        ...db
+          .select({ id: itemMedia.id, itemId: itemMedia.itemId })
+          .from(itemMedia)
+          .where(inArray(itemMedia.id, chunk))
+          .all(),
+      );
+    }
     const present = new Set(rows.map((row) => row.id));
     for (const id of distances.keys()) if (!present.has(id)) this.indexes[signal].remove(id);
     let best: Duplicate | null = null;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { jobs } from '../db/schema/jobs.ts';
 
@@ -95,13 +95,21 @@ export function requeueJob(tx: Tx, idempotencyKey: string, now: number): boolean
  */
 export function claimJob(
   db: DbOrTx,
-  claim: { types: readonly string[]; workerId: string; now: number; lockMs: number },
+  claim: { types: readonly string[]; workerId: string; now: number; lockMs: number; excludeIds?: readonly number[] },
 ): ClaimedJob | null {
   if (claim.types.length === 0) return null;
   const candidate = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.status, 'pending'), lte(jobs.availableAt, claim.now), inArray(jobs.type, [...claim.types])))
+    .where(
+      and(
+        eq(jobs.status, 'pending'),
+        lte(jobs.availableAt, claim.now),
+        inArray(jobs.type, [...claim.types]),
+        // A job this worker still runs (an overrun taken back by its lock) must not run twice here.
+        claim.excludeIds?.length ? notInArray(jobs.id, [...claim.excludeIds]) : undefined,
+      ),
+    )
     .orderBy(asc(jobs.availableAt), asc(jobs.id))
     .limit(1);
   const lockedUntil = claim.now + claim.lockMs;

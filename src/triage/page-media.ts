@@ -116,21 +116,30 @@ class MediaAddresses {
   }
 }
 
+/** The media addresses of a page, and whether the page shows more than were read. */
+export interface PageMedia {
+  urls: string[];
+  /** More than `limit` addresses, or a page longer than `maxHtmlBytes`: the page was not all seen. */
+  truncated: boolean;
+}
+
 /**
  * The media a page shows: `img` src/srcset, `picture` sources, `og:image`/`twitter:image` meta,
  * video posters and sources, and links to image or video files. Resolved against the page address
  * (or its `<base href>`), fragments dropped, deduplicated, http(s) only, at most `limit`, in page
- * order. Reads at most the first `maxHtmlBytes` of the page and stops parsing at `limit` addresses.
+ * order. Reads at most the first `maxHtmlBytes` of the page and stops parsing one address past
+ * `limit`, which tells that there were more.
  */
-export function extractPageMedia(html: string | Buffer, baseUrl: string, limit: number): string[] {
-  if (limit <= 0) return [];
+export function extractPageMedia(html: string | Buffer, baseUrl: string, limit: number): PageMedia {
+  const cap = Math.max(0, limit) + 1;
+  const cut = html.length > maxHtmlBytes;
   const text = typeof html === 'string' ? html.slice(0, maxHtmlBytes) : html.toString('utf8', 0, maxHtmlBytes);
   const media = new MediaAddresses(baseUrl);
   let pictureDepth = 0;
   let videoDepth = 0;
   const add = (...values: (string | undefined)[]) => {
     for (const raw of values) {
-      if (raw === undefined || media.size >= limit) continue;
+      if (raw === undefined || media.size >= cap) continue;
       media.add({ raw, isLink: false });
     }
   };
@@ -154,8 +163,8 @@ export function extractPageMedia(html: string | Buffer, baseUrl: string, limit: 
         } else if (name === 'meta') {
           const key = (a.property ?? a.name ?? '').trim().toLowerCase();
           if (imageMetaKeys.has(key)) add(a.content);
-        } else if (name === 'a' && a.href !== undefined && media.size < limit) media.add({ raw: a.href, isLink: true });
-        if (media.size >= limit) parser.pause();
+        } else if (name === 'a' && a.href !== undefined && media.size < cap) media.add({ raw: a.href, isLink: true });
+        if (media.size >= cap) parser.pause();
       },
       onclosetag(name) {
         if (name === 'picture') pictureDepth = Math.max(0, pictureDepth - 1);
@@ -165,6 +174,6 @@ export function extractPageMedia(html: string | Buffer, baseUrl: string, limit: 
     { decodeEntities: true },
   );
   parser.write(text);
-  if (media.size < limit) parser.end();
-  return media.list(limit);
+  if (media.size < cap) parser.end();
+  return { urls: media.list(Math.max(0, limit)), truncated: cut || media.size > limit };
 }

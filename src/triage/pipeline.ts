@@ -2,6 +2,7 @@ import { FetchError, type FetchErrorReason } from './fetcher/errors.ts';
 import type { FetchedResource } from './fetcher/index.ts';
 import type { Hosting } from './hosting.ts';
 import type { BankMatch } from './matcher.ts';
+import type { PageMedia } from './page-media.ts';
 import type { Signals } from './signals/compute-signals.ts';
 import { isHashedImageType } from './signals/media-type.ts';
 import { SignalsError, type SignalsRefusal } from './signals/signals-error.ts';
@@ -29,7 +30,7 @@ export interface TriageTools {
   match(signals: Signals): BankMatch[];
   /** Where the content came from: the host name (for .onion) and the address that served it. */
   lookupHosting(hostname: string, remoteAddress: string): Hosting;
-  extractPageMedia(html: string, baseUrl: string, limit: number): string[];
+  extractPageMedia(html: string, baseUrl: string, limit: number): PageMedia;
   maxMediaPerPage: number;
 }
 
@@ -57,7 +58,8 @@ export interface InspectedMedium {
 
 export interface SkippedMedium {
   url: string;
-  reason: FetchErrorReason;
+  /** `media_limit`, with the page's address: the page shows more media than triage looks at. */
+  reason: FetchErrorReason | 'media_limit';
 }
 
 export interface Inspection {
@@ -102,8 +104,10 @@ export async function inspectUrl(
     if (!resource.bytes) return { ...fetched, page: false, media: [], skipped: [], error: 'too_large' };
     const html = resource.bytes.toString('utf8');
     resource.bytes.fill(0);
-    const mediaUrls = tools.extractPageMedia(html, resource.finalUrl, tools.maxMediaPerPage);
-    const { media, skipped } = await inspectPageMedia(mediaUrls, tools, signal);
+    const found = tools.extractPageMedia(html, resource.finalUrl, tools.maxMediaPerPage);
+    const { media, skipped } = await inspectPageMedia(found.urls, tools, signal);
+    // Media past the limit were never seen: the item must not pass for fully inspected.
+    if (found.truncated) skipped.push({ url: resource.finalUrl, reason: 'media_limit' });
     return { ...fetched, page: true, media, skipped, error: null };
   }
   try {

@@ -74,6 +74,12 @@ export function failureReason(error: unknown): string {
   return error instanceof Error ? `error:${error.name}`.slice(0, 64) : 'error:unknown';
 }
 
+interface RunningJob {
+  job: ClaimedJob;
+  done: Promise<void>;
+  budget: AbortController;
+}
+
 class LockLost extends Error {
   override readonly name = 'LockLost';
 }
@@ -87,7 +93,7 @@ export function createWorker(options: WorkerOptions): Worker {
   // Three renewals per lock period: one late heartbeat does not lose a lock.
   const heartbeatMs = Math.max(1, Math.floor(lockMs / 3));
   const types = Object.keys(handlers);
-  const running = new Map<number, { job: ClaimedJob; done: Promise<void>; budget: AbortController }>();
+  const running = new Map<number, RunningJob>();
   /** Jobs handed back at shutdown: whatever they still produce is dropped. */
   const released = new Set<number>();
   let started = false;
@@ -113,7 +119,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function claimOne(): ClaimedJob | null {
     return db.transaction((tx) => {
-      const job = claimJob(tx, { types, workerId, now: now(), lockMs });
+      const job = claimJob(tx, { types, workerId, now: now(), lockMs, excludeIds: [...running.keys()] });
       if (job) handlerOf(job).onClaimed?.(tx, job);
       return job;
     });
@@ -173,14 +179,16 @@ export function createWorker(options: WorkerOptions): Worker {
       const budget = new AbortController();
       const budgetTimer =
         options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), options.budgetMs);
-      const done = execute(job, budget.signal)
+      const entry: RunningJob = { job, budget, done: Promise.resolve() };
+      entry.done = execute(job, budget.signal)
         .catch((error: unknown) => logger.error({ event: 'job_crashed', jobId: job.id, err: error }, 'job crashed'))
         .finally(() => {
           clearTimeout(budgetTimer);
-          running.delete(job.id);
+          // Only this run's entry: the id may have been taken back and run again here since.
+          if (running.get(job.id) === entry) running.delete(job.id);
           if (started) schedule(0);
         });
-      running.set(job.id, { job, done, budget });
+      running.set(job.id, entry);
     }
     return claimed;
   }

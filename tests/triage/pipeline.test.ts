@@ -13,9 +13,10 @@ import { createBank, insertBankEntries } from '../../src/triage/banks/commands.t
 import { EarlierMedia } from '../../src/triage/earlier-media.ts';
 import { recomputeItemPriority } from '../../src/triage/item-priority.ts';
 import { claimJob } from '../../src/triage/jobs.ts';
+import { suggestKnownAssessment } from '../../src/triage/known-content.ts';
 import { inspectUrl, mediaParallelism, type TriageTools } from '../../src/triage/pipeline.ts';
 import { computeSignals } from '../../src/triage/signals/compute-signals.ts';
-import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
+import { storeTriageResult, triageOutcome } from '../../src/triage/store-triage-result.ts';
 import { triageJobType, triageStateHooks } from '../../src/triage/triage-job.ts';
 import { createTriageTools } from '../../src/triage/triage-tools.ts';
 import { createTriageWorker } from '../../src/triage/triage-worker.ts';
@@ -50,6 +51,9 @@ beforeAll(async () => {
   files.set('/img/b.jpg', await syntheticImage(2, { format: 'jpeg' }));
   files.set('/img/c.webp', await syntheticImage(3, { format: 'webp' }));
   files.set('/known.png', await syntheticImage(4));
+  for (let i = 0; i < 4; i++) files.set(`/gallery/${i}.png`, files.get('/known.png') as Buffer);
+  const gallery = Array.from({ length: 4 }, (_, i) => `<img src="/gallery/${i}.png">`).join('');
+  files.set('/gallery.html', Buffer.from(`<!doctype html><html><body>${gallery}</body></html>`));
   files.set('/page.html', Buffer.from(page));
   files.set('/text', Buffer.from('just some words, no picture here'));
   const heldImages = Array.from({ length: 10 }, (_, i) => `<img src="/held/${i}.png">`);
@@ -175,6 +179,25 @@ describe('inspectUrl', () => {
 });
 
 describe('a page and its media', () => {
+  it('a page showing more media than the limit is not known, even when every medium read is', async () => {
+    const pageUrl = `${server.origin}/gallery.html`;
+    const ownBanks = new Set(['hotline']);
+    const whole = await inspectUrl(pageUrl, { ...tools, maxMediaPerPage: 4 });
+    expect(whole.skipped).toEqual([]);
+    expect(suggestKnownAssessment(whole, ownBanks)).toEqual({
+      label: 'baseline/real_abuse',
+      bankEntryId: entryIds.hotlineSha,
+    });
+
+    const partial = await inspectUrl(pageUrl, { ...tools, maxMediaPerPage: 3 });
+    expect(partial.media).toHaveLength(3);
+    expect(partial.media.every((m) => m.matches.some((match) => match.bank === 'hotline'))).toBe(true);
+    expect(partial.skipped).toEqual([{ url: pageUrl, reason: 'media_limit' }]);
+    const suggestion = suggestKnownAssessment(partial, ownBanks);
+    expect(suggestion).toBeNull();
+    expect(triageOutcome(partial, suggestion).state).not.toBe('known');
+  });
+
   it("fetches a page's media a few at a time within the budget, and skips the rest as timeout", async () => {
     // A fetch timeout far beyond the test's: only the budget can end this inspection.
     const patient = await createTriageTools(

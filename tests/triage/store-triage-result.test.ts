@@ -176,7 +176,7 @@ describe('storeTriageResult', () => {
             throw new Error('no address to look up');
           },
         }),
-      extractPageMedia: () => [],
+      extractPageMedia: () => ({ urls: [], truncated: false }),
       maxMediaPerPage: 50,
     });
     const onion = 'http://2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion/a.png';

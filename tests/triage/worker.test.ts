@@ -238,6 +238,58 @@ describe('budget', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(effects()).toEqual([{ jobId: 2, worker: 'probe' }]);
   });
+
+  it('does not run a job again while its own overrun of it is still running, and then runs it once', async () => {
+    enqueue(1);
+    let now = t0;
+    const runs: { signal: AbortSignal; release: () => void }[] = [];
+    const overrunning: JobHandler = {
+      async run(job, signal) {
+        // Ignores its signal: only the lock's expiry can take the job back.
+        await new Promise<void>((resolve) => runs.push({ signal, release: resolve }));
+        return recordEffect(job, `run-${runs.length}`);
+      },
+    };
+    let probes = 0;
+    const probe: JobHandler = { run: async (job) => recordEffect(job, `probe-${++probes}`) };
+    const w = createWorker({
+      db: handle.db,
+      logger,
+      handlers: { test: overrunning, probe },
+      now: () => now,
+      concurrency: 3,
+      lockMs: 30,
+      pollMs: 5,
+      budgetMs: 1,
+      workerId: 'budgeted',
+    });
+    workers.push(w);
+    w.start();
+    await eventually(() => expect(runs[0]?.signal.aborted).toBe(true));
+    const runProbe = async () => {
+      const key = `probe-${probes + 1}`;
+      handle.db.transaction((tx) => enqueueJob(tx, { type: 'probe', payload: {}, idempotencyKey: key, now: t0 }));
+      const expected = probes + 1;
+      await eventually(() => expect(probes).toBe(expected));
+    };
+    // Past the lock: the job is taken back. Then past its retry backoff: it is available again.
+    now = t0 + 3_600_000;
+    await runProbe();
+    expect(jobRow(1)).toMatchObject({ status: 'pending', lastError: 'lock_expired' });
+    now += 24 * 3_600_000;
+    // Polls keep coming (each probe runs), yet the job is not started again beside its overrun.
+    await runProbe();
+    await runProbe();
+    expect(runs).toHaveLength(1);
+    expect(jobRow(1)?.status).toBe('pending');
+
+    // The overrun ends (its late result is dropped); only then does the job run again, here, once.
+    runs[0]?.release();
+    await eventually(() => expect(runs).toHaveLength(2));
+    runs[1]?.release();
+    await eventually(() => expect(jobRow(1)?.status).toBe('done'));
+    expect(effects().filter((e) => (e as { jobId: number }).jobId === 1)).toEqual([{ jobId: 1, worker: 'run-2' }]);
+  });
 });
 
 describe('jobs of types a worker does not run', () => {
