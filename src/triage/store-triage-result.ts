@@ -23,9 +23,12 @@ export function triageOutcome(
 ): { state: TriageState; stateReason: string | null } {
   const { error, page, media, skipped } = inspection;
   if (error) return { state: 'unreachable', stateReason: error };
-  if (skipped.length > 0) {
+  const unreachable = skipped.filter((medium) => medium.reason !== 'media_limit');
+  if (unreachable.length > 0) {
     return { state: media.length === 0 ? 'unreachable' : 'ready', stateReason: 'media_unreachable' };
   }
+  // More media than the per-page limit: what was fetched is ready, the rest awaits an analyst.
+  if (skipped.length > 0) return { state: 'ready', stateReason: 'media_limit' };
   if (suggestion) return { state: 'known', stateReason: null };
   return { state: 'ready', stateReason: page && media.length === 0 ? 'no_media' : null };
 }

@@ -135,6 +135,17 @@ describe('storeTriageResult', () => {
     expect(store('/b', page([]))).toMatchObject({ state: 'ready', stateReason: 'no_media', skipped: [] });
   });
 
+  it('a page cut at the media limit is ready, marked so, and never known', () => {
+    const cut = [{ url: 'https://example.test/a', reason: 'media_limit' as const }];
+    const item = store('/a', page([medium(1, [entries.national])], cut));
+    expect(item).toMatchObject({ state: 'ready', stateReason: 'media_limit', suggestion: null });
+    const alsoFailed = [...cut, { url: 'https://cdn.example.test/x.jpg', reason: 'timeout' as const }];
+    expect(store('/b', page([medium(1, [entries.national])], alsoFailed))).toMatchObject({
+      state: 'ready',
+      stateReason: 'media_unreachable',
+    });
+  });
+
   it('matches that are not_illegal, or in a partner bank, do not make an item known', () => {
     expect(store('/a', page([medium(2, [entries.notIllegal])]))).toMatchObject({ state: 'ready', suggestion: null });
     expect(store('/b', page([medium(3, [entries.partner])]))).toMatchObject({ state: 'ready', suggestion: null });
