@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
@@ -24,7 +25,13 @@ function requireJson(req: Request): Record<string, unknown> {
 /** The public side: the report form, receipts, status checks, and the same in JSON. No cookie is ever set. */
 export function intakeRoutes(deps: AppDeps): Router {
   const keys = deriveIntakeKeys(deps.config.secretKey);
-  const intake = { db: deps.db, keys, now: deps.now, fetchAllow: deps.config.fetch.allow };
+  const intake = {
+    db: deps.db,
+    keys,
+    now: deps.now,
+    fetchAllow: deps.config.fetch.allow,
+    triageDelay: () => randomInt(60_000),
+  };
   const tokens = createFormTokens(keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);
   const { reports, statusChecks, windowMs } = deps.config.throttle;

@@ -22,6 +22,8 @@ export interface ReportToStore {
   contactCiphertext: string | undefined;
   lang: string | null;
   now: number;
+  /** When triage of the report's new items may start (see IntakeDeps.triageDelay). */
+  triageNotBefore: number;
 }
 
 const minuteMs = 60_000;
@@ -54,7 +56,7 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
     const key = address.canonical.dedupKey;
     let itemId = itemIdsByKey.get(key);
     if (itemId === undefined) {
-      itemId = upsertItem(tx, address, receivedAt);
+      itemId = upsertItem(tx, address, receivedAt, report.triageNotBefore);
       itemIdsByKey.set(key, itemId);
     }
     tx.insert(reportUrls).values({ reportId: inserted.id, itemId, position, input: address.input }).run();
@@ -70,7 +72,7 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
  * a new item gets its job; one that was unreachable or failed is tried again, since content that was
  * down at the first report may be back.
  */
-function upsertItem(tx: Tx, address: ReportedAddress, at: number): number {
+function upsertItem(tx: Tx, address: ReportedAddress, at: number, triageNotBefore: number): number {
   const { canonical } = address;
   const item = tx
     .insert(items)
@@ -92,7 +94,10 @@ function upsertItem(tx: Tx, address: ReportedAddress, at: number): number {
     .get();
   if (item.assessedAt !== null) return item.id;
   const idempotencyKey = `triage:item:${item.id}`;
-  const enqueued = enqueueJob(tx, { type: 'triage', payload: { itemId: item.id }, idempotencyKey, now: at });
-  if (!enqueued && (item.state === 'unreachable' || item.state === 'failed')) requeueJob(tx, idempotencyKey, at);
+  const job = { type: 'triage', payload: { itemId: item.id }, idempotencyKey, now: at, availableAt: triageNotBefore };
+  const enqueued = enqueueJob(tx, job);
+  if (!enqueued && (item.state === 'unreachable' || item.state === 'failed')) {
+    requeueJob(tx, idempotencyKey, at, triageNotBefore);
+  }
   return item.id;
 }

@@ -28,6 +28,18 @@ export interface IntakeDeps {
   now: () => number;
   /** host:port pairs the test-only fetch allowance opens; local addresses there are accepted. */
   fetchAllow: string[];
+  /**
+   * A random wait (ms, under a minute) added to the end of the minute a report arrived before its
+   * items may be fetched: the fetch time, written to the database and seen by the reported site,
+   * then says nothing about the second the report was sent. Without it triage may start at once.
+   */
+  triageDelay?: () => number;
+}
+
+const minuteMs = 60_000;
+
+function triageNotBefore(now: number, triageDelay: (() => number) | undefined): number {
+  return triageDelay ? (Math.floor(now / minuteMs) + 1) * minuteMs + triageDelay() : now;
 }
 
 /** Validates a submission, canonicalises every address, and stores it; throws a 400 naming each bad field. */
@@ -43,6 +55,7 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
   if (!parsed.success || !addresses?.ok) throw validationFailed(errors);
 
   const { contact, lang, urls: _urls, ...submission } = parsed.data;
+  const now = deps.now();
   const receipt = generateReceipt();
   const receiptHash = hashReceipt(deps.keys.receipt, normaliseReceipt(receipt) ?? receipt);
   const contactCiphertext = contact ? seal(deps.keys.contact, contact) : undefined;
@@ -52,7 +65,8 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
     receiptHash,
     contactCiphertext,
     lang: contact ? (lang ?? 'fr') : null,
-    now: deps.now(),
+    now,
+    triageNotBefore: triageNotBefore(now, deps.triageDelay),
   };
   const { reportId } = deps.db.transaction((tx) => storeReport(tx, report));
   return { receipt, reportId };

@@ -15,6 +15,8 @@ export interface NewJob {
   /** One job per purpose, e.g. `triage:item:42`. */
   idempotencyKey: string;
   now: number;
+  /** When it may first be claimed; now by default. */
+  availableAt?: number;
   maxAttempts?: number;
 }
 
@@ -55,7 +57,7 @@ export function enqueueJob(tx: Tx, job: NewJob): boolean {
       type: job.type,
       payload: JSON.stringify(job.payload),
       maxAttempts: job.maxAttempts ?? 5,
-      availableAt: job.now,
+      availableAt: job.availableAt ?? job.now,
       idempotencyKey: job.idempotencyKey,
       createdAt: job.now,
       updatedAt: job.now,
@@ -70,7 +72,7 @@ export function enqueueJob(tx: Tx, job: NewJob): boolean {
  * Puts a finished or failed job back in the queue, as new: for work worth doing again (an address
  * that was unreachable, reported again). A pending or running job is left alone. True when requeued.
  */
-export function requeueJob(tx: Tx, idempotencyKey: string, now: number): boolean {
+export function requeueJob(tx: Tx, idempotencyKey: string, now: number, availableAt = now): boolean {
   const requeued = tx
     .update(jobs)
     .set({

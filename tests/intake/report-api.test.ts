@@ -309,3 +309,25 @@ describe('items reported again', () => {
     expect(row(t.database, 'select url from items').url).toBe('https://cdn.example.com/a%2Fb.jpg?sig=x%2By');
   });
 });
+
+describe('when triage may start', () => {
+  it('is after the minute the report arrived, at a random second, so fetch times do not tell the second', async () => {
+    const t = createTestApp();
+    t.clock.set(Date.UTC(2026, 10, 29, 12, 0, 17, 250));
+    const minuteEnd = Date.UTC(2026, 10, 29, 12, 1, 0);
+    const seen = new Set<number>();
+    for (let i = 0; i < 8; i++) {
+      await request(t.app)
+        .post('/api/v1/reports')
+        .send({ ...valid, urls: [`http://example.com/${i}`] })
+        .expect(201);
+    }
+    for (const job of rows(t.database, 'select available_at, created_at from jobs')) {
+      expect(job.available_at).toBeGreaterThanOrEqual(minuteEnd);
+      expect(job.available_at).toBeLessThan(minuteEnd + 60_000);
+      expect(job.created_at % 60_000).toBe(0);
+      seen.add(job.available_at);
+    }
+    expect(seen.size).toBeGreaterThan(1);
+  });
+});
