@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { positiveIdSchema } from '../auth/schema.ts';
-import { parseOrFail } from '../auth/validate.ts';
+import { parseOrFail } from '../http/validation.ts';
 import { listAuditEvents } from './queries.ts';
 
 const auditQuerySchema = z.strictObject({

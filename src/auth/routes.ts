@@ -8,7 +8,7 @@ import type { Role } from './roles.ts';
 import { loginSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { csrfKey, csrfTokenFor } from './sessions.ts';
-import { parseOrFail } from './validate.ts';
+import { parseOrFail } from '../http/validation.ts';
 
 /** Login attempts per client address per window, on top of the per-account lockout. */
 const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };

@@ -9,7 +9,7 @@ import {
   unlockUser,
   updateUser,
 } from '../auth/users.ts';
-import { parseOrFail } from '../auth/validate.ts';
+import { parseOrFail } from '../http/validation.ts';
 import { HttpError } from '../http/errors.ts';
 import { translate } from '../http/i18n.ts';
 import type { CliIo } from './index.ts';

@@ -1,7 +1,7 @@
 import type { ReportStatus } from '../db/schema/intake.ts';
 import { hashReceipt, normaliseReceipt } from './receipt.ts';
 import { findReportStatus } from './report-status.ts';
-import { fieldErrors, statusQuerySchema } from './schema.ts';
+import { reportFieldErrors, statusQuerySchema } from './schema.ts';
 import type { IntakeDeps } from './submit-report.ts';
 
 export type StatusCheck =
@@ -12,7 +12,7 @@ export type StatusCheck =
 /** A receipt check: a missing or malformed request is a field error; a code that matches nothing is "not found". */
 export function checkReportStatus(deps: Pick<IntakeDeps, 'db' | 'keys'>, body: unknown): StatusCheck {
   const parsed = statusQuerySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, error: 'invalid', fields: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, error: 'invalid', fields: reportFieldErrors(parsed.error) };
   if (parsed.data.receipt.trim() === '') {
     return { ok: false, error: 'invalid', fields: { receipt: 'error.receipt.required' } };
   }

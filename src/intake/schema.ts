@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languages } from '../http/i18n.ts';
+import { fieldErrors } from '../http/validation.ts';
 
 export const categories = ['csam', 'grooming', 'sexting', 'other'] as const;
 export const siteTypes = ['website', 'social_network', 'chat', 'forum', 'file_host', 'peer_to_peer', 'other'] as const;
@@ -24,20 +25,8 @@ export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
 
 export const statusQuerySchema = z.strictObject({ receipt: z.string().max(100), lang: z.enum(languages).optional() });
 
-/** Maps zod issues to a message key per field: the first problem of each field wins. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  // No prototype: a field named `__proto__` must become an entry like any other.
-  const fields: Record<string, string> = Object.create(null);
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[key] ??= 'error.field.unknown';
-      continue;
-    }
-    const field = String(issue.path[0] ?? 'body');
-    fields[field] ??= messageKeyFor(field, issue);
-  }
-  return fields;
-}
+/** The message key per field of a refused report or status check, in the reporter's words. */
+export const reportFieldErrors = (error: z.ZodError) => fieldErrors(error, messageKeyFor);
 
 function messageKeyFor(field: string, issue: z.core.$ZodIssue): string {
   switch (field) {

@@ -5,7 +5,7 @@ import { canonicaliseUrl } from '../triage/canonical-url.ts';
 import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
 import { fetchAddress } from './fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
-import { fieldErrors, reportSubmissionSchema } from './schema.ts';
+import { reportFieldErrors, reportSubmissionSchema } from './schema.ts';
 import { type ReportedAddress, storeReport } from './store-report.ts';
 
 export interface IntakeKeys {
@@ -50,7 +50,7 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
     Array.isArray(urls) && urls.every((u) => typeof u === 'string')
       ? canonicaliseAll(urls, deps.fetchAllow)
       : undefined;
-  const errors = parsed.success ? {} : fieldErrors(parsed.error);
+  const errors = parsed.success ? {} : reportFieldErrors(parsed.error);
   if (addresses && !addresses.ok) errors.urls ??= addresses.messageKey;
   if (!parsed.success || !addresses?.ok) throw validationFailed(errors);
 

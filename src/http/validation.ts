@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { validationFailed } from './errors.ts';
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Maps zod issues to one message key per field, the first problem of each field winning: an
+ * unknown field gets `error.field.unknown`, an issue whose message is already a catalogue key
+ * (`error....`) keeps it, anything else what `keyFor` says (by default `error.field.invalid`).
+ */
+export function fieldErrors(
+  error: z.ZodError,
+  keyFor: (field: string, issue: Issue) => string = () => 'error.field.invalid',
+): Record<string, string> {
+  // No prototype: a field named `__proto__` (a JSON body may have one) is a field like any other.
+  const fields: Record<string, string> = Object.create(null);
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[key] ??= 'error.field.unknown';
+      continue;
+    }
+    const field = String(issue.path[0] ?? 'body');
+    fields[field] ??= issue.message.startsWith('error.') ? issue.message : keyFor(field, issue);
+  }
+  return fields;
+}
+
+/** Parses `value` with `schema` or throws a 400 `validation` error naming each bad field. */
+export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw validationFailed(fieldErrors(result.error));
+}
