@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { startOfMinute } from './minute.ts';
 
 export type { Logger };
 
@@ -61,10 +62,9 @@ function logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) =
   method.apply(this, [fields, message]);
 }
 
-const minuteMs = 60_000;
 // Minute resolution, as for reports: a precise time on a public request could be matched against
 // someone's network logs.
-const minuteTimestamp = () => `,"time":${Math.floor(Date.now() / minuteMs) * minuteMs}`;
+const minuteTimestamp = () => `,"time":${startOfMinute(Date.now())}`;
 
 // pino serialises a child's bindings once, outside the log formatter: filter them on the way in.
 function guardChildren(logger: Logger): Logger {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
+import { startOfMinute } from '../minute.ts';
 import type { CanonicalUrl } from '../triage/canonical-url.ts';
 import { recomputeItemPriority } from '../triage/item-priority.ts';
 import { enqueueJob, requeueJob } from '../triage/jobs.ts';
@@ -26,8 +27,6 @@ export interface ReportToStore {
   triageNotBefore: number;
 }
 
-const minuteMs = 60_000;
-
 /**
  * Writes one report: the report row, each address linked to its item (created when new, counted
  * once per report), a triage job for each item that has not been assessed yet, and the items'
@@ -35,7 +34,7 @@ const minuteMs = 60_000;
  * Takes the caller's transaction: the receipt is shown only after it commits.
  */
 export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; itemIds: number[] } {
-  const receivedAt = Math.floor(report.now / minuteMs) * minuteMs;
+  const receivedAt = startOfMinute(report.now);
   const inserted = tx
     .insert(reports)
     .values({

@@ -1,6 +1,7 @@
 import { deriveKey, seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
 import { validationFailed } from '../http/errors.ts';
+import { minuteMs, startOfMinute } from '../minute.ts';
 import { canonicaliseUrl } from '../triage/canonical-url.ts';
 import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
 import { fetchAddress } from './fetch-address.ts';
@@ -36,10 +37,8 @@ export interface IntakeDeps {
   triageDelay?: () => number;
 }
 
-const minuteMs = 60_000;
-
 function triageNotBefore(now: number, triageDelay: (() => number) | undefined): number {
-  return triageDelay ? (Math.floor(now / minuteMs) + 1) * minuteMs + triageDelay() : now;
+  return triageDelay ? startOfMinute(now) + minuteMs + triageDelay() : now;
 }
 
 /** Validates a submission, canonicalises every address, and stores it; throws a 400 naming each bad field. */
