@@ -3,7 +3,7 @@ import type { FetchedResource } from './fetcher/index.ts';
 import type { Hosting } from './hosting.ts';
 import type { BankMatch } from './matcher.ts';
 import type { PageMedia } from './page-media.ts';
-import type { Signals } from './signals/compute-signals.ts';
+import { noPerceptualSignals, type Signals } from './signals/compute-signals.ts';
 import { isHashedImageType } from './signals/media-type.ts';
 import { SignalsError, type SignalsRefusal } from './signals/signals-error.ts';
 
@@ -163,7 +163,7 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
   }
   if (bytes === null) {
     const { size, ...exact } = resource.exact;
-    const signals = { ...exact, ...noPixels, mediaType };
+    const signals = { ...exact, ...noPerceptualSignals, mediaType };
     const refusal = isHashedImageType(mediaType) ? 'too_large' : null;
     return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
   }
@@ -176,14 +176,12 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
     if (!(error instanceof SignalsError)) throw error;
     if (!error.exact) throw new FetchError('too_large');
     refusal = error.reason;
-    signals = { ...error.exact, ...noPixels, mediaType };
+    signals = { ...error.exact, ...noPerceptualSignals, mediaType };
   } finally {
     bytes.fill(0);
   }
   return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
 }
-
-const noPixels = { width: null, height: null, blockhash: null, pdq: null, pdqQuality: null, pdqVariants: null };
 
 function hostingOf(resource: FetchedContent, tools: TriageTools): SiteHosting {
   const { ip, country, asn, org, hosting } = tools.lookupHosting(

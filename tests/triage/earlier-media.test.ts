@@ -5,6 +5,7 @@ import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.t
 import { createLogger } from '../../src/logger.ts';
 import { EarlierMedia } from '../../src/triage/earlier-media.ts';
 import type { Signals } from '../../src/triage/signals/compute-signals.ts';
+import { noPerceptualSignals } from '../../src/triage/signals/compute-signals.ts';
 import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { listTriagedItems, type TriagedItem } from '../../src/triage/triaged-items.ts';
 import { testConfig } from '../support/config.ts';
@@ -129,12 +130,9 @@ describe('EarlierMedia lookups', () => {
     md5: 'new-md5',
 
     mediaType: 'image/png',
+    ...noPerceptualSignals,
     width: 10,
     height: 10,
-    blockhash: null,
-    pdq: null,
-    pdqQuality: null,
-    pdqVariants: null,
     ...s,
   });
 

@@ -14,7 +14,11 @@ import {
   type SiteHosting,
   type TriageTools,
 } from '../../src/triage/pipeline.ts';
-import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/triage/signals/compute-signals.ts';
+import {
+  computeSignals,
+  DEFAULT_SIGNAL_LIMITS,
+  noPerceptualSignals,
+} from '../../src/triage/signals/compute-signals.ts';
 import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
 import { testConfig } from '../support/config.ts';
@@ -84,12 +88,9 @@ function medium(n: number, matches: BankMatch[] = []): InspectedMedium {
       sha1: digest('sha1', n),
       md5: digest('md5', n),
       mediaType: 'image/jpeg',
+      ...noPerceptualSignals,
       width: 10,
       height: 10,
-      blockhash: null,
-      pdq: null,
-      pdqQuality: null,
-      pdqVariants: null,
     },
     refusal: null,
     matches,

@@ -46,22 +46,23 @@ applyDecoderPolicy();
  * The signals of some bytes, in memory only. Order of checks: size, magic bytes, the decoder's
  * header (dimensions, no pixels), then decoding. Throws SignalsError for refused input.
  */
+/** The perceptual half of the signals of content that is not a decoded image. */
+export const noPerceptualSignals = {
+  width: null,
+  height: null,
+  blockhash: null,
+  pdq: null,
+  pdqQuality: null,
+  pdqVariants: null,
+} as const;
+
 export async function computeSignals(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
   if (bytes.length > limits.maxBytes) {
     throw new SignalsError('too_large', `${bytes.length} bytes, more than the limit of ${limits.maxBytes}`, null);
   }
   const mediaType = sniffMediaType(bytes);
   if (!isHashedImageType(mediaType)) {
-    return {
-      ...exactSignals(bytes),
-      mediaType,
-      width: null,
-      height: null,
-      blockhash: null,
-      pdq: null,
-      pdqQuality: null,
-      pdqVariants: null,
-    };
+    return { ...exactSignals(bytes), mediaType, ...noPerceptualSignals };
   }
   const header = await readHeader(bytes, limits, () => exactSignals(bytes));
   checkHeader(header, mediaType, limits, () => exactSignals(bytes));
