@@ -33,6 +33,23 @@ function enqueue(count: number, maxAttempts = 5): void {
   });
 }
 
+/** A worker whose jobs get a 1 ms budget and a 30 ms lock: for overrunning jobs. */
+function startBudgetedWorker(handlers: Record<string, JobHandler>, now: () => number, concurrency: number): void {
+  const w = createWorker({
+    db: handle.db,
+    logger,
+    handlers,
+    now,
+    concurrency,
+    lockMs: 30,
+    pollMs: 5,
+    budgetMs: 1,
+    workerId: 'budgeted',
+  });
+  workers.push(w);
+  w.start();
+}
+
 /** The job's visible effect, written in the completion transaction: counting them shows exactly-once. */
 const recordEffect = (job: ClaimedJob, worker: string) => (_tx: Tx) => {
   handle.sqlite.prepare('insert into effects (job_id, worker) values (?, ?)').run(job.id, worker);
@@ -215,19 +232,7 @@ describe('budget', () => {
       },
     };
     const probe: JobHandler = { run: async (job) => recordEffect(job, 'probe') };
-    const w = createWorker({
-      db: handle.db,
-      logger,
-      handlers: { test: overrunning, probe },
-      now: () => now,
-      concurrency: 2,
-      lockMs: 30,
-      pollMs: 5,
-      budgetMs: 1,
-      workerId: 'budgeted',
-    });
-    workers.push(w);
-    w.start();
+    startBudgetedWorker({ test: overrunning, probe }, () => now, 2);
     await eventually(() => expect(signals[0]?.aborted).toBe(true));
     now = t0 + 10_000;
     // Once the probe ran, the worker has polled (renewing, reclaiming) with the clock moved on.
@@ -252,19 +257,7 @@ describe('budget', () => {
     };
     let probes = 0;
     const probe: JobHandler = { run: async (job) => recordEffect(job, `probe-${++probes}`) };
-    const w = createWorker({
-      db: handle.db,
-      logger,
-      handlers: { test: overrunning, probe },
-      now: () => now,
-      concurrency: 3,
-      lockMs: 30,
-      pollMs: 5,
-      budgetMs: 1,
-      workerId: 'budgeted',
-    });
-    workers.push(w);
-    w.start();
+    startBudgetedWorker({ test: overrunning, probe }, () => now, 3);
     await eventually(() => expect(runs[0]?.signal.aborted).toBe(true));
     const runProbe = async () => {
       const key = `probe-${probes + 1}`;
