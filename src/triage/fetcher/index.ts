@@ -37,7 +37,10 @@ export interface FetchedResource {
   url: string;
   finalUrl: string;
   status: number;
-  /** Peer address of the connection that served the content; '' when a proxy resolved the name. */
+  /**
+   * Address of the server that served the content (for the hosting lookup), never a reporter's;
+   * '' when a proxy resolved the name.
+   */
   remoteAddress: string;
   viaProxy: boolean;
   /** Hashes and size of the whole decoded body, computed while it streamed; always present. */

@@ -10,6 +10,7 @@ export interface HopResponse {
   headers: Record<string, string | undefined>;
   /** Read only for 2xx responses; redirects and errors are discarded unread (null). */
   body: CollectedBody | null;
+  /** The fetched server's address (hosting), never a reporter's. */
   remoteAddress: string;
 }
 
