@@ -2,13 +2,13 @@ import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { HttpError } from '../http/errors.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
+import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { createLogin, logout } from './login.ts';
 import type { Role } from './roles.ts';
 import { loginSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { csrfKey, csrfTokenFor } from './sessions.ts';
-import { parseOrFail } from '../http/validation.ts';
 
 /** Login attempts per client address per window, on top of the per-account lockout. */
 const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };

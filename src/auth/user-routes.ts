@@ -2,10 +2,10 @@ import { Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { userActor } from '../audit/chain.ts';
 import { notFound } from '../http/errors.ts';
+import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { newUserSchema, positiveIdSchema, userChangeSchema } from './schema.ts';
 import { createUser, listUsers, updateUser } from './users.ts';
-import { parseOrFail } from '../http/validation.ts';
 
 /** GET/POST /api/v1/users, PATCH /api/v1/users/:id: account management (admins, see the policy). */
 export function userRoutes(deps: AppDeps): Router {

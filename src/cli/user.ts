@@ -9,9 +9,9 @@ import {
   unlockUser,
   updateUser,
 } from '../auth/users.ts';
-import { parseOrFail } from '../http/validation.ts';
 import { HttpError } from '../http/errors.ts';
 import { translate } from '../http/i18n.ts';
+import { parseOrFail } from '../http/validation.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 
