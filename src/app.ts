@@ -6,22 +6,12 @@ import { apiRouter } from './auth/api-router.ts';
 import { apiPrefix } from './auth/policy.ts';
 import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
-import type { Config } from './config.ts';
-import type { Db } from './db/client.ts';
+import type { AppDeps } from './deps.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { notFound } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
-import type { Logger } from './logger.ts';
-
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  logger: Logger;
-  /** Milliseconds since the epoch; injected so tests can move time. */
-  now: () => number;
-}
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 

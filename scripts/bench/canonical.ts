@@ -1,5 +1,5 @@
 import normalizeUrl from 'normalize-url';
-import { canonicaliseUrl } from '../../src/triage/canonical-url.ts';
+import { canonicaliseUrl } from '../../src/urls/canonical-url.ts';
 import { seededRandom } from '../../tests/support/seeded-random.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomFillSync, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { HammingIndex } from '../../src/triage/match-index.ts';
-import { HASH_WORDS, scanRange } from '../../src/triage/packed-hash.ts';
+import { HammingIndex } from '../../src/matching/match-index.ts';
+import { HASH_WORDS, scanRange } from '../../src/matching/packed-hash.ts';
 
 /**
  * The multi-index against a linear scan of the same packed array: 1,000,000 hashes (random, plus

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/triage/signals/compute-signals.ts';
+import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/signals/compute-signals.ts';
 
 /**
  * computeSignals against sharp's bare decode to raw pixels, on the same synthetic 1024x768 JPEGs,

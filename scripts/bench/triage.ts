@@ -4,14 +4,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBank, insertBankEntries } from '../../src/banks/commands.ts';
 import { buildConfig, type Config, parseEnv } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
+import { createFetcher, fetchOptionsFromConfig } from '../../src/fetcher/index.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
-import { createFetcher, fetchOptionsFromConfig } from '../../src/triage/fetcher/index.ts';
 import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { syntheticImage } from '../../tests/support/synthetic-images.ts';
 

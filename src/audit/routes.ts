@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
 import { positiveIdSchema } from '../auth/schema.ts';
+import type { AppDeps } from '../deps.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { listAuditEvents } from './queries.ts';
 

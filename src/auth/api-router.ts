@@ -1,5 +1,5 @@
 import express, { type RequestHandler, Router } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { apiGuard } from './guard.ts';
 
 /** Marks the router that holds the guard; the route-matrix test checks every API route sits behind it. */

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { forbidden, notFound, unauthorized } from '../http/errors.ts';
 import { isAllowed, isStateChanging, policyEntriesFor } from './policy.ts';
 import { readSessionCookie } from './session-cookie.ts';

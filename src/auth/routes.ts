@@ -1,5 +1,5 @@
 import express, { type Response, Router } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../http/errors.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
 import { parseOrFail } from '../http/validation.ts';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { AppDeps } from '../app.ts';
 import { userActor } from '../audit/chain.ts';
+import type { AppDeps } from '../deps.ts';
 import { notFound } from '../http/errors.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';

@@ -1,10 +1,10 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
-import type { AppDeps } from '../app.ts';
 import { type AuditActor, auditKey } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import { deriveKey, seal } from '../crypto/seal.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
+import type { AppDeps } from '../deps.ts';
 import { conflict, notFound, validationFailed } from '../http/errors.ts';
 import { unlocked } from './lockout.ts';
 import { type Argon2Cost, hashPassword, passwordProblem } from './passwords.ts';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
+import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
+import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
+import { findBank, listBanks } from '../banks/queries.ts';
 import type { Db } from '../db/client.ts';
-import { createBank, setBankEnabled, setBankEntryEnabled } from '../triage/banks/commands.ts';
-import { type ImportFormat, importBankFile, importFormats } from '../triage/banks/import.ts';
-import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../triage/banks/own-bank.ts';
-import { findBank, listBanks } from '../triage/banks/queries.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 

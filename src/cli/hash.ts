@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from '../config.ts';
-import { computeSignals, type SignalLimits } from '../triage/signals/compute-signals.ts';
-import { SignalsError } from '../triage/signals/signals-error.ts';
+import { computeSignals, type SignalLimits } from '../signals/compute-signals.ts';
+import { SignalsError } from '../signals/signals-error.ts';
 import type { CliIo } from './index.ts';
 
 const USAGE = 'usage: hotline hash FILE...\n';

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { signalValueProblem } from '../banks/rows.ts';
 import { type SignalType, signalTypes } from '../db/schema/banks.ts';
-import { signalValueProblem } from '../triage/banks/rows.ts';
-import { Matcher } from '../triage/matcher.ts';
+import { Matcher } from '../matching/matcher.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 

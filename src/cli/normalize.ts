@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { canonicaliseUrl } from '../triage/canonical-url.ts';
+import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import type { CliIo } from './index.ts';
 
 /** Output is written in chunks of about this size: one write per line is what makes batches slow. */

@@ -1,9 +1,9 @@
-import { canonicaliseUrl } from '../triage/canonical-url.ts';
-import type { FetchErrorReason } from '../triage/fetcher/errors.ts';
-import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
+import type { FetchErrorReason } from '../fetcher/errors.ts';
+import { isAllowListedUrl } from '../fetcher/url-policy.ts';
 import { mediumFields } from '../triage/medium-fields.ts';
 import { type Inspection, inspectUrl } from '../triage/pipeline.ts';
 import { createTriageTools } from '../triage/triage-tools.ts';
+import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 

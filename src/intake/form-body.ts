@@ -1,4 +1,4 @@
-import { extractUrls } from '../triage/extract-urls.ts';
+import { extractUrls } from '../urls/extract-urls.ts';
 import type { FormValues } from './pages.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
 import { requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';

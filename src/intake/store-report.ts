@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
+import { enqueueJob, requeueJob } from '../jobs/queue.ts';
 import { startOfMinute } from '../minute.ts';
-import type { CanonicalUrl } from '../triage/canonical-url.ts';
 import { recomputeItemPriority } from '../triage/item-priority.ts';
-import { enqueueJob, requeueJob } from '../triage/jobs.ts';
-import { withoutTrackingParams } from '../triage/url/tracking-params.ts';
+import type { CanonicalUrl } from '../urls/canonical-url.ts';
+import { withoutTrackingParams } from '../urls/tracking-params.ts';
 import type { ReportSubmission } from './schema.ts';
 
 export interface ReportedAddress {

@@ -1,10 +1,10 @@
 import { deriveKey, seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
+import { isAllowListedUrl } from '../fetcher/url-policy.ts';
 import { validationFailed } from '../http/errors.ts';
 import { minuteMs, startOfMinute } from '../minute.ts';
-import { canonicaliseUrl } from '../triage/canonical-url.ts';
-import { isAllowListedUrl } from '../triage/fetcher/url-policy.ts';
-import { fetchAddress } from './fetch-address.ts';
+import { canonicaliseUrl } from '../urls/canonical-url.ts';
+import { fetchAddress } from '../urls/fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
 import { reportFieldErrors, reportSubmissionSchema } from './schema.ts';
 import { type ReportedAddress, storeReport } from './store-report.ts';

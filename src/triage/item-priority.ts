@@ -3,7 +3,7 @@ import type { Tx } from '../db/client.ts';
 import { bankEntries } from '../db/schema/banks.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import { itemMedia, mediaMatches } from '../db/schema/triage.ts';
-import { parseLabel } from '../review/taxonomy.ts';
+import { parseLabel } from '../taxonomy/taxonomy.ts';
 import { type Priority, priority } from './priority.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { type LegalStatus, parseLabel } from '../review/taxonomy.ts';
-import type { FetchErrorReason } from './fetcher/errors.ts';
-import type { BankMatch } from './matcher.ts';
+import type { FetchErrorReason } from '../fetcher/errors.ts';
+import type { BankMatch } from '../matching/matcher.ts';
+import { type LegalStatus, parseLabel } from '../taxonomy/taxonomy.ts';
 
 export interface Suggestion {
   label: string;

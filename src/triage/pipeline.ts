@@ -1,11 +1,11 @@
-import { FetchError, type FetchErrorReason } from './fetcher/errors.ts';
-import type { FetchedResource } from './fetcher/index.ts';
-import type { Hosting } from './hosting.ts';
-import type { BankMatch } from './matcher.ts';
+import { FetchError, type FetchErrorReason } from '../fetcher/errors.ts';
+import type { FetchedResource } from '../fetcher/index.ts';
+import type { Hosting } from '../hosting/lookup.ts';
+import type { BankMatch } from '../matching/matcher.ts';
+import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
+import { isHashedImageType } from '../signals/media-type.ts';
+import { SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
 import type { PageMedia } from './page-media.ts';
-import { noPerceptualSignals, type Signals } from './signals/compute-signals.ts';
-import { isHashedImageType } from './signals/media-type.ts';
-import { SignalsError, type SignalsRefusal } from './signals/signals-error.ts';
 
 /**
  * One address through triage, in memory: fetch it; when it is a page, fetch the media it shows;

@@ -1,4 +1,4 @@
-import type { LegalStatus } from '../review/taxonomy.ts';
+import type { LegalStatus } from '../taxonomy/taxonomy.ts';
 
 /**
  * How urgent an item is, for the analyst queue. Pure and explained: every point comes with the

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { OWN_BANK_SOURCE } from '../banks/own-bank.ts';
 import type { Tx } from '../db/client.ts';
 import { banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
-import { OWN_BANK_SOURCE } from './banks/own-bank.ts';
-import type { EarlierMedia } from './earlier-media.ts';
+import type { EarlierMedia } from '../matching/earlier-media.ts';
 import { recomputeItemPriority } from './item-priority.ts';
 import { type Suggestion, suggestKnownAssessment } from './known-content.ts';
 import { hostingColumns, mediumFields } from './medium-fields.ts';

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { items } from '../db/schema/intake.ts';
-import type { EarlierMedia } from './earlier-media.ts';
-import type { JobRecord } from './jobs.ts';
+import type { JobRecord } from '../jobs/queue.ts';
+import type { JobHandler, JobHooks } from '../jobs/worker.ts';
+import type { EarlierMedia } from '../matching/earlier-media.ts';
 import { inspectUrl, type TriageTools } from './pipeline.ts';
 import { storeTriageResult } from './store-triage-result.ts';
-import type { JobHandler, JobHooks } from './worker.ts';
 
 /** The job intake enqueues for each new item: payload `{ itemId }`, key `triage:item:<id>`. */
 export const triageJobType = 'triage';

@@ -1,12 +1,12 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { createFetcher, FetchError, fetchOptionsFromConfig, type Resolver } from './fetcher/index.ts';
-import { createHostingLookup, hostingOf } from './hosting.ts';
-import { Matcher } from './matcher.ts';
+import { createFetcher, FetchError, fetchOptionsFromConfig, type Resolver } from '../fetcher/index.ts';
+import { createHostingLookup, hostingOf } from '../hosting/lookup.ts';
+import { Matcher } from '../matching/matcher.ts';
+import { computeSignals, type Signals } from '../signals/compute-signals.ts';
+import { PDQ_VARIANTS } from '../signals/pdq/dct.ts';
 import { extractPageMedia } from './page-media.ts';
 import type { FetchedContent, TriageTools } from './pipeline.ts';
-import { computeSignals, type Signals } from './signals/compute-signals.ts';
-import { PDQ_VARIANTS } from './signals/pdq-dct.ts';
 
 /** The matcher wants the PDQ variants as a list in PDQ_VARIANTS order. */
 export function matchableSignals(signals: Signals) {

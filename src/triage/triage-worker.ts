@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { createWorker, type JobHandler, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
-import { EarlierMedia } from './earlier-media.ts';
+import { EarlierMedia } from '../matching/earlier-media.ts';
 import type { TriageTools } from './pipeline.ts';
 import { triageJobHandler, triageJobType, triageStateHooks } from './triage-job.ts';
 import { createTriageTools } from './triage-tools.ts';
-import { createWorker, type JobHandler, type Worker } from './worker.ts';
 
 /** How long a stopping worker lets running jobs finish: under the usual 10 s before a SIGKILL. */
 export const shutdownGraceMs = 8_000;

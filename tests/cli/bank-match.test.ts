@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { csvHeader } from '../../src/banks/formats/csv.ts';
 import bank from '../../src/cli/bank.ts';
 import type { CliCommand } from '../../src/cli/index.ts';
 import match from '../../src/cli/match.ts';
-import { csvHeader } from '../../src/triage/banks/csv.ts';
 import { atDistance, randomHex } from '../support/hashes.ts';
 
 // The commands run in this process (the configuration comes from process.env, as in the real

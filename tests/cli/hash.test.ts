@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import hash from '../../src/cli/hash.ts';
-import { pngDeclaring } from '../triage/signals/crafted-headers.ts';
+import { pngDeclaring } from '../signals/crafted-headers.ts';
 
 const fixtures = path.resolve('..', 'shared', 'fixtures');
 const jpeg = path.join(fixtures, 'pdq', 'bridge-1-original.jpg');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reportStatuses } from '../../src/db/schema/intake.ts';
 import { catalogues, languages, pickLanguage, translate } from '../../src/http/i18n.ts';
 import { categories, mediaTypes, siteTypes } from '../../src/intake/schema.ts';
-import type { CanonicalUrlError } from '../../src/triage/canonical-url.ts';
+import type { CanonicalUrlError } from '../../src/urls/canonical-url.ts';
 
 describe('message catalogues', () => {
   it('hold the same keys in every language, none empty', () => {

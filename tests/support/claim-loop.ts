@@ -1,7 +1,7 @@
 // Run as a child process by tests/triage/jobs.test.ts: claims jobs from the database at argv[2] until none is
 // left, then prints the ids it got. Several of these race for the same jobs.
 import { openDatabase } from '../../src/db/client.ts';
-import { claimJob } from '../../src/triage/jobs.ts';
+import { claimJob } from '../../src/jobs/queue.ts';
 
 const [dbPath = '', workerId = ''] = process.argv.slice(2);
 const { db, close } = openDatabase(dbPath);

@@ -67,10 +67,10 @@ export function largeWebp(): Promise<Buffer> {
     .toBuffer();
 }
 
-const hashChild = path.resolve('tests/triage/signals/hash-child.ts');
+const hashChild = path.resolve('tests/signals/hash-child.ts');
 
 /**
- * Hashes `frames` in a child process (tests/triage/signals/hash-child.ts) with its own TMPDIR and
+ * Hashes `frames` in a child process (tests/signals/hash-child.ts) with its own TMPDIR and
  * data directory. `plain-sharp` decodes with sharp's defaults, bypassing our decoder policy: what
  * the positive controls use to show the watch would catch a decoder's temporary file.
  */

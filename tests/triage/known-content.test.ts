@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalType } from '../../src/db/schema/banks.ts';
+import type { BankMatch } from '../../src/matching/matcher.ts';
 import {
   type KnownContentEvidence,
   strongPdqDistance,
   strongPdqQuality,
   suggestKnownAssessment,
 } from '../../src/triage/known-content.ts';
-import type { BankMatch } from '../../src/triage/matcher.ts';
 
 const own = new Set(['hotline']);
 let nextId = 1;

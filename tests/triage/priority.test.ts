@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { legalStatuses } from '../../src/review/taxonomy.ts';
+import { legalStatuses } from '../../src/taxonomy/taxonomy.ts';
 import { type PriorityInput, priority, type ReportCategory } from '../../src/triage/priority.ts';
 
 const now = 1_700_000_000_000;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBank, insertBankEntries } from '../../src/banks/commands.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
+import { hostingOf } from '../../src/hosting/lookup.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
-import { createBank, insertBankEntries } from '../../src/triage/banks/commands.ts';
-import { EarlierMedia } from '../../src/triage/earlier-media.ts';
-import { hostingOf } from '../../src/triage/hosting.ts';
-import type { BankMatch } from '../../src/triage/matcher.ts';
+import { EarlierMedia } from '../../src/matching/earlier-media.ts';
+import type { BankMatch } from '../../src/matching/matcher.ts';
+import { computeSignals, DEFAULT_SIGNAL_LIMITS, noPerceptualSignals } from '../../src/signals/compute-signals.ts';
 import {
   type FetchedContent,
   type InspectedMedium,
@@ -14,11 +15,6 @@ import {
   type SiteHosting,
   type TriageTools,
 } from '../../src/triage/pipeline.ts';
-import {
-  computeSignals,
-  DEFAULT_SIGNAL_LIMITS,
-  noPerceptualSignals,
-} from '../../src/triage/signals/compute-signals.ts';
 import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
 import { testConfig } from '../support/config.ts';

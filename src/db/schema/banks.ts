@@ -9,7 +9,7 @@ export const banks = sqliteTable('banks', {
   name: text('name').notNull().unique(),
   /**
    * Where the entries come from: `own` (our assessments, only the bank named `hotline`, see
-   * src/triage/banks/own-bank.ts), the import format that created it (`csv`, `vics`), or `partner`
+   * src/banks/own-bank.ts), the import format that created it (`csv`, `vics`), or `partner`
    * (created by hand, filled by imports).
    */
   source: text('source').notNull(),

@@ -1,0 +1,98 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Db } from '../db/client.ts';
+import { createBank } from './commands.ts';
+import { parseBankCsv } from './formats/csv.ts';
+import { parseVicsJson } from './formats/vics.ts';
+import { failImport, finishImport, type Relabel, stageBatch, startImport } from './import-steps.ts';
+import { isOwnBank, OwnBankImportError } from './own-bank.ts';
+import { findBank } from './queries.ts';
+import { distinctRows, type ParseError, type ParseResult } from './rows.ts';
+
+export const importFormats = ['csv', 'vics'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+
+const parsers: Record<ImportFormat, (text: string) => ParseResult> = { csv: parseBankCsv, vics: parseVicsJson };
+
+/** Rows per transaction: a few tens of milliseconds of write lock, far below the 5 s others wait for it. */
+export const importBatchSize = 5_000;
+
+export interface ImportSummary {
+  bank: string;
+  bankCreated: boolean;
+  /** A disabled bank takes the entries but matches none of them until it is enabled. */
+  bankEnabled: boolean;
+  /** Good rows read from the file (each (type, value) once). */
+  rows: number;
+  /** Rows new to the bank. */
+  inserted: number;
+  /** Rows the bank held with another label or source reference, now updated. */
+  relabelled: number;
+  /** Good rows that changed nothing: held as they are, or repeating an earlier row of the file. */
+  duplicates: number;
+  /** Bad rows, skipped; a row contradicting an earlier one for the same value is one of them. */
+  errors: ParseError[];
+}
+
+/**
+ * Imports a partner list into the named bank, creating the bank when missing; bad rows are reported
+ * by line and skipped. The good rows are written in short transactions, disabled, and enabled
+ * together at the end, so intake and the worker keep writing meanwhile and the file is taken whole
+ * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments.
+ */
+export async function importBankFile(
+  db: Db,
+  input: { bank: string; format: ImportFormat; text: string; now: number },
+): Promise<ImportSummary> {
+  if (isOwnBank(input.bank)) throw new OwnBankImportError();
+  const parsed = parsers[input.format](input.text);
+  const { rows, repeats, conflicts } = distinctRows(parsed.rows);
+  // In index order, each batch writes a narrow range of the (type, value) index: a few pages per
+  // commit rather than one page per row scattered over it (5x faster on 500k rows).
+  rows.sort((a, b) => compare(a.signalType, b.signalType) || compare(a.value, b.value));
+  const errors = [...parsed.errors, ...conflicts].sort((a, b) => a.line - b.line);
+  const summary = { bank: input.bank, rows: rows.length, duplicates: repeats, errors };
+  if (rows.length === 0) {
+    const bankEnabled = findBank(db, input.bank)?.enabled ?? true;
+    return { ...summary, bankCreated: false, bankEnabled, inserted: 0, relabelled: 0 };
+  }
+  const immediate = { behavior: 'immediate' } as const;
+  const { bankId, bankCreated, bankEnabled, importId } = db.transaction((tx) => {
+    const existing = findBank(tx, input.bank);
+    const bankId = existing?.id ?? createBank(tx, { name: input.bank, source: input.format }, input.now);
+    const importId = startImport(tx, bankId, input.format, input.now);
+    return { bankId, bankCreated: existing === null, bankEnabled: existing?.enabled ?? true, importId };
+  }, immediate);
+  const run = { importId, bankId, now: input.now };
+  let inserted = 0;
+  const relabels: Relabel[] = [];
+  try {
+    for (let i = 0; i < rows.length; i += importBatchSize) {
+      // Between batches, let this process's other work (a server's requests) write too.
+      await nextTurn();
+      const batch = db.transaction((tx) => stageBatch(tx, run, rows.slice(i, i + importBatchSize)), immediate);
+      inserted += batch.inserted;
+      relabels.push(...batch.relabels);
+    }
+    db.transaction((tx) => finishImport(tx, importId, relabels, input.now), immediate);
+  } catch (error) {
+    try {
+      db.transaction((tx) => failImport(tx, importId, input.now), immediate);
+    } catch {
+      // The first error is the one to report; the next import into the bank removes the entries.
+    }
+    throw error;
+  }
+  const relabelled = relabels.length;
+  return {
+    ...summary,
+    bankCreated,
+    bankEnabled,
+    inserted,
+    relabelled,
+    duplicates: rows.length - inserted - relabelled + repeats,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

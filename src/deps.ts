@@ -1,0 +1,12 @@
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { Logger } from './logger.ts';
+
+/** What the app and its domains are built from; nothing but main.ts and the tests imports app.ts. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** Milliseconds since the epoch; injected so tests can move time. */
+  now: () => number;
+}

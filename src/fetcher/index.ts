@@ -1,0 +1,141 @@
+import type { Client } from 'undici';
+import type { Config } from '../config.ts';
+import type { ExactDigest } from './body-sink.ts';
+import { type OpenedSocket, openDirect, type Resolver, systemResolver } from './direct-connect.ts';
+import { FetchError, toFetchError } from './errors.ts';
+import { openThroughProxy, parseProxy } from './proxy-connect.ts';
+import { maxRedirects, redirectTarget } from './redirects.ts';
+import { requestHop } from './request-hop.ts';
+import { startTls } from './tls.ts';
+import { checkOnionRoute, checkUrl, type Target } from './url-policy.ts';
+
+export { isAllowListed, isGlobalUnicastAddress } from './address-policy.ts';
+export type { ExactDigest } from './body-sink.ts';
+export type { Resolver } from './direct-connect.ts';
+export { FetchError, type FetchErrorReason } from './errors.ts';
+export { isAllowListedUrl } from './url-policy.ts';
+
+export interface FetchOptions {
+  /** Test-only host:port pairs exempt from the address and port checks (HOTLINE_FETCH_ALLOW). */
+  allow: string[];
+  ports: number[];
+  /** Budget for the whole fetch, redirects included. */
+  timeoutMs: number;
+  /** Budget for name resolution plus connection (and proxy handshake) of each hop. */
+  connectTimeoutMs: number;
+  /** Cap on a body kept in memory (a decodable image or a page), after any Content-Encoding. */
+  maxBytes: number;
+  /** Cap on any body, raw and decoded, counted while streaming; past it the fetch is `too_large`. */
+  maxStreamBytes: number;
+  /** socks5h:// (resolves names, reaches .onion), socks5:// or http:// (CONNECT; we resolve and vet). */
+  proxy?: string;
+  /** Name resolution (direct, socks5:// and http:// proxies); the system resolver by default. Tests inject one. */
+  resolve?: Resolver;
+}
+
+export interface FetchedResource {
+  url: string;
+  finalUrl: string;
+  status: number;
+  /**
+   * Address of the server that served the content (for the hosting lookup), never a reporter's;
+   * '' when a proxy resolved the name.
+   */
+  remoteAddress: string;
+  viaProxy: boolean;
+  /** Hashes and size of the whole decoded body, computed while it streamed; always present. */
+  exact: ExactDigest;
+  /**
+   * The decoded body, held in memory only when it is a decodable image (JPEG, PNG, WebP, GIF, AVIF)
+   * or HTML of at most maxBytes; null otherwise. The caller hashes it and overwrites it.
+   */
+  bytes: Buffer | null;
+  /**
+   * From magic bytes (sniffMediaType of signals/media-type.ts), never from Content-Type:
+   * image/jpeg, ..., video/mp4, video/x-ms-asf, application/zip, text/html ...; null when unknown.
+   */
+  mediaType: string | null;
+  /** Each address redirected to, in order; the last one is finalUrl. */
+  redirects: string[];
+}
+
+export interface Fetcher {
+  fetch(url: string): Promise<FetchedResource>;
+  /** Ends every connection still open; later fetches fail. */
+  close(): Promise<void>;
+}
+
+export function fetchOptionsFromConfig(config: Config): FetchOptions {
+  const { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
+  return { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, ...(proxy ? { proxy } : {}) };
+}
+
+export function createFetcher(options: FetchOptions): Fetcher {
+  const proxy = options.proxy ? parseProxy(options.proxy) : null;
+  const resolve = options.resolve ?? systemResolver;
+  const clients = new Set<Client>();
+  let closed = false;
+
+  /** A vetted connection for one hop, with TLS started on it for https; within the connect budget. */
+  const open = async (target: Target, signal: AbortSignal): Promise<OpenedSocket> => {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]);
+    const opened = proxy
+      ? await openThroughProxy(proxy, target, resolve, options.connectTimeoutMs, deadline)
+      : await openDirect(target, resolve, deadline);
+    if (target.url.protocol !== 'https:') return opened;
+    return { ...opened, socket: await startTls(opened.socket, target, deadline) };
+  };
+
+  async function follow(url: string, signal: AbortSignal): Promise<FetchedResource> {
+    const redirects: string[] = [];
+    let current = url;
+    for (;;) {
+      const target = checkUrl(current, options.ports, options.allow);
+      checkOnionRoute(target, proxy?.kind === 'socks5h');
+      const hop = await requestHop(target, {
+        open: (t) => open(t, signal),
+        limits: { maxBytes: options.maxBytes, maxStreamBytes: options.maxStreamBytes },
+        timeoutMs: options.timeoutMs,
+        signal,
+        clients,
+      });
+      const next = redirectTarget(hop.status, hop.headers.location, target.url);
+      if (next !== null) {
+        if (redirects.length === maxRedirects) throw new FetchError('too_many_redirects');
+        redirects.push(next);
+        current = next;
+        continue;
+      }
+      // Only a 2xx response has its body read.
+      if (hop.body === null) throw new FetchError('http_status', `HTTP ${hop.status}`, hop.status);
+      return {
+        url,
+        finalUrl: target.url.href,
+        status: hop.status,
+        remoteAddress: hop.remoteAddress,
+        viaProxy: proxy !== null,
+        ...hop.body,
+        redirects,
+      };
+    }
+  }
+
+  return {
+    async fetch(url) {
+      if (closed) throw new FetchError('network', 'fetcher closed');
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+      try {
+        return await follow(url, controller.signal);
+      } catch (error) {
+        throw controller.signal.aborted ? new FetchError('timeout') : toFetchError(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...clients].map((client) => client.destroy().catch(() => {})));
+    },
+  };
+}

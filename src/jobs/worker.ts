@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Db, Tx } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import {
+  type ClaimedJob,
+  claimJob,
+  completeJob,
+  extendLock,
+  failJob,
+  type JobRecord,
+  type Lock,
+  reclaimExpiredJobs,
+  releaseJob,
+} from './queue.ts';
+
+/** What the state a job type shows elsewhere (e.g. its item's) does as the job moves. */
+export interface JobHooks {
+  /** In the claim's transaction, e.g. to show the item as being fetched. */
+  onClaimed?(tx: Tx, job: JobRecord): void;
+  /** The job was handed back at shutdown and will run again. */
+  onReleased?(tx: Tx, job: JobRecord): void;
+  /** An attempt failed; `final` when the job ends `failed` and will not run again. */
+  onFailed?(tx: Tx, job: JobRecord, failure: { reason: string; final: boolean }): void;
+}
+
+/**
+ * What a job type does. `run` does the slow async work and returns the synchronous write of its
+ * result; the worker runs that write and the job's completion in one transaction, so a result is
+ * stored exactly when its job is marked done. `signal` aborts when the job's budget is spent or
+ * the job is released at shutdown: `run` should then wrap up with what it has.
+ */
+export interface JobHandler extends JobHooks {
+  run(job: ClaimedJob, signal: AbortSignal): Promise<(tx: Tx) => void>;
+}
+
+export interface WorkerOptions {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  handlers: Record<string, JobHandler>;
+  /**
+   * Hooks of job types this worker does not run: a crashed worker's job of such a type is still
+   * reclaimed here, and its hooks keep the state it shows true (e.g. not `fetching` forever).
+   */
+  hooks?: Record<string, JobHooks>;
+  concurrency: number;
+  /** Time a job may run; then its signal aborts and its lock is no longer renewed. */
+  budgetMs?: number;
+  workerId?: string;
+  /** How long a claim holds before another worker may take the job back. */
+  lockMs?: number;
+  /** Pause between looks at an empty queue. */
+  pollMs?: number;
+}
+
+export interface Worker {
+  readonly workerId: string;
+  /** Starts polling; jobs run `concurrency` at a time. */
+  start(): void;
+  /**
+   * Stops claiming, waits up to `graceMs` for running jobs, then releases the rest (their late
+   * results are refused because the lock is gone).
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** Runs jobs until none is available and none is running; returns how many were taken. For CLI and tests. */
+  drain(): Promise<number>;
+}
+
+/** A job's error reason: a stable id, never a message (messages can quote addresses). */
+export function failureReason(error: unknown): string {
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  if (typeof reason === 'string' && /^[a-z0-9_:.-]{1,64}$/i.test(reason)) return reason;
+  return error instanceof Error ? `error:${error.name}`.slice(0, 64) : 'error:unknown';
+}
+
+interface RunningJob {
+  job: ClaimedJob;
+  done: Promise<void>;
+  budget: AbortController;
+}
+
+class LockLost extends Error {
+  override readonly name = 'LockLost';
+}
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { db, now, handlers, concurrency } = options;
+  const logger = options.logger.child({ domain: 'worker' });
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const lockMs = options.lockMs ?? 60_000;
+  const pollMs = options.pollMs ?? 500;
+  // Three renewals per lock period: one late heartbeat does not lose a lock.
+  const heartbeatMs = Math.max(1, Math.floor(lockMs / 3));
+  const types = Object.keys(handlers);
+  const running = new Map<number, RunningJob>();
+  /** Jobs handed back at shutdown: whatever they still produce is dropped. */
+  const released = new Set<number>();
+  let started = false;
+  let stopping = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  const handlerOf = (job: JobRecord) => handlers[job.type] as JobHandler;
+  const hooksOf = (job: JobRecord): JobHooks | undefined => handlers[job.type] ?? options.hooks?.[job.type];
+  const lockOf = (job: JobRecord): Lock => ({ jobId: job.id, workerId, now: now() });
+
+  function reclaim(): void {
+    const { retried, exhausted } = db.transaction((tx) => {
+      const result = reclaimExpiredJobs(tx, now());
+      for (const job of result.retried) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: false });
+      for (const job of result.exhausted) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: true });
+      return result;
+    });
+    for (const job of [...retried, ...exhausted]) {
+      logger.warn({ event: 'job_reclaimed', jobId: job.id, jobType: job.type, attempt: job.attempts }, 'lock expired');
+    }
+  }
+
+  function claimOne(): ClaimedJob | null {
+    return db.transaction((tx) => {
+      const job = claimJob(tx, { types, workerId, now: now(), lockMs, excludeIds: [...running.keys()] });
+      if (job) handlerOf(job).onClaimed?.(tx, job);
+      return job;
+    });
+  }
+
+  async function execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
+    let write: (tx: Tx) => void;
+    try {
+      write = await handlerOf(job).run(job, signal);
+    } catch (error) {
+      if (!released.has(job.id)) recordFailure(job, failureReason(error), error);
+      return;
+    }
+    if (released.has(job.id)) return;
+    try {
+      db.transaction((tx) => {
+        if (!completeJob(tx, lockOf(job))) throw new LockLost();
+        write(tx);
+      });
+      logger.info({ event: 'job_done', jobId: job.id, jobType: job.type, attempt: job.attempts }, 'job done');
+    } catch (error) {
+      if (error instanceof LockLost) {
+        logger.warn({ event: 'job_lock_lost', jobId: job.id, jobType: job.type }, 'result dropped: lock lost');
+      } else {
+        recordFailure(job, failureReason(error), error);
+      }
+    }
+  }
+
+  function recordFailure(job: ClaimedJob, reason: string, error: unknown): void {
+    const outcome = db.transaction((tx) => {
+      const result = failJob(tx, { ...lockOf(job), reason });
+      if (result) handlerOf(job).onFailed?.(tx, job, { reason, final: result.status === 'failed' });
+      return result;
+    });
+    logger.warn(
+      {
+        event: 'job_failed',
+        jobId: job.id,
+        jobType: job.type,
+        attempt: job.attempts,
+        reason,
+        state: outcome?.status ?? 'lock_lost',
+        err: error,
+      },
+      'job attempt failed',
+    );
+  }
+
+  /** Claims jobs into free slots; returns how many were claimed. */
+  function fill(): number {
+    let claimed = 0;
+    while (!stopping && running.size < concurrency) {
+      const job = claimOne();
+      if (!job) break;
+      claimed += 1;
+      const budget = new AbortController();
+      const budgetTimer =
+        options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), options.budgetMs);
+      const entry: RunningJob = { job, budget, done: Promise.resolve() };
+      entry.done = execute(job, budget.signal)
+        .catch((error: unknown) => logger.error({ event: 'job_crashed', jobId: job.id, err: error }, 'job crashed'))
+        .finally(() => {
+          clearTimeout(budgetTimer);
+          // Only this run's entry: the id may have been taken back and run again here since.
+          if (running.get(job.id) === entry) running.delete(job.id);
+          if (started) schedule(0);
+        });
+      running.set(job.id, entry);
+    }
+    return claimed;
+  }
+
+  function tick(): void {
+    pollTimer = undefined;
+    try {
+      // Our own jobs first: a worker whose heartbeat was late must not reclaim what it still runs.
+      renewLocks();
+      reclaim();
+      fill();
+    } catch (error) {
+      logger.error({ event: 'worker_poll_failed', err: error }, 'poll failed');
+    }
+    schedule(pollMs);
+  }
+
+  function schedule(delay: number): void {
+    if (stopping) return;
+    if (pollTimer !== undefined) clearTimeout(pollTimer);
+    pollTimer = setTimeout(tick, delay);
+  }
+
+  function renewLocks(): void {
+    for (const { job, budget } of running.values()) {
+      // A job past its budget that does not end must not hold its lock forever: let it expire.
+      if (budget.signal.aborted) continue;
+      try {
+        extendLock(db, { ...lockOf(job), lockMs });
+      } catch (error) {
+        logger.error({ event: 'lock_renew_failed', jobId: job.id, err: error }, 'lock renewal failed');
+      }
+    }
+  }
+
+  return {
+    workerId,
+    start() {
+      if (started) return;
+      started = true;
+      stopping = false;
+      heartbeat = setInterval(renewLocks, heartbeatMs);
+      schedule(0);
+    },
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      started = false;
+      clearTimeout(pollTimer);
+      pollTimer = undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled([...running.values()].map((r) => r.done)), graceOver]);
+      clearTimeout(graceTimer);
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      for (const { job, budget } of running.values()) {
+        released.add(job.id);
+        budget.abort();
+        db.transaction((tx) => {
+          if (releaseJob(tx, lockOf(job))) handlerOf(job).onReleased?.(tx, job);
+        });
+        logger.info({ event: 'job_released', jobId: job.id, jobType: job.type }, 'job released at shutdown');
+      }
+    },
+    async drain() {
+      const ownHeartbeat = heartbeat ? undefined : setInterval(renewLocks, heartbeatMs);
+      let taken = 0;
+      try {
+        for (;;) {
+          renewLocks();
+          reclaim();
+          taken += fill();
+          if (running.size === 0) return taken;
+          await Promise.race([...running.values()].map((r) => r.done));
+        }
+      } finally {
+        clearInterval(ownHeartbeat);
+      }
+    },
+  };
+}

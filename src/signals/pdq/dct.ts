@@ -1,0 +1,107 @@
+import { PDQ_SIDE } from './downscale.ts';
+
+/**
+ * The frequency-domain half of PDQ: the 16x16 lowest non-constant DCT coefficients of the 64x64
+ * image, the dihedral variants (rotations and flips of the image are sign changes and a transpose
+ * of these coefficients) and the hash bits (coefficient above the median).
+ */
+
+export const DCT_SIDE = 16;
+
+/** Rows 1..16 of the 64-point DCT-II basis (row 0, the mean, carries no structure). */
+const DCT_BASIS = (() => {
+  const basis = new Float32Array(DCT_SIDE * PDQ_SIDE);
+  const scale = Math.sqrt(2 / PDQ_SIDE);
+  for (let i = 0; i < DCT_SIDE; i++) {
+    for (let j = 0; j < PDQ_SIDE; j++) {
+      basis[i * PDQ_SIDE + j] = scale * Math.cos((Math.PI / 2 / PDQ_SIDE) * (i + 1) * (2 * j + 1));
+    }
+  }
+  return basis;
+})();
+
+/** B = D A Dᵀ for the 64x64 image A, computing only the 16x16 coefficients the hash uses. */
+export function dct64To16(image: Float32Array): Float32Array {
+  const partial = new Float32Array(DCT_SIDE * PDQ_SIDE); // D A
+  for (let i = 0; i < DCT_SIDE; i++) {
+    for (let j = 0; j < PDQ_SIDE; j++) {
+      let sum = 0;
+      for (let k = 0; k < PDQ_SIDE; k++)
+        sum += (DCT_BASIS[i * PDQ_SIDE + k] as number) * (image[k * PDQ_SIDE + j] as number);
+      partial[i * PDQ_SIDE + j] = sum;
+    }
+  }
+  const coefficients = new Float32Array(DCT_SIDE * DCT_SIDE);
+  for (let i = 0; i < DCT_SIDE; i++) {
+    for (let j = 0; j < DCT_SIDE; j++) {
+      let sum = 0;
+      for (let k = 0; k < PDQ_SIDE; k++)
+        sum += (partial[i * PDQ_SIDE + k] as number) * (DCT_BASIS[j * PDQ_SIDE + k] as number);
+      coefficients[i * DCT_SIDE + j] = sum;
+    }
+  }
+  return coefficients;
+}
+
+/**
+ * The eight symmetries of the square, named as in the reference implementation: rotate90 is a
+ * quarter turn anticlockwise, rotate270 clockwise; flipX turns the image upside down, flipY
+ * mirrors it left to right; flipPlus1 reflects it in the main diagonal, flipMinus1 in the other.
+ */
+export const PDQ_VARIANTS = [
+  'original',
+  'rotate90',
+  'rotate180',
+  'rotate270',
+  'flipX',
+  'flipY',
+  'flipPlus1',
+  'flipMinus1',
+] as const;
+export type PdqVariant = (typeof PDQ_VARIANTS)[number];
+
+/**
+ * Flipping the image along an axis negates the odd-frequency coefficients along that axis;
+ * swapping the axes transposes. Each variant is a combination of the two.
+ */
+const VARIANT_RULES: Record<PdqVariant, { transpose: boolean; negate: (i: number, j: number) => boolean }> = {
+  original: { transpose: false, negate: () => false },
+  rotate90: { transpose: true, negate: (_i, j) => (j & 1) === 0 },
+  rotate180: { transpose: false, negate: (i, j) => ((i + j) & 1) === 1 },
+  rotate270: { transpose: true, negate: (i) => (i & 1) === 0 },
+  flipX: { transpose: false, negate: (i) => (i & 1) === 0 },
+  flipY: { transpose: false, negate: (_i, j) => (j & 1) === 0 },
+  flipPlus1: { transpose: true, negate: () => false },
+  flipMinus1: { transpose: true, negate: (i, j) => ((i + j) & 1) === 1 },
+};
+
+export function dihedralCoefficients(coefficients: Float32Array, variant: PdqVariant): Float32Array {
+  const { transpose, negate } = VARIANT_RULES[variant];
+  const out = new Float32Array(coefficients.length);
+  for (let i = 0; i < DCT_SIDE; i++) {
+    for (let j = 0; j < DCT_SIDE; j++) {
+      const value = coefficients[i * DCT_SIDE + j] as number;
+      out[transpose ? j * DCT_SIDE + i : i * DCT_SIDE + j] = negate(i, j) ? -value : value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Bit i*16+j is set when coefficient (i, j) exceeds the median (the lower of the two middle
+ * values, as the reference's Torben selection returns). The hex form is the reference's: the
+ * 256-bit number with bit k worth 2^k, most significant digit first.
+ */
+export function coefficientsToHex(coefficients: Float32Array): string {
+  const median = Float32Array.from(coefficients).sort()[coefficients.length / 2 - 1] as number;
+  const nibbles = new Uint8Array(coefficients.length / 4);
+  for (let k = 0; k < coefficients.length; k++) {
+    if ((coefficients[k] as number) > median) {
+      const index = nibbles.length - 1 - (k >> 2);
+      nibbles[index] = (nibbles[index] as number) | (1 << (k & 3));
+    }
+  }
+  let hex = '';
+  for (const nibble of nibbles) hex += nibble.toString(16);
+  return hex;
+}
