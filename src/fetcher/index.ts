@@ -60,7 +60,11 @@ export interface FetchedResource {
 }
 
 export interface Fetcher {
-  fetch(url: string): Promise<FetchedResource>;
+  /**
+   * Fetches `url`, redirects included, within the fetch budget. Aborting `signal` (a job's budget
+   * spent, a worker stopping) ends the fetch at once, connections and transfers included: `timeout`.
+   */
+  fetch(url: string, signal?: AbortSignal): Promise<FetchedResource>;
   /** Ends every connection still open; later fetches fail. */
   close(): Promise<void>;
 }
@@ -121,14 +125,15 @@ export function createFetcher(options: FetchOptions): Fetcher {
   }
 
   return {
-    async fetch(url) {
+    async fetch(url, signal) {
       if (closed) throw new FetchError('network', 'fetcher closed');
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+      const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
       try {
-        return await follow(url, controller.signal);
+        return await follow(url, stop);
       } catch (error) {
-        throw controller.signal.aborted ? new FetchError('timeout') : toFetchError(error);
+        throw stop.aborted ? new FetchError('timeout') : toFetchError(error);
       } finally {
         clearTimeout(timer);
       }

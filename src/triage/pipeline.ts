@@ -24,7 +24,7 @@ export type FetchedContent = Pick<
 
 /** The I/O triage needs, injected so tests can swap any part. */
 export interface TriageTools {
-  /** Rejects with FetchError `timeout` once `signal` aborts. */
+  /** Rejects with FetchError `timeout` once `signal` aborts, ending its connections at once. */
   fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
   computeSignals(bytes: Buffer): Promise<Signals>;
   match(signals: Signals): BankMatch[];

@@ -208,8 +208,12 @@ describe('a page and its media', () => {
       const budget = new AbortController();
       const inspecting = inspectUrl(`${server.origin}/slow-page.html`, patient.tools, budget.signal);
       await vi.waitFor(() => expect(held).toHaveLength(mediaParallelism), { timeout: 10_000, interval: 5 });
+      const connectionsClosed = held.map((res) => new Promise((resolve) => res.once('close', resolve)));
       budget.abort();
       const result = await inspecting;
+      // The fetches in flight end with the budget: their connections close, not just the waiting.
+      await Promise.all(connectionsClosed);
+      expect(held.every((res) => !res.writableEnded)).toBe(true);
       expect(result).toMatchObject({ page: true, error: null, media: [] });
       expect(result.skipped).toEqual(
         Array.from({ length: 10 }, (_, i) => ({ url: `${server.origin}/held/${i}.png`, reason: 'timeout' })),
