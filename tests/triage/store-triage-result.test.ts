@@ -161,6 +161,24 @@ describe('storeTriageResult', () => {
     expect(rows(handle, 'select * from item_skipped_media')).toEqual([]);
   });
 
+  it("triaging again moves other items' duplicate links to the rows holding the same file", () => {
+    const first = store('/a', page([medium(1)]))?.media[0];
+    const copy = store('/b', page([medium(1)]))?.media[0];
+    expect(copy?.duplicateOf).toEqual({ mediaId: first?.id, signal: 'sha256', distance: 0 });
+    // /a again, the same file now second on the page: /b's link follows it to its new row.
+    const again = store('/a', page([medium(7), medium(1)]));
+    const moved = listTriagedItems(handle.db, { limit: 10 }).find((item) => item.url.endsWith('/b'))?.media[0];
+    expect(again?.media[1]?.id).not.toBe(first?.id);
+    expect(moved?.duplicateOf).toEqual({ mediaId: again?.media[1]?.id, signal: 'sha256', distance: 0 });
+    // /a no longer serves that file: the link is cleared, signal and distance with it.
+    store('/a', page([medium(8)]));
+    const copyRow =
+      'select duplicate_of_media_id as id, duplicate_signal as signal, duplicate_distance as distance from item_media where id = ?';
+    expect(rows(handle, copyRow, copy?.id)).toEqual([{ id: null, signal: null, distance: null }]);
+    const cleared = listTriagedItems(handle.db, { limit: 10 }).find((item) => item.url.endsWith('/b'))?.media[0];
+    expect(cleared?.duplicateOf).toBeNull();
+  });
+
   it('stores .onion hosting and hosting a proxy resolved', async () => {
     const image = await syntheticImage(61);
     const hash = (algorithm: string) => createHash(algorithm).update(image).digest('hex');
