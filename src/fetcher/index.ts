@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { ExactDigest } from './body-sink.ts';
 import { type OpenedSocket, openDirect, type Resolver, systemResolver } from './direct-connect.ts';
 import { FetchError, toFetchError } from './errors.ts';
+import { FetchBudget } from './fetch-budget.ts';
 import { openThroughProxy, parseProxy } from './proxy-connect.ts';
 import { maxRedirects, redirectTarget } from './redirects.ts';
 import { requestHop } from './request-hop.ts';
@@ -21,6 +22,8 @@ export interface FetchOptions {
   ports: number[];
   /** Budget for the whole fetch, redirects included. */
   timeoutMs: number;
+  /** Budget, from the same start, for a fetch whose body is streamed into the hashes (videos, archives); timeoutMs by default. */
+  streamTimeoutMs?: number;
   /** Budget for name resolution plus connection (and proxy handshake) of each hop. */
   connectTimeoutMs: number;
   /** Cap on a body kept in memory (a decodable image or a page), after any Content-Encoding. */
@@ -70,14 +73,16 @@ export interface Fetcher {
 }
 
 export function fetchOptionsFromConfig(config: Config): FetchOptions {
-  const { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
-  return { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, ...(proxy ? { proxy } : {}) };
+  const { allow, ports, timeoutMs, streamTimeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
+  const limits = { timeoutMs, streamTimeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes };
+  return { allow, ports, ...limits, ...(proxy ? { proxy } : {}) };
 }
 
 export function createFetcher(options: FetchOptions): Fetcher {
   const proxy = options.proxy ? parseProxy(options.proxy) : null;
   const resolve = options.resolve ?? systemResolver;
   const clients = new Set<Client>();
+  const streamTimeoutMs = Math.max(options.timeoutMs, options.streamTimeoutMs ?? options.timeoutMs);
   let closed = false;
 
   /** A vetted connection for one hop, with TLS started on it for https; within the connect budget. */
@@ -90,7 +95,8 @@ export function createFetcher(options: FetchOptions): Fetcher {
     return { ...opened, socket: await startTls(opened.socket, target, deadline) };
   };
 
-  async function follow(url: string, signal: AbortSignal): Promise<FetchedResource> {
+  async function follow(url: string, budget: FetchBudget): Promise<FetchedResource> {
+    const { signal } = budget;
     const redirects: string[] = [];
     let current = url;
     for (;;) {
@@ -99,8 +105,10 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const hop = await requestHop(target, {
         open: (t) => open(t, signal),
         limits: { maxBytes: options.maxBytes, maxStreamBytes: options.maxStreamBytes },
-        timeoutMs: options.timeoutMs,
+        headersTimeoutMs: options.timeoutMs,
+        bodyTimeoutMs: streamTimeoutMs,
         signal,
+        onStreaming: () => budget.extendForStream(),
         clients,
       });
       const next = redirectTarget(hop.status, hop.headers.location, target.url);
@@ -127,15 +135,13 @@ export function createFetcher(options: FetchOptions): Fetcher {
   return {
     async fetch(url, signal) {
       if (closed) throw new FetchError('network', 'fetcher closed');
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-      const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+      const budget = new FetchBudget(options.timeoutMs, streamTimeoutMs, signal);
       try {
-        return await follow(url, stop);
+        return await follow(url, budget);
       } catch (error) {
-        throw stop.aborted ? new FetchError('timeout') : toFetchError(error);
+        throw budget.signal.aborted ? new FetchError('timeout') : toFetchError(error);
       } finally {
-        clearTimeout(timer);
+        budget.end();
       }
     },
     async close() {

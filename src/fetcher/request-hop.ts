@@ -18,8 +18,12 @@ export interface HopOptions {
   /** Opens the vetted connection for this hop (directly or through the proxy). */
   open: (target: Target) => Promise<OpenedSocket>;
   limits: BodyLimits;
-  timeoutMs: number;
+  headersTimeoutMs: number;
+  /** Longest wait for the next chunk of a body; the fetch budget bounds the whole. */
+  bodyTimeoutMs: number;
   signal: AbortSignal;
+  /** Called once the body turns out to be streamed into the hashes without being kept. */
+  onStreaming: () => void;
   /** Tracks live clients so that close() can end them. */
   clients: Set<Client>;
 }
@@ -51,8 +55,8 @@ export async function requestHop(target: Target, options: HopOptions): Promise<H
         (error: unknown) => callback(toFetchError(error), null),
       );
     },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
   });
   options.clients.add(client);
   try {
@@ -69,7 +73,8 @@ export async function requestHop(target: Target, options: HopOptions): Promise<H
     }
     const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
     const encoding = headers['content-encoding'] ?? null;
-    const body = await readBody(response.body, encoding, Number.isFinite(declared) ? declared : null, options.limits);
+    const length = Number.isFinite(declared) ? declared : null;
+    const body = await readBody(response.body, encoding, length, options.limits, options.onStreaming);
     return { status: response.statusCode, headers, body, remoteAddress };
   } finally {
     options.clients.delete(client);

@@ -3,7 +3,7 @@ import type { FetchedResource } from '../fetcher/index.ts';
 import type { Hosting } from '../hosting/lookup.ts';
 import type { BankMatch } from '../matching/matcher.ts';
 import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
-import { isHashedImageType } from '../signals/media-type.ts';
+import { isHashedImageType, UNKNOWN_MEDIA_TYPE } from '../signals/media-type.ts';
 import { SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
 import type { PageMedia } from './page-media.ts';
 
@@ -153,14 +153,18 @@ async function inspectPageMedia(urls: string[], tools: TriageTools, signal: Abor
  * Hashes the fetched bytes and overwrites them: they must not outlive the hashing, not even in a
  * heap snapshot or a core dump. An image the hasher refuses to decode (a decompression bomb, a
  * damaged file) or the fetcher did not keep keeps its exact hashes, which banks can still match.
+ * Only a page is not a medium.
  */
 async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promise<InspectedMedium> {
   const hosting = hostingOf(resource, tools);
-  const { bytes, mediaType } = resource;
-  if (mediaType === null || mediaType === htmlType) {
+  const { bytes } = resource;
+  if (resource.mediaType === htmlType) {
     bytes?.fill(0);
     throw new FetchError('not_media');
   }
+  // Bytes the sniffer does not know (a rare archive or video format) keep their exact hashes:
+  // partner lists identify such files by MD5 or SHA-1.
+  const mediaType = resource.mediaType ?? UNKNOWN_MEDIA_TYPE;
   if (bytes === null) {
     const { size, ...exact } = resource.exact;
     const signals = { ...exact, ...noPerceptualSignals, mediaType };
