@@ -60,6 +60,11 @@ export interface FetchedResource {
   mediaType: string | null;
   /** Each address redirected to, in order; the last one is finalUrl. */
   redirects: string[];
+  /**
+   * Why a certificate on the way did not verify (the first such hop's OpenSSL code, such as
+   * `DEPTH_ZERO_SELF_SIGNED_CERT`), null when every https hop verified. The content is fetched anyway.
+   */
+  tlsInvalid: string | null;
 }
 
 export interface Fetcher {
@@ -92,12 +97,14 @@ export function createFetcher(options: FetchOptions): Fetcher {
       ? await openThroughProxy(proxy, target, resolve, options.connectTimeoutMs, deadline)
       : await openDirect(target, resolve, deadline);
     if (target.url.protocol !== 'https:') return opened;
-    return { ...opened, socket: await startTls(opened.socket, target, deadline) };
+    const tls = await startTls(opened.socket, target, deadline);
+    return { ...opened, socket: tls.socket, certificateError: tls.certificateError };
   };
 
   async function follow(url: string, budget: FetchBudget): Promise<FetchedResource> {
     const { signal } = budget;
     const redirects: string[] = [];
+    let tlsInvalid: string | null = null;
     let current = url;
     for (;;) {
       const target = checkUrl(current, options.ports, options.allow);
@@ -111,6 +118,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
         onStreaming: () => budget.extendForStream(),
         clients,
       });
+      tlsInvalid ??= hop.certificateError;
       const next = redirectTarget(hop.status, hop.headers.location, target.url);
       if (next !== null) {
         if (redirects.length === maxRedirects) throw new FetchError('too_many_redirects');
@@ -128,6 +136,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
         viaProxy: proxy !== null,
         ...hop.body,
         redirects,
+        tlsInvalid,
       };
     }
   }

@@ -12,6 +12,8 @@ export interface HopResponse {
   body: CollectedBody | null;
   /** The fetched server's address (hosting), never a reporter's. */
   remoteAddress: string;
+  /** Why the server's certificate did not verify; null when it did or for plain http. */
+  certificateError: string | null;
 }
 
 export interface HopOptions {
@@ -45,11 +47,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  */
 export async function requestHop(target: Target, options: HopOptions): Promise<HopResponse> {
   let remoteAddress = '';
+  let certificateError: string | null = null;
   const client = new Client(target.url.origin, {
     connect: (_connectOptions, callback) => {
       options.open(target).then(
         (opened) => {
           remoteAddress = opened.remoteAddress;
+          certificateError = opened.certificateError ?? null;
           callback(null, opened.socket);
         },
         (error: unknown) => callback(toFetchError(error), null),
@@ -69,13 +73,13 @@ export async function requestHop(target: Target, options: HopOptions): Promise<H
     const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, headerValue(v)]));
     if (response.statusCode < 200 || response.statusCode > 299) {
       discard(response.body);
-      return { status: response.statusCode, headers, body: null, remoteAddress };
+      return { status: response.statusCode, headers, body: null, remoteAddress, certificateError };
     }
     const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
     const encoding = headers['content-encoding'] ?? null;
     const length = Number.isFinite(declared) ? declared : null;
     const body = await readBody(response.body, encoding, length, options.limits, options.onStreaming);
-    return { status: response.statusCode, headers, body, remoteAddress };
+    return { status: response.statusCode, headers, body, remoteAddress, certificateError };
   } finally {
     options.clients.delete(client);
     await client.destroy().catch(() => {});

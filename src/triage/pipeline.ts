@@ -19,7 +19,7 @@ import type { PageMedia } from './page-media.ts';
  */
 export type FetchedContent = Pick<
   FetchedResource,
-  'url' | 'finalUrl' | 'status' | 'remoteAddress' | 'viaProxy' | 'exact' | 'bytes' | 'mediaType'
+  'url' | 'finalUrl' | 'status' | 'remoteAddress' | 'viaProxy' | 'exact' | 'bytes' | 'mediaType' | 'tlsInvalid'
 >;
 
 /** The I/O triage needs, injected so tests can swap any part. */
@@ -54,6 +54,8 @@ export interface InspectedMedium {
   matches: BankMatch[];
   /** A page's media often sit on a CDN elsewhere: each has its own hosting. */
   hosting: SiteHosting;
+  /** A certificate on the way to it did not verify; it was fetched anyway. */
+  tlsInvalid: boolean;
 }
 
 export interface SkippedMedium {
@@ -74,6 +76,8 @@ export interface Inspection {
   skipped: SkippedMedium[];
   /** Why the address itself gave no content; null when it did. */
   error: FetchErrorReason | null;
+  /** A certificate on the way to the address's content did not verify; it was fetched anyway. */
+  tlsInvalid: boolean;
 }
 
 const htmlType = 'text/html';
@@ -91,7 +95,7 @@ export async function inspectUrl(
     resource = await tools.fetch(url, signal);
   } catch (error) {
     if (!(error instanceof FetchError)) throw error;
-    const failed = { finalUrl: null, hosting: null, page: false, media: [], skipped: [] };
+    const failed = { finalUrl: null, hosting: null, page: false, media: [], skipped: [], tlsInvalid: false };
     return { url, ...failed, httpStatus: error.status ?? null, error: error.reason };
   }
   const fetched = {
@@ -99,6 +103,7 @@ export async function inspectUrl(
     finalUrl: resource.finalUrl,
     httpStatus: resource.status,
     hosting: hostingOf(resource, tools),
+    tlsInvalid: resource.tlsInvalid !== null,
   };
   if (resource.mediaType === htmlType) {
     if (!resource.bytes) return { ...fetched, page: false, media: [], skipped: [], error: 'too_large' };
@@ -157,6 +162,7 @@ async function inspectPageMedia(urls: string[], tools: TriageTools, signal: Abor
  */
 async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promise<InspectedMedium> {
   const hosting = hostingOf(resource, tools);
+  const tlsInvalid = resource.tlsInvalid !== null;
   const { bytes } = resource;
   if (resource.mediaType === htmlType) {
     bytes?.fill(0);
@@ -169,7 +175,7 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
     const { size, ...exact } = resource.exact;
     const signals = { ...exact, ...noPerceptualSignals, mediaType };
     const refusal = isHashedImageType(mediaType) ? 'too_large' : null;
-    return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
+    return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
   }
   const size = bytes.length;
   let signals: Signals;
@@ -184,7 +190,7 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
   } finally {
     bytes.fill(0);
   }
-  return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
+  return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
 }
 
 function hostingOf(resource: FetchedContent, tools: TriageTools): SiteHosting {

@@ -105,6 +105,7 @@ export function storeTriageResult(
       finalUrl: inspection.finalUrl,
       httpStatus: inspection.httpStatus,
       fetchedAt: now,
+      tlsInvalid: inspection.tlsInvalid,
       hostingKind: inspection.hosting?.kind ?? null,
       ...hostingColumns(inspection.hosting),
       hostingCheckedAt: inspection.hosting ? now : null,
