@@ -4,6 +4,7 @@ import type { ExactDigest } from './body-sink.ts';
 import { type OpenedSocket, openDirect, type Resolver, systemResolver } from './direct-connect.ts';
 import { FetchError, toFetchError } from './errors.ts';
 import { FetchBudget } from './fetch-budget.ts';
+import { refreshTarget } from './meta-refresh.ts';
 import { openThroughProxy, parseProxy } from './proxy-connect.ts';
 import { maxRedirects, redirectTarget } from './redirects.ts';
 import { requestHop } from './request-hop.ts';
@@ -119,8 +120,10 @@ export function createFetcher(options: FetchOptions): Fetcher {
         clients,
       });
       tlsInvalid ??= hop.certificateError;
-      const next = redirectTarget(hop.status, hop.headers.location, target.url);
+      const refresh = hop.body === null ? null : refreshTarget(hop.body, target.url);
+      const next = redirectTarget(hop.status, hop.headers.location, target.url) ?? refresh;
       if (next !== null) {
+        hop.body?.bytes?.fill(0); // a page that refreshes at once is a hop, not the content
         if (redirects.length === maxRedirects) throw new FetchError('too_many_redirects');
         redirects.push(next);
         current = next;
