@@ -52,6 +52,7 @@ const envSchema = z
     HOTLINE_FETCH_ALLOW: loopbackPairList,
     HOTLINE_FETCH_PORTS: portList,
     HOTLINE_FETCH_TIMEOUT_MS: positiveInt.default(15_000),
+    HOTLINE_FETCH_STREAM_TIMEOUT_MS: positiveInt.default(90_000),
     HOTLINE_FETCH_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     HOTLINE_FETCH_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
     HOTLINE_FETCH_MAX_STREAM_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
@@ -96,6 +97,8 @@ export interface Config {
     allow: string[];
     ports: number[];
     timeoutMs: number;
+    /** Budget of a fetch whose body is streamed into the exact hashes (videos, archives). */
+    streamTimeoutMs: number;
     connectTimeoutMs: number;
     maxBytes: number;
     /** Cap on any body streamed into the exact hashes (videos, archives, large images). */
@@ -162,6 +165,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       allow: env.HOTLINE_FETCH_ALLOW,
       ports: env.HOTLINE_FETCH_PORTS,
       timeoutMs: env.HOTLINE_FETCH_TIMEOUT_MS,
+      streamTimeoutMs: env.HOTLINE_FETCH_STREAM_TIMEOUT_MS,
       connectTimeoutMs: env.HOTLINE_FETCH_CONNECT_TIMEOUT_MS,
       maxBytes: env.HOTLINE_FETCH_MAX_BYTES,
       maxStreamBytes: env.HOTLINE_FETCH_MAX_STREAM_BYTES,

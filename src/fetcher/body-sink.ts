@@ -41,7 +41,11 @@ export class BodySink {
   private mediaType: string | undefined;
   size = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  /** `onStreaming` is told once the body turns out to be hashed only, not kept (it may take longer). */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onStreaming: () => void = () => {},
+  ) {}
 
   add(chunk: Buffer): void {
     for (const hash of Object.values(this.hashes)) hash.update(chunk);
@@ -86,6 +90,9 @@ export class BodySink {
 
   private dropUnlessKept(): void {
     if (this.mediaType === undefined || this.chunks === null) return;
-    if (!isKeptType(this.mediaType) || this.size > this.maxBytes) this.drop();
+    if (!isKeptType(this.mediaType) || this.size > this.maxBytes) {
+      this.drop();
+      this.onStreaming();
+    }
   }
 }

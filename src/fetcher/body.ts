@@ -36,13 +36,14 @@ export async function readBody(
   contentEncoding: string | null,
   declaredLength: number | null,
   limits: BodyLimits,
+  onStreaming: () => void = () => {},
 ): Promise<CollectedBody> {
   body.on('error', () => {}); // the iteration below sees every error; this only keeps destroy quiet
   if (declaredLength !== null && declaredLength > limits.maxStreamBytes) {
     discard(body);
     throw new FetchError('too_large');
   }
-  const sink = new BodySink(limits.maxBytes);
+  const sink = new BodySink(limits.maxBytes, onStreaming);
   try {
     for await (const chunk of decodeContent(capped(body, limits.maxStreamBytes), contentEncoding)) {
       if (sink.size + chunk.length > limits.maxStreamBytes) {

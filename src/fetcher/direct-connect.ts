@@ -16,6 +16,8 @@ export interface OpenedSocket {
   socket: Socket;
   /** The peer address read from the connected socket ('' when a proxy resolved the name). */
   remoteAddress: string;
+  /** For https: why the server's certificate did not verify (`CERT_HAS_EXPIRED` ...); null when it did. */
+  certificateError?: string | null;
 }
 
 /** Rejects with a timeout when the signal fires first; the caller cleans up what arrives late. */

@@ -8,7 +8,7 @@ export type FetchErrorReason =
   | 'needs_proxy'
   | 'dns'
   | 'refused'
-  /** The TLS handshake failed: an untrusted, expired or mismatched certificate, or no TLS at all. */
+  /** The TLS handshake failed: no TLS at all, or no protocol in common (a bad certificate is not a failure). */
   | 'tls'
   | 'timeout'
   | 'http_status'

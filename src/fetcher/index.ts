@@ -3,6 +3,8 @@ import type { Config } from '../config.ts';
 import type { ExactDigest } from './body-sink.ts';
 import { type OpenedSocket, openDirect, type Resolver, systemResolver } from './direct-connect.ts';
 import { FetchError, toFetchError } from './errors.ts';
+import { FetchBudget } from './fetch-budget.ts';
+import { refreshTarget } from './meta-refresh.ts';
 import { openThroughProxy, parseProxy } from './proxy-connect.ts';
 import { maxRedirects, redirectTarget } from './redirects.ts';
 import { requestHop } from './request-hop.ts';
@@ -21,6 +23,8 @@ export interface FetchOptions {
   ports: number[];
   /** Budget for the whole fetch, redirects included. */
   timeoutMs: number;
+  /** Budget, from the same start, for a fetch whose body is streamed into the hashes (videos, archives); timeoutMs by default. */
+  streamTimeoutMs?: number;
   /** Budget for name resolution plus connection (and proxy handshake) of each hop. */
   connectTimeoutMs: number;
   /** Cap on a body kept in memory (a decodable image or a page), after any Content-Encoding. */
@@ -57,23 +61,34 @@ export interface FetchedResource {
   mediaType: string | null;
   /** Each address redirected to, in order; the last one is finalUrl. */
   redirects: string[];
+  /**
+   * Why a certificate on the way did not verify (the first such hop's OpenSSL code, such as
+   * `DEPTH_ZERO_SELF_SIGNED_CERT`), null when every https hop verified. The content is fetched anyway.
+   */
+  tlsInvalid: string | null;
 }
 
 export interface Fetcher {
-  fetch(url: string): Promise<FetchedResource>;
+  /**
+   * Fetches `url`, redirects included, within the fetch budget. Aborting `signal` (a job's budget
+   * spent, a worker stopping) ends the fetch at once, connections and transfers included: `timeout`.
+   */
+  fetch(url: string, signal?: AbortSignal): Promise<FetchedResource>;
   /** Ends every connection still open; later fetches fail. */
   close(): Promise<void>;
 }
 
 export function fetchOptionsFromConfig(config: Config): FetchOptions {
-  const { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
-  return { allow, ports, timeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, ...(proxy ? { proxy } : {}) };
+  const { allow, ports, timeoutMs, streamTimeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes, proxy } = config.fetch;
+  const limits = { timeoutMs, streamTimeoutMs, connectTimeoutMs, maxBytes, maxStreamBytes };
+  return { allow, ports, ...limits, ...(proxy ? { proxy } : {}) };
 }
 
 export function createFetcher(options: FetchOptions): Fetcher {
   const proxy = options.proxy ? parseProxy(options.proxy) : null;
   const resolve = options.resolve ?? systemResolver;
   const clients = new Set<Client>();
+  const streamTimeoutMs = Math.max(options.timeoutMs, options.streamTimeoutMs ?? options.timeoutMs);
   let closed = false;
 
   /** A vetted connection for one hop, with TLS started on it for https; within the connect budget. */
@@ -83,11 +98,14 @@ export function createFetcher(options: FetchOptions): Fetcher {
       ? await openThroughProxy(proxy, target, resolve, options.connectTimeoutMs, deadline)
       : await openDirect(target, resolve, deadline);
     if (target.url.protocol !== 'https:') return opened;
-    return { ...opened, socket: await startTls(opened.socket, target, deadline) };
+    const tls = await startTls(opened.socket, target, deadline);
+    return { ...opened, socket: tls.socket, certificateError: tls.certificateError };
   };
 
-  async function follow(url: string, signal: AbortSignal): Promise<FetchedResource> {
+  async function follow(url: string, budget: FetchBudget): Promise<FetchedResource> {
+    const { signal } = budget;
     const redirects: string[] = [];
+    let tlsInvalid: string | null = null;
     let current = url;
     for (;;) {
       const target = checkUrl(current, options.ports, options.allow);
@@ -95,12 +113,17 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const hop = await requestHop(target, {
         open: (t) => open(t, signal),
         limits: { maxBytes: options.maxBytes, maxStreamBytes: options.maxStreamBytes },
-        timeoutMs: options.timeoutMs,
+        headersTimeoutMs: options.timeoutMs,
+        bodyTimeoutMs: streamTimeoutMs,
         signal,
+        onStreaming: () => budget.extendForStream(),
         clients,
       });
-      const next = redirectTarget(hop.status, hop.headers.location, target.url);
+      tlsInvalid ??= hop.certificateError;
+      const refresh = hop.body === null ? null : refreshTarget(hop.body, target.url);
+      const next = redirectTarget(hop.status, hop.headers.location, target.url) ?? refresh;
       if (next !== null) {
+        hop.body?.bytes?.fill(0); // a page that refreshes at once is a hop, not the content
         if (redirects.length === maxRedirects) throw new FetchError('too_many_redirects');
         redirects.push(next);
         current = next;
@@ -116,21 +139,21 @@ export function createFetcher(options: FetchOptions): Fetcher {
         viaProxy: proxy !== null,
         ...hop.body,
         redirects,
+        tlsInvalid,
       };
     }
   }
 
   return {
-    async fetch(url) {
+    async fetch(url, signal) {
       if (closed) throw new FetchError('network', 'fetcher closed');
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+      const budget = new FetchBudget(options.timeoutMs, streamTimeoutMs, signal);
       try {
-        return await follow(url, controller.signal);
+        return await follow(url, budget);
       } catch (error) {
-        throw controller.signal.aborted ? new FetchError('timeout') : toFetchError(error);
+        throw budget.signal.aborted ? new FetchError('timeout') : toFetchError(error);
       } finally {
-        clearTimeout(timer);
+        budget.end();
       }
     },
     async close() {

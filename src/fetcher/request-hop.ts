@@ -12,14 +12,20 @@ export interface HopResponse {
   body: CollectedBody | null;
   /** The fetched server's address (hosting), never a reporter's. */
   remoteAddress: string;
+  /** Why the server's certificate did not verify; null when it did or for plain http. */
+  certificateError: string | null;
 }
 
 export interface HopOptions {
   /** Opens the vetted connection for this hop (directly or through the proxy). */
   open: (target: Target) => Promise<OpenedSocket>;
   limits: BodyLimits;
-  timeoutMs: number;
+  headersTimeoutMs: number;
+  /** Longest wait for the next chunk of a body; the fetch budget bounds the whole. */
+  bodyTimeoutMs: number;
   signal: AbortSignal;
+  /** Called once the body turns out to be streamed into the hashes without being kept. */
+  onStreaming: () => void;
   /** Tracks live clients so that close() can end them. */
   clients: Set<Client>;
 }
@@ -41,18 +47,20 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  */
 export async function requestHop(target: Target, options: HopOptions): Promise<HopResponse> {
   let remoteAddress = '';
+  let certificateError: string | null = null;
   const client = new Client(target.url.origin, {
     connect: (_connectOptions, callback) => {
       options.open(target).then(
         (opened) => {
           remoteAddress = opened.remoteAddress;
+          certificateError = opened.certificateError ?? null;
           callback(null, opened.socket);
         },
         (error: unknown) => callback(toFetchError(error), null),
       );
     },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
   });
   options.clients.add(client);
   try {
@@ -65,12 +73,13 @@ export async function requestHop(target: Target, options: HopOptions): Promise<H
     const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, headerValue(v)]));
     if (response.statusCode < 200 || response.statusCode > 299) {
       discard(response.body);
-      return { status: response.statusCode, headers, body: null, remoteAddress };
+      return { status: response.statusCode, headers, body: null, remoteAddress, certificateError };
     }
     const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
     const encoding = headers['content-encoding'] ?? null;
-    const body = await readBody(response.body, encoding, Number.isFinite(declared) ? declared : null, options.limits);
-    return { status: response.statusCode, headers, body, remoteAddress };
+    const length = Number.isFinite(declared) ? declared : null;
+    const body = await readBody(response.body, encoding, length, options.limits, options.onStreaming);
+    return { status: response.statusCode, headers, body, remoteAddress, certificateError };
   } finally {
     options.clients.delete(client);
     await client.destroy().catch(() => {});

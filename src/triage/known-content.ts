@@ -22,8 +22,8 @@ export interface KnownContentEvidence {
  * A PDQ match strong enough to stand for an analyst's look: near (Meta's recommended match
  * distance is up to 31; a third of it leaves no doubt) on a hash of a detailed image.
  */
-export const strongPdqDistance = 10;
-export const strongPdqQuality = 80;
+const strongPdqDistance = 10;
+const strongPdqQuality = 80;
 const exactSignals: ReadonlySet<string> = new Set(['sha256', 'sha1', 'md5']);
 const gravity: Record<LegalStatus, number> = { baseline: 3, national: 2, not_illegal: 1 };
 

@@ -4,7 +4,7 @@ import type { InspectedMedium, SiteHosting } from './pipeline.ts';
  * What is kept of a medium: its address, type, size and signals, never its bytes. One mapping for
  * what triage stores (`item_media`) and what `hotline triage` prints.
  */
-export function mediumFields({ url, size, signals, refusal }: InspectedMedium) {
+export function mediumFields({ url, size, signals, refusal, tlsInvalid }: InspectedMedium) {
   return {
     url,
     mediaType: signals.mediaType,
@@ -18,6 +18,7 @@ export function mediumFields({ url, size, signals, refusal }: InspectedMedium) {
     pdq: signals.pdq,
     pdqQuality: signals.pdqQuality,
     refusal,
+    tlsInvalid,
   };
 }
 

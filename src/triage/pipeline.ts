@@ -3,7 +3,7 @@ import type { FetchedResource } from '../fetcher/index.ts';
 import type { Hosting } from '../hosting/lookup.ts';
 import type { BankMatch } from '../matching/matcher.ts';
 import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
-import { isHashedImageType } from '../signals/media-type.ts';
+import { isHashedImageType, UNKNOWN_MEDIA_TYPE } from '../signals/media-type.ts';
 import { SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
 import type { PageMedia } from './page-media.ts';
 
@@ -19,12 +19,12 @@ import type { PageMedia } from './page-media.ts';
  */
 export type FetchedContent = Pick<
   FetchedResource,
-  'url' | 'finalUrl' | 'status' | 'remoteAddress' | 'viaProxy' | 'exact' | 'bytes' | 'mediaType'
+  'url' | 'finalUrl' | 'status' | 'remoteAddress' | 'viaProxy' | 'exact' | 'bytes' | 'mediaType' | 'tlsInvalid'
 >;
 
 /** The I/O triage needs, injected so tests can swap any part. */
 export interface TriageTools {
-  /** Rejects with FetchError `timeout` once `signal` aborts. */
+  /** Rejects with FetchError `timeout` once `signal` aborts, ending its connections at once. */
   fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
   computeSignals(bytes: Buffer): Promise<Signals>;
   match(signals: Signals): BankMatch[];
@@ -54,6 +54,8 @@ export interface InspectedMedium {
   matches: BankMatch[];
   /** A page's media often sit on a CDN elsewhere: each has its own hosting. */
   hosting: SiteHosting;
+  /** A certificate on the way to it did not verify; it was fetched anyway. */
+  tlsInvalid: boolean;
 }
 
 export interface SkippedMedium {
@@ -74,6 +76,8 @@ export interface Inspection {
   skipped: SkippedMedium[];
   /** Why the address itself gave no content; null when it did. */
   error: FetchErrorReason | null;
+  /** A certificate on the way to the address's content did not verify; it was fetched anyway. */
+  tlsInvalid: boolean;
 }
 
 const htmlType = 'text/html';
@@ -91,7 +95,7 @@ export async function inspectUrl(
     resource = await tools.fetch(url, signal);
   } catch (error) {
     if (!(error instanceof FetchError)) throw error;
-    const failed = { finalUrl: null, hosting: null, page: false, media: [], skipped: [] };
+    const failed = { finalUrl: null, hosting: null, page: false, media: [], skipped: [], tlsInvalid: false };
     return { url, ...failed, httpStatus: error.status ?? null, error: error.reason };
   }
   const fetched = {
@@ -99,6 +103,7 @@ export async function inspectUrl(
     finalUrl: resource.finalUrl,
     httpStatus: resource.status,
     hosting: hostingOf(resource, tools),
+    tlsInvalid: resource.tlsInvalid !== null,
   };
   if (resource.mediaType === htmlType) {
     if (!resource.bytes) return { ...fetched, page: false, media: [], skipped: [], error: 'too_large' };
@@ -153,19 +158,24 @@ async function inspectPageMedia(urls: string[], tools: TriageTools, signal: Abor
  * Hashes the fetched bytes and overwrites them: they must not outlive the hashing, not even in a
  * heap snapshot or a core dump. An image the hasher refuses to decode (a decompression bomb, a
  * damaged file) or the fetcher did not keep keeps its exact hashes, which banks can still match.
+ * Only a page is not a medium.
  */
 async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promise<InspectedMedium> {
   const hosting = hostingOf(resource, tools);
-  const { bytes, mediaType } = resource;
-  if (mediaType === null || mediaType === htmlType) {
+  const tlsInvalid = resource.tlsInvalid !== null;
+  const { bytes } = resource;
+  if (resource.mediaType === htmlType) {
     bytes?.fill(0);
     throw new FetchError('not_media');
   }
+  // Bytes the sniffer does not know (a rare archive or video format) keep their exact hashes:
+  // partner lists identify such files by MD5 or SHA-1.
+  const mediaType = resource.mediaType ?? UNKNOWN_MEDIA_TYPE;
   if (bytes === null) {
     const { size, ...exact } = resource.exact;
     const signals = { ...exact, ...noPerceptualSignals, mediaType };
     const refusal = isHashedImageType(mediaType) ? 'too_large' : null;
-    return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
+    return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
   }
   const size = bytes.length;
   let signals: Signals;
@@ -180,7 +190,7 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
   } finally {
     bytes.fill(0);
   }
-  return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting };
+  return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
 }
 
 function hostingOf(resource: FetchedContent, tools: TriageTools): SiteHosting {

@@ -5,6 +5,7 @@ import { banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
 import type { EarlierMedia } from '../matching/earlier-media.ts';
+import { linksToItemMedia, moveDuplicateLinks } from './duplicate-links.ts';
 import { recomputeItemPriority } from './item-priority.ts';
 import { type Suggestion, suggestKnownAssessment } from './known-content.ts';
 import { hostingColumns, mediumFields } from './medium-fields.ts';
@@ -36,7 +37,8 @@ export function triageOutcome(
 /**
  * Writes one item's triage in the caller's transaction: its media (with the earlier items' media
  * they duplicate) and their matches, the media it could not get, hosting, state and priority,
- * replacing an earlier run's. Signals only; the inspection holds no bytes.
+ * replacing an earlier run's; other items' links to the replaced media move to the new rows.
+ * Signals only; the inspection holds no bytes.
  */
 export function storeTriageResult(
   tx: Tx,
@@ -49,7 +51,9 @@ export function storeTriageResult(
   // Before this transaction writes anything: see refresh().
   earlierMedia.refresh(tx);
   const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals));
+  const linksIn = linksToItemMedia(tx, itemId);
 
+  const newIdBySha256 = new Map<string, number>();
   tx.delete(itemMedia).where(eq(itemMedia.itemId, itemId)).run();
   tx.delete(itemSkippedMedia).where(eq(itemSkippedMedia.itemId, itemId)).run();
   tx.delete(itemSuggestions).where(eq(itemSuggestions.itemId, itemId)).run();
@@ -69,11 +73,13 @@ export function storeTriageResult(
       })
       .returning({ id: itemMedia.id })
       .get();
+    if (!newIdBySha256.has(medium.signals.sha256)) newIdBySha256.set(medium.signals.sha256, media.id);
     for (const match of medium.matches) {
       const { entryId: bankEntryId, signalType, distance, variant } = match;
       tx.insert(mediaMatches).values({ mediaId: media.id, bankEntryId, signalType, distance, variant }).run();
     }
   });
+  moveDuplicateLinks(tx, linksIn, newIdBySha256);
   inspection.skipped.forEach(({ url, reason }, position) => {
     tx.insert(itemSkippedMedia).values({ itemId, position, url, reason }).run();
   });
@@ -99,6 +105,7 @@ export function storeTriageResult(
       finalUrl: inspection.finalUrl,
       httpStatus: inspection.httpStatus,
       fetchedAt: now,
+      tlsInvalid: inspection.tlsInvalid,
       hostingKind: inspection.hosting?.kind ?? null,
       ...hostingColumns(inspection.hosting),
       hostingCheckedAt: inspection.hosting ? now : null,

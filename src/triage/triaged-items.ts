@@ -20,6 +20,8 @@ export interface TriagedItem {
   finalUrl: string | null;
   httpStatus: number | null;
   fetchedAt: number | null;
+  /** A certificate on the way did not verify (self-signed, expired ...); the content was fetched anyway. */
+  tlsInvalid: boolean;
   hosting: TriagedHosting & { kind: 'ip' | 'onion' | 'proxy' | null };
   suggestion: { label: string; bankEntryId: number } | null;
   media: TriagedMedium[];
@@ -48,6 +50,7 @@ export interface TriagedMedium {
   pdq: string | null;
   pdqQuality: number | null;
   refusal: string | null;
+  tlsInvalid: boolean;
   hosting: TriagedHosting;
   /** The earlier item's medium showing the same picture, and the signal that found it. */
   duplicateOf: { mediaId: number; signal: string; distance: number } | null;
@@ -122,6 +125,7 @@ export function listTriagedItems(
       finalUrl: row.finalUrl,
       httpStatus: row.httpStatus,
       fetchedAt: row.fetchedAt,
+      tlsInvalid: row.tlsInvalid,
       hosting: { kind: row.hostingKind, ...hostingOf(row) },
       suggestion: suggestion ? { label: suggestion.label, bankEntryId: suggestion.bankEntryId } : null,
       media: media.filter((m) => m.itemId === row.id).map((m) => triagedMedium(m, matches)),
@@ -143,7 +147,22 @@ function triagedMedium(
   row: typeof itemMedia.$inferSelect,
   matches: ({ mediaId: number } & TriagedMedium['matches'][number])[],
 ): TriagedMedium {
-  const { id, url, mediaType, size, width, height, sha256, sha1, md5, blockhash, pdq, pdqQuality, refusal } = row;
+  const {
+    id,
+    url,
+    mediaType,
+    size,
+    width,
+    height,
+    sha256,
+    sha1,
+    md5,
+    blockhash,
+    pdq,
+    pdqQuality,
+    refusal,
+    tlsInvalid,
+  } = row;
   const duplicateOf =
     row.duplicateOfMediaId === null
       ? null
@@ -162,6 +181,7 @@ function triagedMedium(
     pdq,
     pdqQuality,
     refusal,
+    tlsInvalid,
     hosting: hostingOf(row),
     duplicateOf,
     matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),

@@ -14,7 +14,12 @@ const fetcher = createFetcher({
 try {
   const fetched = await fetcher.fetch(url);
   console.log(
-    JSON.stringify({ status: fetched.status, body: fetched.bytes?.toString('utf8'), remote: fetched.remoteAddress }),
+    JSON.stringify({
+      status: fetched.status,
+      body: fetched.bytes?.toString('utf8'),
+      remote: fetched.remoteAddress,
+      tlsInvalid: fetched.tlsInvalid,
+    }),
   );
 } catch (error) {
   console.log(JSON.stringify({ error: (error as { reason?: string }).reason ?? String(error) }));

@@ -54,6 +54,38 @@ describe('time limits', () => {
     expect(await reasonOf(fetchFrom(server, '/trickle', { timeoutMs: 400 }))).toBe('timeout');
   });
 
+  /** Serves `head`, then one more KB every 50 ms for a second: longer than a 300 ms fetch budget. */
+  const slowBody = (head: Buffer) => {
+    const tail = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1024, 1 + (i % 5)));
+    const whole = Buffer.concat([head, ...tail]);
+    const serving = serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(head);
+      const timer = setInterval(() => {
+        const next = tail.shift();
+        if (next) res.write(next);
+        else res.end();
+      }, 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    return { whole, serving };
+  };
+  const unknownBytes = Buffer.alloc(8192, 3);
+
+  it('gives a body it streams without keeping the longer stream budget, so it ends hashed', async () => {
+    const { whole, serving } = slowBody(unknownBytes);
+    const fetched = await fetchFrom(await serving, '/video', { timeoutMs: 300, streamTimeoutMs: 30_000 });
+    expect(fetched).toMatchObject({ mediaType: null, bytes: null, exact: exactOf(whole) });
+  });
+
+  it('keeps the short budget without a stream budget, and for a body it keeps (a page)', async () => {
+    const { serving } = slowBody(unknownBytes);
+    expect(await reasonOf(fetchFrom(await serving, '/video', { timeoutMs: 300 }))).toBe('timeout');
+    const page = slowBody(Buffer.from(`<!doctype html><html><body>${'words '.repeat(1000)}`));
+    const server = await page.serving;
+    expect(await reasonOf(fetchFrom(server, '/page', { timeoutMs: 300, streamTimeoutMs: 30_000 }))).toBe('timeout');
+  });
+
   it('times out a name that never resolves within the connect budget', async () => {
     const fetcher = createFetcher(testFetchOptions({ connectTimeoutMs: 200, resolve: () => new Promise(() => {}) }));
     expect(await reasonOf(fetcher.fetch('http://never-resolves.example/'))).toBe('timeout');

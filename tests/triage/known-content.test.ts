@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalType } from '../../src/db/schema/banks.ts';
 import type { BankMatch } from '../../src/matching/matcher.ts';
-import {
-  type KnownContentEvidence,
-  strongPdqDistance,
-  strongPdqQuality,
-  suggestKnownAssessment,
-} from '../../src/triage/known-content.ts';
+import { type KnownContentEvidence, suggestKnownAssessment } from '../../src/triage/known-content.ts';
 
 const own = new Set(['hotline']);
 let nextId = 1;
@@ -73,13 +68,19 @@ describe('suggestKnownAssessment', () => {
     expect(suggest(evidence([]))).toBeNull();
   });
 
-  it('counts a PDQ match only when near and of good quality; blockhash never', () => {
-    const pdq = (distance: number, quality: number) =>
-      evidence([medium([match('national', { signalType: 'pdq', distance })], { signals: { pdqQuality: quality } })]);
-    expect(suggest(pdq(strongPdqDistance, strongPdqQuality))).not.toBeNull();
-    expect(suggest(pdq(strongPdqDistance + 1, 100))).toBeNull();
+  // Literal values on purpose: a changed constant in the safety rule must fail here, not follow along.
+  it('counts a PDQ match only at distance <= 10 and quality >= 80; blockhash never', () => {
+    const pdq = (distance: number, quality: number, extra: Partial<Medium> = {}) =>
+      evidence([
+        medium([match('national', { signalType: 'pdq', distance })], { signals: { pdqQuality: quality }, ...extra }),
+      ]);
+    expect(suggest(pdq(10, 80))).not.toBeNull();
+    expect(suggest(pdq(0, 100))).not.toBeNull();
+    expect(suggest(pdq(11, 100))).toBeNull();
     expect(suggest(pdq(31, 100))).toBeNull();
-    expect(suggest(pdq(0, strongPdqQuality - 1))).toBeNull();
+    expect(suggest(pdq(0, 79))).toBeNull();
+    expect(suggest(pdq(10, 80), new Set(['partner']))).toBeNull();
+    expect(suggest(pdq(0, 100, { refusal: 'too_large' }))).toBeNull();
     expect(suggest(evidence([medium([match('national', { signalType: 'blockhash', distance: 0 })])]))).toBeNull();
     expect(suggest(evidence([medium([match('national', { signalType: 'blockhash', distance: 10 })])]))).toBeNull();
   });

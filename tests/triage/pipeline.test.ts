@@ -38,7 +38,7 @@ let closeTools: () => Promise<void>;
 const files = new Map<string, Buffer>();
 /** Responses to /held/... requests, left unanswered until the test ends them. */
 const held: ServerResponse[] = [];
-let entryIds: { partnerPdq: number; hotlineSha: number };
+let entryIds: { partnerPdq: number; hotlineSha: number; partnerMd5: number };
 
 const page = `<!doctype html><html><head><meta property="og:image" content="/img/c.webp"></head><body>
 <img src="/img/a.png" alt=""><picture><source srcset="/img/b.jpg 1x, /img/b.jpg 2x"></picture>
@@ -56,6 +56,8 @@ beforeAll(async () => {
   files.set('/gallery.html', Buffer.from(`<!doctype html><html><body>${gallery}</body></html>`));
   files.set('/page.html', Buffer.from(page));
   files.set('/text', Buffer.from('just some words, no picture here'));
+  // A file in a format the sniffer does not know (no signature it has), like a rare archive.
+  files.set('/archive.bin', Buffer.from(Array.from({ length: 10_000 }, (_, i) => 1 + (i % 7))));
   const heldImages = Array.from({ length: 10 }, (_, i) => `<img src="/held/${i}.png">`);
   files.set('/slow-page.html', Buffer.from(`<!doctype html><html><body>${heldImages.join('')}</body></html>`));
   server = await startLoopbackServer((req, res) => {
@@ -81,7 +83,7 @@ beforeAll(async () => {
   entryIds = handle.db.transaction((tx) => {
     const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
     const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
-    const entry = (signalType: 'pdq' | 'sha256', value: string, label: string) => ({
+    const entry = (signalType: 'pdq' | 'sha256' | 'md5', value: string, label: string) => ({
       line: 1,
       signalType,
       value,
@@ -90,7 +92,11 @@ beforeAll(async () => {
     });
     insertBankEntries(tx, partner, [entry('pdq', a.pdq as string, 'national/real_abuse')], 0);
     insertBankEntries(tx, hotline, [entry('sha256', known.sha256, 'baseline/real_abuse')], 0);
-    return { partnerPdq: 1, hotlineSha: 2 };
+    const archiveMd5 = createHash('md5')
+      .update(files.get('/archive.bin') as Buffer)
+      .digest('hex');
+    insertBankEntries(tx, partner, [entry('md5', archiveMd5, 'national/real_abuse')], 0);
+    return { partnerPdq: 1, hotlineSha: 2, partnerMd5: 3 };
   });
   ({ tools, close: closeTools } = await createTriageTools(config, handle.db));
 });
@@ -116,6 +122,23 @@ describe('inspectUrl', () => {
     expect(medium?.signals.pdq).toMatch(/^[0-9a-f]{64}$/);
     expect(medium?.matches).toMatchObject([
       { bank: 'partner', entryId: entryIds.partnerPdq, signalType: 'pdq', distance: 0 },
+    ]);
+  });
+
+  it('keeps the exact hashes of bytes the sniffer does not know, and matches them', async () => {
+    const archive = files.get('/archive.bin') as Buffer;
+    const result = await inspectUrl(`${server.origin}/archive.bin`, tools);
+    expect(result).toMatchObject({ error: null, page: false, httpStatus: 200 });
+    expect(result.media).toHaveLength(1);
+    const [medium] = result.media;
+    expect(medium).toMatchObject({ size: archive.length, refusal: null });
+    expect(medium?.signals).toMatchObject({
+      mediaType: 'application/octet-stream',
+      sha256: sha256(archive),
+      pdq: null,
+    });
+    expect(medium?.matches).toMatchObject([
+      { bank: 'partner', entryId: entryIds.partnerMd5, signalType: 'md5', distance: 0 },
     ]);
   });
 
@@ -168,7 +191,8 @@ describe('inspectUrl', () => {
         return { error: result.error, httpStatus: result.httpStatus, media: result.media.length };
       };
       expect(await reasonFor(`${server.origin}/nothing`)).toEqual({ error: 'http_status', httpStatus: 404, media: 0 });
-      expect(await reasonFor(`${server.origin}/text`)).toEqual({ error: 'not_media', httpStatus: 200, media: 0 });
+      // Text that is not a page is a medium of unknown type, with its exact hashes.
+      expect(await reasonFor(`${server.origin}/text`)).toEqual({ error: null, httpStatus: 200, media: 1 });
       expect(await reasonFor(`${closed.origin}/`)).toEqual({ error: 'refused', httpStatus: null, media: 0 });
       expect(await reasonFor(`${server.origin}/hang`)).toEqual({ error: 'timeout', httpStatus: null, media: 0 });
       expect(await reasonFor('http://127.0.0.1:1/')).toMatchObject({ error: 'port' });
@@ -208,8 +232,12 @@ describe('a page and its media', () => {
       const budget = new AbortController();
       const inspecting = inspectUrl(`${server.origin}/slow-page.html`, patient.tools, budget.signal);
       await vi.waitFor(() => expect(held).toHaveLength(mediaParallelism), { timeout: 10_000, interval: 5 });
+      const connectionsClosed = held.map((res) => new Promise((resolve) => res.once('close', resolve)));
       budget.abort();
       const result = await inspecting;
+      // The fetches in flight end with the budget: their connections close, not just the waiting.
+      await Promise.all(connectionsClosed);
+      expect(held.every((res) => !res.writableEnded)).toBe(true);
       expect(result).toMatchObject({ page: true, error: null, media: [] });
       expect(result.skipped).toEqual(
         Array.from({ length: 10 }, (_, i) => ({ url: `${server.origin}/held/${i}.png`, reason: 'timeout' })),

@@ -91,12 +91,14 @@ function medium(n: number, matches: BankMatch[] = []): InspectedMedium {
     refusal: null,
     matches,
     hosting: cdnHosting,
+    tlsInvalid: false,
   };
 }
 
 function page(media: InspectedMedium[], skipped: Inspection['skipped'] = []): Inspection {
   const url = 'https://example.test/a';
-  return { url, finalUrl: url, httpStatus: 200, hosting: siteHosting, page: true, media, skipped, error: null };
+  const fetched = { url, finalUrl: url, httpStatus: 200, hosting: siteHosting, tlsInvalid: false };
+  return { ...fetched, page: true, media, skipped, error: null };
 }
 
 function store(path: string, inspection: Inspection) {
@@ -104,6 +106,37 @@ function store(path: string, inspection: Inspection) {
   const earlierMedia = new EarlierMedia(config.matching);
   handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: 1, earlierMedia }));
   return listTriagedItems(handle.db, { limit: 10 }).find((item) => item.id === itemId);
+}
+
+/**
+ * Tools that serve `image` at `finalUrl` as if through a SOCKS proxy that resolved the name (no
+ * peer address of our own), with `tlsInvalid` as the fetcher's certificate verdict.
+ */
+function imageTools(image: Buffer, finalUrl: string, tlsInvalid: string | null = null): TriageTools {
+  const hash = (algorithm: string) => createHash(algorithm).update(image).digest('hex');
+  return {
+    fetch: async (url): Promise<FetchedContent> => ({
+      url,
+      finalUrl,
+      status: 200,
+      remoteAddress: '',
+      viaProxy: true,
+      mediaType: 'image/png',
+      bytes: Buffer.from(image),
+      exact: { sha256: hash('sha256'), sha1: hash('sha1'), md5: hash('md5'), size: image.length },
+      tlsInvalid,
+    }),
+    computeSignals: (bytes) => computeSignals(bytes, DEFAULT_SIGNAL_LIMITS),
+    match: () => [],
+    lookupHosting: (hostname, remoteAddress) =>
+      hostingOf(hostname, remoteAddress, {
+        lookup: () => {
+          throw new Error('no address to look up');
+        },
+      }),
+    extractPageMedia: () => ({ urls: [], truncated: false }),
+    maxMediaPerPage: 50,
+  };
 }
 
 describe('storeTriageResult', () => {
@@ -161,32 +194,40 @@ describe('storeTriageResult', () => {
     expect(rows(handle, 'select * from item_skipped_media')).toEqual([]);
   });
 
+  it("triaging again moves other items' duplicate links to the rows holding the same file", () => {
+    const first = store('/a', page([medium(1)]))?.media[0];
+    const copy = store('/b', page([medium(1)]))?.media[0];
+    expect(copy?.duplicateOf).toEqual({ mediaId: first?.id, signal: 'sha256', distance: 0 });
+    // /a again, the same file now second on the page: /b's link follows it to its new row.
+    const again = store('/a', page([medium(7), medium(1)]));
+    const moved = listTriagedItems(handle.db, { limit: 10 }).find((item) => item.url.endsWith('/b'))?.media[0];
+    expect(again?.media[1]?.id).not.toBe(first?.id);
+    expect(moved?.duplicateOf).toEqual({ mediaId: again?.media[1]?.id, signal: 'sha256', distance: 0 });
+    // /a no longer serves that file: the link is cleared, signal and distance with it.
+    store('/a', page([medium(8)]));
+    const copyRow =
+      'select duplicate_of_media_id as id, duplicate_signal as signal, duplicate_distance as distance from item_media where id = ?';
+    expect(rows(handle, copyRow, copy?.id)).toEqual([{ id: null, signal: null, distance: null }]);
+    const cleared = listTriagedItems(handle.db, { limit: 10 }).find((item) => item.url.endsWith('/b'))?.media[0];
+    expect(cleared?.duplicateOf).toBeNull();
+  });
+
+  it('records a certificate that did not verify on the item and its medium, fetched and hashed anyway', async () => {
+    const image = await syntheticImage(62);
+    const url = 'https://example.test/c';
+    store('/c', await inspectUrl(url, imageTools(image, url, 'CERT_HAS_EXPIRED')));
+    store('/b', await inspectUrl('https://example.test/b', imageTools(image, 'https://example.test/b')));
+    const triaged = listTriagedItems(handle.db, { limit: 10 });
+    const c = triaged.find((item) => item.url === url);
+    expect(c).toMatchObject({ state: 'ready', tlsInvalid: true });
+    expect(c?.media).toMatchObject([{ tlsInvalid: true, sha256: createHash('sha256').update(image).digest('hex') }]);
+    const b = triaged.find((item) => item.url.endsWith('/b'));
+    expect(b).toMatchObject({ tlsInvalid: false, media: [{ tlsInvalid: false }] });
+  });
+
   it('stores .onion hosting and hosting a proxy resolved', async () => {
     const image = await syntheticImage(61);
-    const hash = (algorithm: string) => createHash(algorithm).update(image).digest('hex');
-    const fakeTools = (finalUrl: string): TriageTools => ({
-      // Through a SOCKS proxy that resolved the name: no peer address of our own.
-      fetch: async (url): Promise<FetchedContent> => ({
-        url,
-        finalUrl,
-        status: 200,
-        remoteAddress: '',
-        viaProxy: true,
-        mediaType: 'image/png',
-        bytes: Buffer.from(image),
-        exact: { sha256: hash('sha256'), sha1: hash('sha1'), md5: hash('md5'), size: image.length },
-      }),
-      computeSignals: (bytes) => computeSignals(bytes, DEFAULT_SIGNAL_LIMITS),
-      match: () => [],
-      lookupHosting: (hostname, remoteAddress) =>
-        hostingOf(hostname, remoteAddress, {
-          lookup: () => {
-            throw new Error('no address to look up');
-          },
-        }),
-      extractPageMedia: () => ({ urls: [], truncated: false }),
-      maxMediaPerPage: 50,
-    });
+    const fakeTools = (finalUrl: string) => imageTools(image, finalUrl);
     const onion = 'http://2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion/a.png';
     store('/a', await inspectUrl(onion, fakeTools(onion)));
     store('/b', await inspectUrl('https://example.test/b', fakeTools('https://example.test/b')));

@@ -45,6 +45,8 @@ export const items = sqliteTable(
     finalUrl: text('final_url'),
     httpStatus: integer('http_status'),
     fetchedAt: integer('fetched_at'),
+    /** A certificate on the way to the content did not verify (self-signed, expired ...): fetched anyway. */
+    tlsInvalid: integer('tls_invalid', { mode: 'boolean' }).notNull().default(false),
     /** How the content was reached: `ip` (a looked-up address), `onion`, `proxy` (the proxy resolved the name). */
     hostingKind: text('hosting_kind', { enum: ['ip', 'onion', 'proxy'] }),
     hostingIp: text('hosting_ip'),

@@ -29,6 +29,8 @@ export const itemMedia = sqliteTable(
     pdqQuality: integer('pdq_quality'),
     /** Why the image was not decoded (too many pixels, damaged): only the exact hashes exist. */
     refusal: text('refusal'),
+    /** A certificate on the way to this medium did not verify: it was fetched and hashed anyway. */
+    tlsInvalid: integer('tls_invalid', { mode: 'boolean' }).notNull().default(false),
     /** Where this medium was served from: often a CDN in another country than the page's. */
     hostingIp: text('hosting_ip'),
     hostingCountry: text('hosting_country'),
