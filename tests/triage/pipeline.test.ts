@@ -128,7 +128,7 @@ describe('inspectUrl', () => {
     expect(medium?.signals.mediaType).toBe('image/jpeg');
     expect(medium?.matches).toHaveLength(1);
     expect(medium?.matches[0]).toMatchObject({ bank: 'partner', label: 'national/real_abuse', signalType: 'pdq' });
-    expect(medium?.matches[0]?.distance).toBeLessThanOrEqual(config.matching.pdqThreshold);
+    expect(medium?.matches[0]?.distance).toBeLessThanOrEqual(config.matching.thresholds.pdq);
   });
 
   it('a different picture does not match', async () => {

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type SignalType, signalTypes } from '../../signals/types/index.ts';
 
-export const signalTypes = ['pdq', 'blockhash', 'sha256', 'sha1', 'md5'] as const;
-export type SignalType = (typeof signalTypes)[number];
+export { type SignalType, signalTypes };
 
 /** A named list of known signals: our own confirmed assessments (`hotline`) or a partner list. */
 export const banks = sqliteTable('banks', {
