@@ -178,8 +178,8 @@ describe('storeTriageResult', () => {
       }),
       computeSignals: (bytes) => computeSignals(bytes, DEFAULT_SIGNAL_LIMITS),
       match: () => [],
-      lookupHosting: (hostname, remoteAddress) =>
-        hostingOf(hostname, remoteAddress, {
+      lookupHosting: (reached) =>
+        hostingOf(reached, {
           lookup: () => {
             throw new Error('no address to look up');
           },
