@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Db, writeTransaction } from '../db/client.ts';
+import { checkBankName } from './bank-name.ts';
 import { createBank } from './commands.ts';
 import { parseBankCsv } from './formats/csv.ts';
 import { parseVicsJson } from './formats/vics.ts';
@@ -37,13 +38,16 @@ export interface ImportSummary {
  * Imports a partner list into the named bank, creating the bank when missing; bad rows are reported
  * by line and skipped. The good rows are written in short transactions, disabled, and enabled
  * together at the end, so intake and the worker keep writing meanwhile and the file is taken whole
- * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments.
+ * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments
+ * and, for a bank it would create, a bad name (BankNameError).
  */
 export async function importBankFile(
   db: Db,
   input: { bank: string; format: ImportFormat; text: string; now: number },
 ): Promise<ImportSummary> {
   if (isOwnBank(input.bank)) throw new OwnBankImportError();
+  // A bank this import would create: its name is checked before the file is read.
+  if (findBank(db, input.bank) === null) checkBankName(input.bank);
   const parsed = parsers[input.format](input.text);
   const { rows, repeats, conflicts } = distinctRows(parsed.rows);
   // In index order, each batch writes a narrow range of the (type, value) index: a few pages per
@@ -57,7 +61,7 @@ export async function importBankFile(
   }
   const { bankId, bankCreated, bankEnabled, importId } = writeTransaction(db, (tx) => {
     const existing = findBank(tx, input.bank);
-    const bankId = existing?.id ?? createBank(tx, { name: input.bank, source: input.format }, input.now);
+    const bankId = existing?.id ?? createBank(tx, { name: input.bank }, input.now);
     const importId = startImport(tx, bankId, input.format, input.now);
     return { bankId, bankCreated: existing === null, bankEnabled: existing?.enabled ?? true, importId };
   });

@@ -1,4 +1,5 @@
 import type { SignalType } from '../signals/types/index.ts';
+import { contentCategories, legalStatuses } from '../taxonomy/taxonomy.ts';
 
 /** One bank entry read from an import file, before it is stored. */
 export interface BankRow {
@@ -21,6 +22,14 @@ export interface ParseError {
 export interface ParseResult {
   rows: BankRow[];
   errors: ParseError[];
+}
+
+/** Why a label is refused, naming the labels that are known: an operator fixes the file from it. */
+export function unknownLabelMessage(label: string): string {
+  return (
+    `unknown label "${label}": a legal status (${legalStatuses.join(', ')}), a content category ` +
+    `(${contentCategories.join(', ')}), or both as legal/content (national/real_abuse)`
+  );
 }
 
 /** The rows of one file with each (type, value) once, and the later rows that contradict an earlier one. */

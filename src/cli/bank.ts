@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { BankNameError } from '../banks/bank-name.ts';
 import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
 import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
@@ -43,6 +44,10 @@ export default async function bank(args: string[], io: CliIo): Promise<number> {
   try {
     return await subcommand(db, rest, io);
   } catch (error) {
+    if (error instanceof BankNameError) {
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`${error.message}\n${usage}`);
     return 1;
@@ -90,9 +95,9 @@ function createCommand(db: Db, args: string[], io: CliIo): number {
     io.stderr.write(`bank ${name} exists\n`);
     return 1;
   }
-  const bank = { name, source: sourceOfNewBank(name), description: values.description ?? null };
+  const bank = { name, description: values.description ?? null };
   writeTransaction(db, (tx) => createBank(tx, bank, Date.now()));
-  writeJson(io, { bank: name, source: bank.source, created: true });
+  writeJson(io, { bank: name, source: sourceOfNewBank(name), created: true });
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { csvHeader, parseBankCsv, splitCsvLine } from '../../src/banks/formats/csv.ts';
+import { contentCategories } from '../../src/taxonomy/taxonomy.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -48,7 +49,10 @@ describe('parseBankCsv', () => {
     expect(errors[0]?.message).toMatch(/32 hex digits/);
     expect(errors[1]?.message).toMatch(/not hex/);
     expect(errors[2]?.message).toMatch(/signal_type/);
-    expect(errors[3]?.message).toMatch(/label/);
+    expect(errors[3]?.message).toBe(
+      'unknown label "illegal": a legal status (baseline, national, not_illegal), a content category ' +
+        `(${contentCategories.join(', ')}), or both as legal/content (national/real_abuse)`,
+    );
   });
 
   it('refuses a file without the header, reading nothing', () => {

@@ -79,8 +79,8 @@ beforeAll(async () => {
   const a = await computeSignals(files.get('/img/a.png') as Buffer, limits);
   const known = await computeSignals(files.get('/known.png') as Buffer, limits);
   entryIds = handle.db.transaction((tx) => {
-    const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
-    const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
+    const partner = createBank(tx, { name: 'partner' }, 0);
+    const hotline = createBank(tx, { name: 'hotline' }, 0);
     const entry = (signalType: 'pdq' | 'sha256', value: string, label: string) => ({
       line: 1,
       signalType,

@@ -1,6 +1,6 @@
 import { isSignalType, signalType, signalTypes } from '../../signals/types/index.ts';
 import { parseLabel } from '../../taxonomy/taxonomy.ts';
-import type { BankRow, ParseError, ParseResult } from '../rows.ts';
+import { type BankRow, type ParseError, type ParseResult, unknownLabelMessage } from '../rows.ts';
 
 /**
  * A bank list as CSV: the header `signal_type,value,label,source`, then one entry a line. Fields may
@@ -36,7 +36,7 @@ function parseEntryLine(text: string, line: number): BankRow | string {
   if (!isSignalType(type)) return `unknown signal_type "${type}" (one of ${signalTypes.join(', ')})`;
   const normalised = signalType(type).normalise(value);
   if ('problem' in normalised) return normalised.problem;
-  if (!parseLabel(label)) return `unknown label "${label}"`;
+  if (!parseLabel(label)) return unknownLabelMessage(label);
   return { line, signalType: type, value: normalised.value, label, sourceRef: source === '' ? null : source };
 }
 

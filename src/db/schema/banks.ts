@@ -9,8 +9,7 @@ export const banks = sqliteTable('banks', {
   name: text('name').notNull().unique(),
   /**
    * Where the entries come from: `own` (our assessments, only the bank named `hotline`, see
-   * src/banks/own-bank.ts), the import format that created it (`csv`, `vics`), or `partner`
-   * (created by hand, filled by imports).
+   * src/banks/own-bank.ts) or `partner` (filled by imports; the import format is in bank_imports).
    */
   source: text('source').notNull(),
   description: text('description'),
