@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
 
@@ -63,9 +64,9 @@ const envSchema = z
       .regex(/^(socks5h?|http):\/\//, 'must be a socks5://, socks5h:// or http:// (CONNECT) proxy URL')
       .optional(),
     HOTLINE_MAX_PIXELS: positiveInt.default(40_000_000),
-    HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(31),
+    HOTLINE_PDQ_THRESHOLD: z.coerce.number().int().min(0).max(128).default(defaultThreshold('pdq')),
     HOTLINE_PDQ_MIN_QUALITY: z.coerce.number().int().min(0).max(100).default(50),
-    HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(10),
+    HOTLINE_BLOCKHASH_THRESHOLD: z.coerce.number().int().min(0).max(128).default(defaultThreshold('blockhash')),
     HOTLINE_WORKER: onOff.default('on'),
     HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
     HOTLINE_TRIAGE_BUDGET_MS: positiveInt.default(120_000),
@@ -107,7 +108,8 @@ export interface Config {
     proxy: string | undefined;
   };
   signals: { maxPixels: number };
-  matching: { pdqThreshold: number; pdqMinQuality: number; blockhashThreshold: number };
+  /** `thresholds`: per perceptual signal type, the settings its registry entry names (src/signals/types). */
+  matching: { thresholds: Record<PerceptualSignalTypeName, number>; pdqMinQuality: number };
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
@@ -174,9 +176,8 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
     },
     signals: { maxPixels: env.HOTLINE_MAX_PIXELS },
     matching: {
-      pdqThreshold: env.HOTLINE_PDQ_THRESHOLD,
+      thresholds: { pdq: env.HOTLINE_PDQ_THRESHOLD, blockhash: env.HOTLINE_BLOCKHASH_THRESHOLD },
       pdqMinQuality: env.HOTLINE_PDQ_MIN_QUALITY,
-      blockhashThreshold: env.HOTLINE_BLOCKHASH_THRESHOLD,
     },
     worker: {
       enabled: env.HOTLINE_WORKER === 'on',

@@ -72,7 +72,7 @@ export default async function bench(): Promise<void> {
     runMigrations(db);
     // A bank of realistic size, so matching costs what it would.
     db.transaction((tx) => {
-      const bankId = createBank(tx, { name: 'partner', source: 'csv' }, 0);
+      const bankId = createBank(tx, { name: 'partner' }, 0);
       const rows = Array.from({ length: BANK_ENTRIES }, (_, i) => ({
         line: i + 1,
         signalType: (['pdq', 'blockhash', 'md5'] as const)[i % 3] as 'pdq' | 'blockhash' | 'md5',

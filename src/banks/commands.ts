@@ -2,24 +2,26 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { bankEntries, bankImports, banks } from '../db/schema/banks.ts';
 import { TAXONOMY_VERSION } from '../taxonomy/taxonomy.ts';
-import { isOwnBank, OWN_BANK_SOURCE } from './own-bank.ts';
+import { checkBankName } from './bank-name.ts';
+import { sourceOfNewBank } from './own-bank.ts';
 import type { BankRow } from './rows.ts';
 
 export interface NewBank {
   name: string;
-  /** `own` for our assessments (the bank named `hotline` only), else where the entries come from. */
-  source: string;
   description?: string | null;
 }
 
-/** Creates the bank; returns its id. Throws when the name is taken (unique constraint). */
+/**
+ * Creates the bank, by `bank create` or by the first import into it alike: its source is `own` for
+ * our assessments (the bank named `hotline`), else `partner`. Returns its id. Throws BankNameError
+ * for a name of the wrong shape, and when the name is taken (unique constraint).
+ */
 export function createBank(tx: Tx, bank: NewBank, now: number): number {
-  if (isOwnBank(bank.name) !== (bank.source === OWN_BANK_SOURCE)) {
-    throw new Error(`bank ${bank.name} cannot have source ${bank.source}`);
-  }
+  checkBankName(bank.name);
+  const source = sourceOfNewBank(bank.name);
   const [created] = tx
     .insert(banks)
-    .values({ name: bank.name, source: bank.source, description: bank.description ?? null, createdAt: now })
+    .values({ name: bank.name, source, description: bank.description ?? null, createdAt: now })
     .returning({ id: banks.id })
     .all();
   if (!created) throw new Error(`bank ${bank.name} was not created`);

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Db } from '../db/client.ts';
+import { type Db, writeTransaction } from '../db/client.ts';
+import { checkBankName } from './bank-name.ts';
 import { createBank } from './commands.ts';
 import { parseBankCsv } from './formats/csv.ts';
 import { parseVicsJson } from './formats/vics.ts';
@@ -37,13 +38,16 @@ export interface ImportSummary {
  * Imports a partner list into the named bank, creating the bank when missing; bad rows are reported
  * by line and skipped. The good rows are written in short transactions, disabled, and enabled
  * together at the end, so intake and the worker keep writing meanwhile and the file is taken whole
- * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments.
+ * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments
+ * and, for a bank it would create, a bad name (BankNameError).
  */
 export async function importBankFile(
   db: Db,
   input: { bank: string; format: ImportFormat; text: string; now: number },
 ): Promise<ImportSummary> {
   if (isOwnBank(input.bank)) throw new OwnBankImportError();
+  // A bank this import would create: its name is checked before the file is read.
+  if (findBank(db, input.bank) === null) checkBankName(input.bank);
   const parsed = parsers[input.format](input.text);
   const { rows, repeats, conflicts } = distinctRows(parsed.rows);
   // In index order, each batch writes a narrow range of the (type, value) index: a few pages per
@@ -55,13 +59,12 @@ export async function importBankFile(
     const bankEnabled = findBank(db, input.bank)?.enabled ?? true;
     return { ...summary, bankCreated: false, bankEnabled, inserted: 0, relabelled: 0 };
   }
-  const immediate = { behavior: 'immediate' } as const;
-  const { bankId, bankCreated, bankEnabled, importId } = db.transaction((tx) => {
+  const { bankId, bankCreated, bankEnabled, importId } = writeTransaction(db, (tx) => {
     const existing = findBank(tx, input.bank);
-    const bankId = existing?.id ?? createBank(tx, { name: input.bank, source: input.format }, input.now);
+    const bankId = existing?.id ?? createBank(tx, { name: input.bank }, input.now);
     const importId = startImport(tx, bankId, input.format, input.now);
     return { bankId, bankCreated: existing === null, bankEnabled: existing?.enabled ?? true, importId };
-  }, immediate);
+  });
   const run = { importId, bankId, now: input.now };
   let inserted = 0;
   const relabels: Relabel[] = [];
@@ -69,14 +72,14 @@ export async function importBankFile(
     for (let i = 0; i < rows.length; i += importBatchSize) {
       // Between batches, let this process's other work (a server's requests) write too.
       await nextTurn();
-      const batch = db.transaction((tx) => stageBatch(tx, run, rows.slice(i, i + importBatchSize)), immediate);
+      const batch = writeTransaction(db, (tx) => stageBatch(tx, run, rows.slice(i, i + importBatchSize)));
       inserted += batch.inserted;
       relabels.push(...batch.relabels);
     }
-    db.transaction((tx) => finishImport(tx, importId, relabels, input.now), immediate);
+    writeTransaction(db, (tx) => finishImport(tx, importId, relabels, input.now));
   } catch (error) {
     try {
-      db.transaction((tx) => failImport(tx, importId, input.now), immediate);
+      writeTransaction(db, (tx) => failImport(tx, importId, input.now));
     } catch {
       // The first error is the one to report; the next import into the bank removes the entries.
     }

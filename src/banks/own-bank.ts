@@ -1,8 +1,8 @@
 /**
  * Our own confirmed assessments feed one reserved bank. Only the review domain writes to it: partner
  * lists are never imported into it, so a match in it always means an analyst of ours confirmed the
- * content. createBank keeps the name and the source together (the bank named `hotline`, and no other,
- * has source `own`).
+ * content. createBank gives the source from the name (the bank named `hotline`, and no other, has
+ * source `own`).
  */
 export const OWN_BANK_NAME = 'hotline';
 export const OWN_BANK_SOURCE = 'own';
@@ -11,7 +11,7 @@ export function isOwnBank(name: string): boolean {
   return name === OWN_BANK_NAME;
 }
 
-/** The source a bank created by hand gets: `own` for the reserved bank, else `partner` (filled by imports). */
+/** The source of a new bank, however created: `own` for the reserved bank, else `partner` (filled by imports). */
 export function sourceOfNewBank(name: string): string {
   return isOwnBank(name) ? OWN_BANK_SOURCE : 'partner';
 }

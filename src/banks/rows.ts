@@ -1,11 +1,12 @@
-import type { SignalType } from '../db/schema/banks.ts';
+import type { SignalType } from '../signals/types/index.ts';
+import { contentCategories, legalStatuses } from '../taxonomy/taxonomy.ts';
 
 /** One bank entry read from an import file, before it is stored. */
 export interface BankRow {
   /** Where the entry was read, for messages. */
   line: number;
   signalType: SignalType;
-  /** Lowercase hex. */
+  /** Normalised by its signal type (lowercase hex). */
   value: string;
   /** A label of the taxonomy, in its text form (see formatLabel). */
   label: string;
@@ -23,15 +24,12 @@ export interface ParseResult {
   errors: ParseError[];
 }
 
-export const hexDigits: Record<SignalType, number> = { pdq: 64, blockhash: 64, sha256: 64, sha1: 40, md5: 32 };
-
-/** Why `value` is not a valid `type` signal, or null when it is. */
-export function signalValueProblem(type: SignalType, value: string): string | null {
-  const digits = hexDigits[type];
-  if (value.length !== digits) return `${type} value must be ${digits} hex digits, got ${value.length} characters`;
-  if (/^[0-9a-f]+$/.test(value)) return null;
-  if (/^[0-9a-fA-F]+$/.test(value)) return `${type} value must be lowercase hex`;
-  return `${type} value is not hex`;
+/** Why a label is refused, naming the labels that are known: an operator fixes the file from it. */
+export function unknownLabelMessage(label: string): string {
+  return (
+    `unknown label "${label}": a legal status (${legalStatuses.join(', ')}), a content category ` +
+    `(${contentCategories.join(', ')}), or both as legal/content (national/real_abuse)`
+  );
 }
 
 /** The rows of one file with each (type, value) once, and the later rows that contradict an earlier one. */

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { BankNameError } from '../banks/bank-name.ts';
 import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
 import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
 import { findBank, listBanks } from '../banks/queries.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, writeTransaction } from '../db/client.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 
@@ -43,6 +44,10 @@ export default async function bank(args: string[], io: CliIo): Promise<number> {
   try {
     return await subcommand(db, rest, io);
   } catch (error) {
+    if (error instanceof BankNameError) {
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`${error.message}\n${usage}`);
     return 1;
@@ -90,9 +95,9 @@ function createCommand(db: Db, args: string[], io: CliIo): number {
     io.stderr.write(`bank ${name} exists\n`);
     return 1;
   }
-  const bank = { name, source: sourceOfNewBank(name), description: values.description ?? null };
-  db.transaction((tx) => createBank(tx, bank, Date.now()));
-  writeJson(io, { bank: name, source: bank.source, created: true });
+  const bank = { name, description: values.description ?? null };
+  writeTransaction(db, (tx) => createBank(tx, bank, Date.now()));
+  writeJson(io, { bank: name, source: sourceOfNewBank(name), created: true });
   return 0;
 }
 
@@ -106,7 +111,7 @@ function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number
   const { positionals } = parse(args, {});
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError(`bank ${enabled ? 'enable' : 'disable'} needs NAME`);
-  if (!db.transaction((tx) => setBankEnabled(tx, name, enabled))) {
+  if (!writeTransaction(db, (tx) => setBankEnabled(tx, name, enabled))) {
     io.stderr.write(`no bank named ${name}\n`);
     return 1;
   }
@@ -120,7 +125,7 @@ function entrySwitch(db: Db, args: string[], io: CliIo, enabled: boolean): numbe
   if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
     throw new UsageError(`bank ${enabled ? 'enable' : 'disable'}-entry needs an entry ID`);
   }
-  if (!db.transaction((tx) => setBankEntryEnabled(tx, id, enabled))) {
+  if (!writeTransaction(db, (tx) => setBankEntryEnabled(tx, id, enabled))) {
     io.stderr.write(`no bank entry ${id} (or its import has not completed)\n`);
     return 1;
   }

@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { signalValueProblem } from '../banks/rows.ts';
-import { type SignalType, signalTypes } from '../db/schema/banks.ts';
 import { Matcher } from '../matching/matcher.ts';
+import { isSignalType, type SignalType, signalType, signalTypes } from '../signals/types/index.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 
@@ -30,28 +29,26 @@ export default async function match(args: string[], io: CliIo): Promise<number> 
     for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
       const query = line.trim();
       if (query === '') continue;
-      const problem = signalValueProblem(type, query);
-      if (problem) {
-        io.stdout.write(`${JSON.stringify({ query, error: problem })}\n`);
+      const normalised = signalType(type).normalise(query);
+      if ('problem' in normalised) {
+        io.stdout.write(`${JSON.stringify({ query, error: normalised.problem })}\n`);
         exitCode = 1;
         continue;
       }
-      const matches = matcher.match({ [type]: query }).map(({ bank, label, value, distance, variant, entryId }) => ({
-        bank,
-        label,
-        value,
-        distance,
-        variant,
-        entryId,
-      }));
+      const matches = matcher
+        .match({ [type]: normalised.value })
+        .map(({ bank, label, value, distance, variant, entryId }) => ({
+          bank,
+          label,
+          value,
+          distance,
+          variant,
+          entryId,
+        }));
       io.stdout.write(`${JSON.stringify({ query, matches })}\n`);
     }
     return exitCode;
   } finally {
     close();
   }
-}
-
-function isSignalType(value: string | undefined): value is SignalType {
-  return (signalTypes as readonly (string | undefined)[]).includes(value);
 }

@@ -9,6 +9,17 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or a transaction: for reads that may run inside or outside one. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * Runs `change` in an IMMEDIATE transaction: the write lock is taken at BEGIN, waiting for another
+ * writer (busy_timeout) before anything is read. A deferred transaction that reads and then writes
+ * fails at its first write when another connection (the server beside `hotline worker`) holds or
+ * took the lock meanwhile (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT), and no waiting can cure that.
+ * Every transaction that writes uses it.
+ */
+export function writeTransaction<T>(db: Db, change: (tx: Tx) => T): T {
+  return db.transaction(change, { behavior: 'immediate' });
+}
+
 export interface DatabaseHandle {
   sqlite: Database.Database;
   db: Db;

@@ -1,3 +1,4 @@
+import { isOnionName } from '../urls/host.ts';
 import { isAllowListed, isGlobalUnicast, parseIpLiteral } from './address-policy.ts';
 import { FetchError } from './errors.ts';
 
@@ -32,11 +33,6 @@ export function isInternalName(host: string): boolean {
   const name = host.toLowerCase().replace(/\.+$/, '');
   if (!name.includes('.') || name === 'localhost') return true;
   return internalSuffixes.some((suffix) => name.endsWith(suffix) || name === suffix.slice(1));
-}
-
-/** `.onion` names exist only inside Tor (RFC 7686). */
-export function isOnionName(host: string): boolean {
-  return /\.onion\.?$/i.test(host);
 }
 
 /**

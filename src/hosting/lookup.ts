@@ -3,22 +3,37 @@ import { createRequire } from 'node:module';
 import ipaddr from 'ipaddr.js';
 import maxmind from 'maxmind';
 import { isGlobalUnicast, parseIpLiteral } from '../fetcher/address-policy.ts';
+import { isOnionName } from '../urls/host.ts';
 import { createAsnTable } from './asn-table.ts';
 
 // Where content is hosted: the serving address, its country and its network, from databases
 // shipped on npm and read offline (a lookup sends nothing anywhere).
 
-export interface Hosting {
+/** Where an address is: its country and network, null where unknown. */
+export interface AddressHosting {
   ip: string | null;
   country: string | null;
   asn: number | null;
   org: string | null;
-  /** Set for .onion addresses, which have no country or network. */
-  hosting?: 'onion';
+}
+
+/** How the content was reached: a looked-up address, a .onion service, or a proxy that resolved the name. */
+export type HostingKind = 'ip' | 'onion' | 'proxy';
+
+export interface SiteHosting extends AddressHosting {
+  kind: HostingKind;
 }
 
 export interface HostingLookup {
-  lookup(ip: string): Hosting;
+  lookup(ip: string): AddressHosting;
+}
+
+/** What the fetcher tells of how it reached content (see FetchedContent). */
+export interface ReachedContent {
+  finalUrl: string;
+  /** The address that served it; empty or null when a proxy resolved the name. */
+  remoteAddress: string | null;
+  viaProxy: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -71,16 +86,15 @@ export function createHostingLookup(): Promise<HostingLookup> {
   return loading;
 }
 
-export function isOnionHost(hostname: string): boolean {
-  return /\.onion\.?$/i.test(hostname);
-}
+const unknown: AddressHosting = { ip: null, country: null, asn: null, org: null };
 
 /**
- * Hosting for a fetched address: `onion` for .onion hosts (reached through the proxy, with no
- * address of their own), otherwise the lookup of the address that served the content.
+ * Where fetched content is hosted: `onion` for a .onion host (reached through the proxy, with no
+ * address of its own); `proxy` when a proxy resolved the name and so no address is known; else
+ * the lookup of the address that served the content.
  */
-export function hostingOf(hostname: string, remoteAddress: string | null, lookup: HostingLookup): Hosting {
-  if (isOnionHost(hostname)) return { ip: null, country: null, asn: null, org: null, hosting: 'onion' };
-  if (!remoteAddress) return { ip: null, country: null, asn: null, org: null };
-  return lookup.lookup(remoteAddress);
+export function hostingOf(reached: ReachedContent, lookup: HostingLookup): SiteHosting {
+  if (isOnionName(new URL(reached.finalUrl).hostname)) return { kind: 'onion', ...unknown };
+  if (!reached.remoteAddress) return { kind: reached.viaProxy ? 'proxy' : 'ip', ...unknown };
+  return { kind: 'ip', ...lookup.lookup(reached.remoteAddress) };
 }

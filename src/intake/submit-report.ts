@@ -1,5 +1,5 @@
 import { deriveKey, seal } from '../crypto/seal.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, writeTransaction } from '../db/client.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
 import { validationFailed } from '../http/errors.ts';
 import { minuteMs, startOfMinute } from '../minute.ts';
@@ -67,7 +67,7 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
     now,
     triageNotBefore: triageNotBefore(now, deps.triageDelay),
   };
-  const { reportId } = deps.db.transaction((tx) => storeReport(tx, report));
+  const { reportId } = writeTransaction(deps.db, (tx) => storeReport(tx, report));
   return { receipt, reportId };
 }
 

@@ -70,7 +70,8 @@ export function enqueueJob(tx: Tx, job: NewJob): boolean {
 
 /**
  * Puts a finished or failed job back in the queue, as new: for work worth doing again (an address
- * that was unreachable, reported again). A pending or running job is left alone. True when requeued.
+ * that was unreachable, reported again). It may be claimed from `availableAt` on (intake passes the
+ * random triage delay). A pending or running job is left alone. True when requeued.
  */
 export function requeueJob(tx: Tx, idempotencyKey: string, now: number, availableAt = now): boolean {
   const requeued = tx
@@ -78,7 +79,7 @@ export function requeueJob(tx: Tx, idempotencyKey: string, now: number, availabl
     .set({
       status: 'pending',
       attempts: 0,
-      availableAt: now,
+      availableAt,
       lastError: null,
       lockedBy: null,
       lockedUntil: null,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db, Tx } from '../db/client.ts';
+import { type Db, type Tx, writeTransaction } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import {
   type ClaimedJob,
@@ -106,7 +106,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const lockOf = (job: JobRecord): Lock => ({ jobId: job.id, workerId, now: now() });
 
   function reclaim(): void {
-    const { retried, exhausted } = db.transaction((tx) => {
+    const { retried, exhausted } = writeTransaction(db, (tx) => {
       const result = reclaimExpiredJobs(tx, now());
       for (const job of result.retried) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: false });
       for (const job of result.exhausted) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: true });
@@ -118,7 +118,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   function claimOne(): ClaimedJob | null {
-    return db.transaction((tx) => {
+    return writeTransaction(db, (tx) => {
       const job = claimJob(tx, { types, workerId, now: now(), lockMs, excludeIds: [...running.keys()] });
       if (job) handlerOf(job).onClaimed?.(tx, job);
       return job;
@@ -135,7 +135,7 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     if (released.has(job.id)) return;
     try {
-      db.transaction((tx) => {
+      writeTransaction(db, (tx) => {
         if (!completeJob(tx, lockOf(job))) throw new LockLost();
         write(tx);
       });
@@ -150,7 +150,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   function recordFailure(job: ClaimedJob, reason: string, error: unknown): void {
-    const outcome = db.transaction((tx) => {
+    const outcome = writeTransaction(db, (tx) => {
       const result = failJob(tx, { ...lockOf(job), reason });
       if (result) handlerOf(job).onFailed?.(tx, job, { reason, final: result.status === 'failed' });
       return result;
@@ -249,7 +249,7 @@ export function createWorker(options: WorkerOptions): Worker {
       for (const { job, budget } of running.values()) {
         released.add(job.id);
         budget.abort();
-        db.transaction((tx) => {
+        writeTransaction(db, (tx) => {
           if (releaseJob(tx, lockOf(job))) handlerOf(job).onReleased?.(tx, job);
         });
         logger.info({ event: 'job_released', jobId: job.id, jobType: job.type }, 'job released at shutdown');

@@ -3,19 +3,23 @@ import type { Config } from '../config.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import type { Signals } from '../signals/compute-signals.ts';
-import { HammingIndex } from './match-index.ts';
-import { packHex } from './packed-hash.ts';
+import type { PerceptualSignalTypeName } from '../signals/types/index.ts';
+import { CatchUpIndex } from './catch-up-index.ts';
 
 /** An earlier item's medium showing the same picture as a new one. */
 export interface Duplicate {
   mediaId: number;
-  signal: 'sha256' | 'md5' | 'pdq' | 'blockhash';
+  signal: 'sha256' | 'md5' | PerceptualSignalTypeName;
   /** Hamming distance; 0 for exact hashes. */
   distance: number;
 }
 
-type PerceptualType = 'pdq' | 'blockhash';
-const loadPageSize = 10_000;
+const loadedColumns = {
+  id: itemMedia.id,
+  pdq: itemMedia.pdq,
+  pdqQuality: itemMedia.pdqQuality,
+  blockhash: itemMedia.blockhash,
+};
 /** Ids per `IN (...)`: far below SQLite's bound on variables in one statement (32,766). */
 const idChunkSize = 500;
 
@@ -31,48 +35,48 @@ export function isInformativeBlockhash(hex: string | null): hex is string {
  * Finds, among the media of earlier items, the same picture as a new medium: the same file by
  * SHA-256 or MD5 (through the item_media indexes), or the same image re-encoded, scaled or turned
  * by PDQ (any of its eight rotations and flips) or blockhash within the match thresholds. The
- * perceptual hashes are held in in-memory multi-indexes that catch up by id (item_media ids only
- * grow); a hit whose row is gone (its item was triaged again) is dropped from its index.
+ * perceptual hashes are held in a CatchUpIndex over item_media (its ids only grow); a hit whose
+ * row is gone (its item was triaged again) is dropped from the index.
  */
 export class EarlierMedia {
-  private readonly indexes: Record<PerceptualType, HammingIndex> = {
-    pdq: new HammingIndex(),
-    blockhash: new HammingIndex(),
-  };
-  private seenThrough = 0;
+  private readonly index: CatchUpIndex;
 
-  constructor(private readonly thresholds: Config['matching']) {}
+  constructor(private readonly settings: Config['matching']) {
+    this.index = new CatchUpIndex({
+      latestId: (db) =>
+        db
+          .select({ id: max(itemMedia.id) })
+          .from(itemMedia)
+          .get()?.id ?? 0,
+      rowsBetween: (db, after, through, limit) =>
+        db
+          .select(loadedColumns)
+          .from(itemMedia)
+          .where(and(gt(itemMedia.id, after), lte(itemMedia.id, through)))
+          .orderBy(asc(itemMedia.id))
+          .limit(limit)
+          .all()
+          .map((row) => ({
+            id: row.id,
+            hashes: {
+              pdq: this.informativePdq(row.pdqQuality) ? row.pdq : null,
+              blockhash: isInformativeBlockhash(row.blockhash) ? row.blockhash : null,
+            },
+          })),
+    });
+  }
+
+  /** Indexes the media stored since the last look and rebuilds stale tables: outside write transactions. */
+  refresh(db: DbOrTx): void {
+    this.index.refresh(db);
+  }
 
   /**
-   * Indexes the media stored since the last look. Call it at the start of a transaction, before
-   * the transaction writes: it must read committed rows only, since a rolled-back row's id is reused.
+   * Indexes the media stored since the last look, without rebuilding: at the start of the write
+   * transaction that stores a result, before it writes (see CatchUpIndex.catchUp).
    */
-  refresh(db: DbOrTx): void {
-    const latest =
-      db
-        .select({ id: max(itemMedia.id) })
-        .from(itemMedia)
-        .get()?.id ?? 0;
-    const words = new Uint32Array(8);
-    while (this.seenThrough < latest) {
-      const page = db
-        .select({
-          id: itemMedia.id,
-          pdq: itemMedia.pdq,
-          pdqQuality: itemMedia.pdqQuality,
-          blockhash: itemMedia.blockhash,
-        })
-        .from(itemMedia)
-        .where(and(gt(itemMedia.id, this.seenThrough), lte(itemMedia.id, latest)))
-        .orderBy(asc(itemMedia.id))
-        .limit(loadPageSize)
-        .all();
-      for (const row of page) {
-        if (row.pdq && this.informativePdq(row.pdqQuality)) this.indexes.pdq.add(row.id, packHex(row.pdq, words));
-        if (isInformativeBlockhash(row.blockhash)) this.indexes.blockhash.add(row.id, packHex(row.blockhash, words));
-      }
-      this.seenThrough = page.length < loadPageSize ? latest : (page.at(-1)?.id ?? latest);
-    }
+  catchUp(tx: DbOrTx): void {
+    this.index.catchUp(tx);
   }
 
   /** The nearest medium of another item showing the same picture: exact hashes first, then PDQ, then blockhash. */
@@ -93,28 +97,24 @@ export class EarlierMedia {
         : [signals.pdq]
       : [];
     const blockhashes = isInformativeBlockhash(signals.blockhash) ? [signals.blockhash] : [];
-    return (
-      this.nearest(db, itemId, 'pdq', pdqHashes, this.thresholds.pdqThreshold) ??
-      this.nearest(db, itemId, 'blockhash', blockhashes, this.thresholds.blockhashThreshold)
-    );
+    return this.nearest(db, itemId, 'pdq', pdqHashes) ?? this.nearest(db, itemId, 'blockhash', blockhashes);
   }
 
   /** A PDQ hash of an image with too little detail matches unrelated images of little detail. */
   private informativePdq(quality: number | null): boolean {
-    return (quality ?? 0) >= this.thresholds.pdqMinQuality;
+    return (quality ?? 0) >= this.settings.pdqMinQuality;
   }
 
   private nearest(
     db: DbOrTx,
     itemId: number,
-    signal: PerceptualType,
+    signal: PerceptualSignalTypeName,
     hashes: readonly (string | null)[],
-    radius: number,
   ): Duplicate | null {
     const distances = new Map<number, number>();
     for (const hash of hashes) {
       if (!hash) continue;
-      for (const hit of this.indexes[signal].query(packHex(hash), radius)) {
+      for (const hit of this.index.query(signal, hash, this.settings.thresholds[signal])) {
         distances.set(hit.id, Math.min(hit.distance, distances.get(hit.id) ?? hit.distance));
       }
     }
@@ -132,11 +132,11 @@ export class EarlierMedia {
       );
     }
     const present = new Set(rows.map((row) => row.id));
-    for (const id of distances.keys()) if (!present.has(id)) this.indexes[signal].remove(id);
+    for (const id of distances.keys()) if (!present.has(id)) this.index.remove(signal, id);
     let best: Duplicate | null = null;
     for (const row of rows) {
       if (row.itemId === itemId) continue;
-      const distance = distances.get(row.id) as number;
+      const distance = distances.get(row.id) ?? Number.POSITIVE_INFINITY;
       if (!best || distance < best.distance || (distance === best.distance && row.id < best.mediaId)) {
         best = { mediaId: row.id, signal, distance };
       }

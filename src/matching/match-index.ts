@@ -8,8 +8,8 @@ import { boundedDistance, HASH_WORDS, popcount32, scanRange } from './packed-has
  * popcount distance.
  *
  * Memory is typed arrays only: per hash 32 bytes of hash, a 4-byte id, a live flag and 16 4-byte
- * postings; plus 4 MB of bucket offsets. The tables are rebuilt (compacting removed hashes) when
- * enough has changed; hashes added since the last rebuild are scanned linearly until the next one.
+ * postings; plus 4 MB of bucket offsets. rebuildIfStale() rebuilds the tables (compacting removed
+ * hashes) when enough has changed; hashes added since the last rebuild are scanned linearly until then.
  */
 const SLOTS = 16;
 const SLOT_VALUES = 1 << 16;
@@ -58,9 +58,11 @@ export class HammingIndex {
     return true;
   }
 
-  /** Every live hash within Hamming distance `radius` of `query` (eight words), in no particular order. */
+  /**
+   * Every live hash within Hamming distance `radius` of `query` (eight words), in no particular
+   * order. It never rebuilds (see rebuildIfStale): hashes added since the last rebuild are scanned.
+   */
   query(query: Uint32Array, radius: number): IndexHit[] {
-    this.rebuildIfStale();
     const hits: IndexHit[] = [];
     const collect = (position: number, distance: number) => {
       if (this.live[position]) hits.push({ id: this.ids[position]!, distance });
@@ -103,7 +105,11 @@ export class HammingIndex {
     );
   }
 
-  private rebuildIfStale(): void {
+  /**
+   * Rebuilds the slot tables when enough was added or removed since the last rebuild. On a large
+   * index it takes long (a second for a million hashes): callers run it outside write transactions.
+   */
+  rebuildIfStale(): void {
     const unindexed = this.count - this.indexed;
     if (unindexed > 256 + (this.indexed >> 8) || this.removed > 64 + (this.count >> 2)) this.rebuild();
   }

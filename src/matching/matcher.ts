@@ -1,22 +1,22 @@
 import { and, asc, eq, gt, inArray, lte, max, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { bankEntries, banks, type SignalType } from '../db/schema/banks.ts';
+import { bankEntries, banks } from '../db/schema/banks.ts';
 import { PDQ_VARIANTS, type PdqVariant } from '../signals/pdq/dct.ts';
-import { HammingIndex } from './match-index.ts';
-import { packHex } from './packed-hash.ts';
+import {
+  exactSignalTypes,
+  type PerceptualSignalTypeName,
+  perceptualSignalTypes,
+  type SignalType,
+} from '../signals/types/index.ts';
+import { CatchUpIndex, type CatchUpSource } from './catch-up-index.ts';
 
 /** The signals of one medium, as computeSignals gives them; any may be missing. */
-export interface MatchableSignals {
-  sha256?: string | null;
-  sha1?: string | null;
-  md5?: string | null;
-  blockhash?: string | null;
-  pdq?: string | null;
+export type MatchableSignals = Partial<Record<SignalType, string | null>> & {
   pdqQuality?: number | null;
   /** The PDQ hashes of the eight rotations and flips, in the order of PDQ_VARIANTS (`original` first). */
   pdqVariants?: readonly string[] | null;
-}
+};
 
 export interface BankMatch {
   bank: string;
@@ -30,18 +30,35 @@ export interface BankMatch {
   variant: PdqVariant | null;
 }
 
-type PerceptualType = 'pdq' | 'blockhash';
-const perceptualTypes: PerceptualType[] = ['pdq', 'blockhash'];
-const exactTypes = ['sha256', 'sha1', 'md5'] as const;
-const loadPageSize = 10_000;
 // Well under SQLite's limit on bound parameters per statement.
 const idsPerQuery = 1_000;
+const perceptualNames = perceptualSignalTypes.map((type) => type.name);
 
 interface Candidate {
-  type: PerceptualType;
+  type: PerceptualSignalTypeName;
   distance: number;
   variant: PdqVariant | null;
 }
+
+/** The perceptual entries of every bank, disabled ones too: enabling one again must not need a rebuild. */
+const bankEntrySource: CatchUpSource = {
+  latestId: (db) =>
+    db
+      .select({ id: max(bankEntries.id) })
+      .from(bankEntries)
+      .get()?.id ?? 0,
+  rowsBetween: (db, after, through, limit) =>
+    db
+      .select({ id: bankEntries.id, signalType: bankEntries.signalType, value: bankEntries.value })
+      .from(bankEntries)
+      .where(
+        and(gt(bankEntries.id, after), lte(bankEntries.id, through), inArray(bankEntries.signalType, perceptualNames)),
+      )
+      .orderBy(asc(bankEntries.id))
+      .limit(limit)
+      .all()
+      .map((entry) => ({ id: entry.id, hashes: { [entry.signalType]: entry.value } })),
+};
 
 /**
  * Matches signals against the enabled entries of the enabled banks. Exact signals are looked up in
@@ -50,61 +67,26 @@ interface Candidate {
  * (by this process or another: entry ids only grow). Every hit is confirmed against the database
  * before it is returned, so disabling or enabling an entry or a bank takes effect at once, from any
  * process; the indexes hold disabled entries too, and drop only entries deleted from the database.
+ * It reads outside transactions (it may rebuild its indexes): call it before writing the result.
  */
 export class Matcher {
-  private readonly indexes: Record<PerceptualType, HammingIndex> = {
-    pdq: new HammingIndex(),
-    blockhash: new HammingIndex(),
-  };
-  /** The highest entry id looked at so far. */
-  private seenThrough = 0;
+  private readonly index = new CatchUpIndex(bankEntrySource);
 
   constructor(
     private readonly db: Db,
-    private readonly thresholds: Config['matching'],
+    private readonly settings: Config['matching'],
   ) {
-    this.refresh();
-  }
-
-  /** Indexes the perceptual entries added since the last look; one cheap query when there are none. */
-  refresh(): void {
-    const latest =
-      this.db
-        .select({ id: max(bankEntries.id) })
-        .from(bankEntries)
-        .get()?.id ?? 0;
-    const words = new Uint32Array(8);
-    while (this.seenThrough < latest) {
-      // Every entry, disabled ones too: enabling one again must not need a rebuild. Whether an entry
-      // (and its bank) is enabled is checked on every hit instead.
-      const page = this.db
-        .select({ id: bankEntries.id, signalType: bankEntries.signalType, value: bankEntries.value })
-        .from(bankEntries)
-        .where(
-          and(
-            gt(bankEntries.id, this.seenThrough),
-            lte(bankEntries.id, latest),
-            inArray(bankEntries.signalType, perceptualTypes),
-          ),
-        )
-        .orderBy(asc(bankEntries.id))
-        .limit(loadPageSize)
-        .all();
-      for (const entry of page) {
-        this.indexes[entry.signalType as PerceptualType].add(entry.id, packHex(entry.value, words));
-      }
-      this.seenThrough = page.length < loadPageSize ? latest : page[page.length - 1]!.id;
-    }
+    this.index.refresh(db);
   }
 
   /** Every match of the signals, nearest first. */
   match(signals: MatchableSignals): BankMatch[] {
-    this.refresh();
+    this.index.refresh(this.db);
     const matches: BankMatch[] = [];
-    for (const type of exactTypes) {
-      const value = signals[type];
+    for (const { name } of exactSignalTypes) {
+      const value = signals[name];
       if (!value) continue;
-      const where = and(eq(bankEntries.signalType, type), eq(bankEntries.value, value));
+      const where = and(eq(bankEntries.signalType, name), eq(bankEntries.value, value));
       for (const { enabled, ...entry } of this.entries(where)) {
         if (enabled) matches.push({ ...entry, distance: 0, variant: null });
       }
@@ -113,33 +95,33 @@ export class Matcher {
     const ids = [...candidates.keys()];
     for (let i = 0; i < ids.length; i += idsPerQuery) {
       for (const { enabled, ...entry } of this.entries(inArray(bankEntries.id, ids.slice(i, i + idsPerQuery)))) {
-        const { distance, variant } = candidates.get(entry.entryId)!;
-        if (enabled) matches.push({ ...entry, distance, variant });
+        const candidate = candidates.get(entry.entryId);
+        if (enabled && candidate) matches.push({ ...entry, distance: candidate.distance, variant: candidate.variant });
         candidates.delete(entry.entryId);
       }
     }
     // Entries gone from the database (those of a failed import): ids are never reused, so they can go.
-    for (const [entryId, { type }] of candidates) this.indexes[type].remove(entryId);
+    for (const [entryId, { type }] of candidates) this.index.remove(type, entryId);
     return matches.sort((a, b) => a.distance - b.distance || a.entryId - b.entryId);
   }
 
   /** Index hits by entry id; for PDQ, the nearest of the variants (the earliest on a tie). */
   private perceptualCandidates(signals: MatchableSignals): Map<number, Candidate> {
     const candidates = new Map<number, Candidate>();
-    const search = (type: PerceptualType, hash: string, radius: number, variant: PdqVariant | null) => {
-      for (const hit of this.indexes[type].query(packHex(hash), radius)) {
+    const search = (type: PerceptualSignalTypeName, hash: string, variant: PdqVariant | null) => {
+      for (const hit of this.index.query(type, hash, this.settings.thresholds[type])) {
         const known = candidates.get(hit.id);
         if (!known || hit.distance < known.distance) candidates.set(hit.id, { type, distance: hit.distance, variant });
       }
     };
-    if (signals.blockhash) search('blockhash', signals.blockhash, this.thresholds.blockhashThreshold, null);
+    if (signals.blockhash) search('blockhash', signals.blockhash, null);
     const quality = signals.pdqQuality;
-    if (quality !== null && quality !== undefined && quality < this.thresholds.pdqMinQuality) return candidates;
+    if (quality !== null && quality !== undefined && quality < this.settings.pdqMinQuality) return candidates;
     const variants = signals.pdqVariants ?? (signals.pdq ? [signals.pdq] : []);
     if (signals.pdqVariants && variants.length !== PDQ_VARIANTS.length) {
       throw new RangeError(`expected ${PDQ_VARIANTS.length} PDQ variants, got ${variants.length}`);
     }
-    for (const [i, hash] of variants.entries()) search('pdq', hash, this.thresholds.pdqThreshold, PDQ_VARIANTS[i]!);
+    for (const [i, hash] of variants.entries()) search('pdq', hash, PDQ_VARIANTS[i] ?? null);
     return candidates;
   }
 

@@ -1,6 +1,6 @@
 import { FetchError, type FetchErrorReason } from '../fetcher/errors.ts';
 import type { FetchedResource } from '../fetcher/index.ts';
-import type { Hosting } from '../hosting/lookup.ts';
+import type { ReachedContent, SiteHosting } from '../hosting/lookup.ts';
 import type { BankMatch } from '../matching/matcher.ts';
 import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
 import { isHashedImageType, UNKNOWN_MEDIA_TYPE } from '../signals/media-type.ts';
@@ -28,22 +28,13 @@ export interface TriageTools {
   fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
   computeSignals(bytes: Buffer): Promise<Signals>;
   match(signals: Signals): BankMatch[];
-  /** Where the content came from: the host name (for .onion) and the address that served it. */
-  lookupHosting(hostname: string, remoteAddress: string): Hosting;
+  /** Where the content came from (see hostingOf). */
+  lookupHosting(reached: ReachedContent): SiteHosting;
   extractPageMedia(html: string, baseUrl: string, limit: number): PageMedia;
   maxMediaPerPage: number;
 }
 
-/** How the content was reached: a looked-up address, a .onion service, or a proxy that resolved the name. */
-export type HostingKind = 'ip' | 'onion' | 'proxy';
-
-export interface SiteHosting {
-  kind: HostingKind;
-  ip: string | null;
-  country: string | null;
-  asn: number | null;
-  org: string | null;
-}
+export type { HostingKind, SiteHosting } from '../hosting/lookup.ts';
 
 export interface InspectedMedium {
   url: string;
@@ -102,7 +93,7 @@ export async function inspectUrl(
     url,
     finalUrl: resource.finalUrl,
     httpStatus: resource.status,
-    hosting: hostingOf(resource, tools),
+    hosting: tools.lookupHosting(resource),
     tlsInvalid: resource.tlsInvalid !== null,
   };
   if (resource.mediaType === htmlType) {
@@ -161,7 +152,7 @@ async function inspectPageMedia(urls: string[], tools: TriageTools, signal: Abor
  * Only a page is not a medium.
  */
 async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promise<InspectedMedium> {
-  const hosting = hostingOf(resource, tools);
+  const hosting = tools.lookupHosting(resource);
   const tlsInvalid = resource.tlsInvalid !== null;
   const { bytes } = resource;
   if (resource.mediaType === htmlType) {
@@ -191,14 +182,4 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
     bytes.fill(0);
   }
   return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
-}
-
-function hostingOf(resource: FetchedContent, tools: TriageTools): SiteHosting {
-  const { ip, country, asn, org, hosting } = tools.lookupHosting(
-    new URL(resource.finalUrl).hostname,
-    resource.remoteAddress,
-  );
-  const kind: HostingKind =
-    hosting === 'onion' ? 'onion' : resource.viaProxy && !resource.remoteAddress ? 'proxy' : 'ip';
-  return { kind, ip, country, asn, org };
 }

@@ -48,8 +48,8 @@ export function storeTriageResult(
   const item = tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).get();
   if (!item) return null;
 
-  // Before this transaction writes anything: see refresh().
-  earlierMedia.refresh(tx);
+  // Before this transaction writes anything: see catchUp().
+  earlierMedia.catchUp(tx);
   const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals));
   const linksIn = linksToItemMedia(tx, itemId);
 

@@ -51,6 +51,8 @@ export function triageJobHandler(deps: {
       // Purged since it was reported: nothing left to do.
       if (!item) return () => {};
       const inspection = await inspectUrl(item.url, deps.tools, signal);
+      // Rebuilding the duplicate index can take a while: here, not under the write lock.
+      deps.earlierMedia.refresh(deps.db);
       return (tx) => {
         storeTriageResult(tx, { itemId, inspection, now: deps.now(), earlierMedia: deps.earlierMedia });
       };

@@ -32,7 +32,7 @@ export async function createTriageTools(
       fetch: (url, signal) => fetcher.fetch(url, signal),
       computeSignals: (bytes) => computeSignals(bytes, limits),
       match: (signals) => matcher.match(matchableSignals(signals)),
-      lookupHosting: (hostname, remoteAddress) => hostingOf(hostname, remoteAddress, hosting),
+      lookupHosting: (reached) => hostingOf(reached, hosting),
       extractPageMedia,
       maxMediaPerPage: config.fetch.maxMediaPerPage,
     },

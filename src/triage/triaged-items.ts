@@ -126,7 +126,7 @@ export function listTriagedItems(
       httpStatus: row.httpStatus,
       fetchedAt: row.fetchedAt,
       tlsInvalid: row.tlsInvalid,
-      hosting: { kind: row.hostingKind, ...hostingOf(row) },
+      hosting: { kind: row.hostingKind, ...storedHosting(row) },
       suggestion: suggestion ? { label: suggestion.label, bankEntryId: suggestion.bankEntryId } : null,
       media: media.filter((m) => m.itemId === row.id).map((m) => triagedMedium(m, matches)),
       skipped: skipped.filter((s) => s.itemId === row.id).map(({ url, reason }) => ({ url, reason })),
@@ -134,7 +134,7 @@ export function listTriagedItems(
   });
 }
 
-function hostingOf(row: {
+function storedHosting(row: {
   hostingIp: string | null;
   hostingCountry: string | null;
   hostingAsn: number | null;
@@ -182,7 +182,7 @@ function triagedMedium(
     pdqQuality,
     refusal,
     tlsInvalid,
-    hosting: hostingOf(row),
+    hosting: storedHosting(row),
     duplicateOf,
     matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),
   };

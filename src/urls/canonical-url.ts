@@ -1,5 +1,5 @@
 import { getDomain } from 'tldts';
-import { isIpHost } from './host.ts';
+import { isIpHost, isOnionName } from './host.ts';
 import { isLocalHost } from './local-address.ts';
 import { type CanonicalUrlError, joinCanonical, type SafeBrowsingParts, safeBrowsingParts } from './safe-browsing.ts';
 import { dedupQuery } from './tracking-params.ts';
@@ -103,7 +103,7 @@ export function canonicaliseUrl(input: string): CanonicalUrlResult {
     host,
     registrableDomain,
     isIp,
-    isOnion: host.endsWith('.onion'),
+    isOnion: isOnionName(host),
     isLocal: isLocalHost(host, isIp),
   };
 }

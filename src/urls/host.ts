@@ -137,3 +137,8 @@ export function isIpHost(host: string): boolean {
   const first = host.charCodeAt(0);
   return first === 0x5b || (first >= 0x30 && first <= 0x39 && DOTTED_QUAD.test(host));
 }
+
+/** `.onion` names exist only inside Tor (RFC 7686); any case, with or without the root dot. */
+export function isOnionName(host: string): boolean {
+  return /\.onion\.?$/i.test(host);
+}

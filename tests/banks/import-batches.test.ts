@@ -75,7 +75,7 @@ describe('a large import', () => {
     const summary = await alongside(
       importBankFile(importer.db, { bank: 'p', format: 'csv', text: bigList(pdq), now: 1 }),
       () => {
-        other.db.transaction((tx) => createBank(tx, { name: `w${writes}`, source: 'partner' }, 1), {
+        other.db.transaction((tx) => createBank(tx, { name: `w${writes}` }, 1), {
           behavior: 'immediate',
         });
         writes++;
@@ -111,7 +111,7 @@ describe('a large import', () => {
   it('leaves what a crashed import staged disabled, and the next import of the bank replaces it', async () => {
     const text = [csvHeader, `md5,${randomHex(16)},national,`, `md5,${randomHex(16)},baseline,`].join('\n');
     importer.db.transaction((tx) => {
-      const bankId = createBank(tx, { name: 'p', source: 'csv' }, 1);
+      const bankId = createBank(tx, { name: 'p' }, 1);
       stageBatch(tx, { importId: startImport(tx, bankId, 'csv', 1), bankId, now: 1 }, parseBankCsv(text).rows);
     });
     expect(entriesOf(other, 'p')).toEqual({ entries: 2, enabled: 0 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BankNameError } from '../../src/banks/bank-name.ts';
 import { createBank, setBankEnabled } from '../../src/banks/commands.ts';
 import { csvHeader } from '../../src/banks/formats/csv.ts';
 import { importBankFile } from '../../src/banks/import.ts';
@@ -12,6 +13,7 @@ import { countRows, createTestDatabase, rows } from '../support/db.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const csv = (...lines: string[]) => [csvHeader, ...lines].join('\n');
+const vicsFile = (md5: string) => JSON.stringify({ value: [{ MediaID: 1, Category: 1, MD5: md5 }] });
 
 let handle: DatabaseHandle;
 beforeEach(() => {
@@ -70,7 +72,7 @@ describe('importBankFile', () => {
     expect(listBanks(handle.db)).toEqual([
       expect.objectContaining({
         name: 'partner',
-        source: 'csv',
+        source: 'partner',
         enabled: true,
         createdAt: 1_000,
         entries: 2,
@@ -151,16 +153,38 @@ describe('the bank of our own assessments', () => {
     const text = csv(`md5,${hex(16)},national/real_abuse,`);
     await expect(importCsv(OWN_BANK_NAME, text)).rejects.toThrow(OwnBankImportError);
     expect(countRows(handle, 'banks')).toBe(0);
-    handle.db.transaction((tx) => createBank(tx, { name: OWN_BANK_NAME, source: OWN_BANK_SOURCE }, 1));
+    handle.db.transaction((tx) => createBank(tx, { name: OWN_BANK_NAME }, 1));
     await expect(importCsv(OWN_BANK_NAME, text)).rejects.toThrow(/cannot be imported/);
     expect(countRows(handle, 'bank_entries')).toBe(0);
   });
 
-  it('is the only bank with source own, and always has it', () => {
-    const create = (name: string, source: string) => handle.db.transaction((tx) => createBank(tx, { name, source }, 1));
-    expect(() => create(OWN_BANK_NAME, 'csv')).toThrow();
-    expect(() => create('partner', OWN_BANK_SOURCE)).toThrow();
-    create(OWN_BANK_NAME, OWN_BANK_SOURCE);
-    expect(listBanks(handle.db).map((b) => [b.name, b.source])).toEqual([[OWN_BANK_NAME, OWN_BANK_SOURCE]]);
+  it('is the only bank with source own: a bank gets the same source by `create` as by its first import', async () => {
+    handle.db.transaction((tx) => createBank(tx, { name: OWN_BANK_NAME }, 1));
+    handle.db.transaction((tx) => createBank(tx, { name: 'by-hand' }, 1));
+    await importCsv('by-csv', csv(`md5,${hex(16)},national,`));
+    await importBankFile(handle.db, { bank: 'by-vics', format: 'vics', text: vicsFile(hex(16)), now: 1 });
+    expect(listBanks(handle.db).map((b) => [b.name, b.source])).toEqual([
+      ['by-csv', 'partner'],
+      ['by-hand', 'partner'],
+      ['by-vics', 'partner'],
+      [OWN_BANK_NAME, OWN_BANK_SOURCE],
+    ]);
+  });
+});
+
+describe('bank names', () => {
+  it('are 1 to 64 lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit', () => {
+    const create = (name: string) => handle.db.transaction((tx) => createBank(tx, { name }, 1));
+    for (const good of ['ncmec', 'iwf-2026', 'hotline.be', 'a_b', '7', 'x'.repeat(64)]) create(good);
+    for (const bad of ['Bad Name!', 'NCMEC', '', ' ncmec', '-x', '.x', 'x'.repeat(65), 'a/b', 'é']) {
+      expect(() => create(bad), bad).toThrow(BankNameError);
+    }
+    expect(countRows(handle, 'banks')).toBe(6);
+  });
+
+  it('are checked before an import reads its file, which then changes nothing', async () => {
+    await expect(importCsv('Bad Name!', csv(`md5,${hex(16)},national,`))).rejects.toThrow(BankNameError);
+    expect(countRows(handle, 'banks')).toBe(0);
+    expect(countRows(handle, 'bank_entries')).toBe(0);
   });
 });

@@ -125,8 +125,8 @@ describe('hotline bank', () => {
       entries,
     }));
     expect(banks).toEqual([
-      { name: 'partner', source: 'csv', enabled: true, entries: 2 },
-      { name: 'vic', source: 'vics', enabled: true, entries: 1 },
+      { name: 'partner', source: 'partner', enabled: true, entries: 2 },
+      { name: 'vic', source: 'partner', enabled: true, entries: 1 },
     ]);
   });
 
@@ -135,6 +135,17 @@ describe('hotline bank', () => {
     expect(created).toMatchObject({ code: 0, lines: [{ bank: 'hotline', source: 'own', created: true }] });
     expect((await hotline(['bank', 'create', 'hotline'])).code).toBe(1);
     expect(await hotline(['bank', 'create', 'other'])).toMatchObject({ lines: [{ bank: 'other', source: 'partner' }] });
+  });
+
+  it('refuses a bad bank name, saying what a name may be', async () => {
+    const created = await hotline(['bank', 'create', 'Bad Name!']);
+    expect(created).toMatchObject({ code: 1, lines: [] });
+    expect(created.stderr).toMatch(/bad bank name "Bad Name!": 1 to 64 lowercase letters/);
+    const csv = writeFile('list.csv', `${csvHeader}\nmd5,${md5},national,\n`);
+    const imported = await hotline(['bank', 'import', csv, '--bank', 'Bad Name!']);
+    expect(imported).toMatchObject({ code: 1, lines: [] });
+    expect(imported.stderr).toMatch(/bad bank name/);
+    expect((await hotline(['bank', 'list'])).lines).toEqual([]);
   });
 
   it('refuses bad usage with exit code 1', async () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/fetcher/errors.ts';
-import {
-  checkOnionRoute,
-  checkUrl,
-  isAllowListedUrl,
-  isInternalName,
-  isOnionName,
-} from '../../src/fetcher/url-policy.ts';
+import { checkOnionRoute, checkUrl, isAllowListedUrl, isInternalName } from '../../src/fetcher/url-policy.ts';
+import { isOnionName } from '../../src/urls/host.ts';
 
 function reasonOf(url: string, ports = [80, 443], allow: string[] = []): string {
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpLiteral } from '../../src/fetcher/address-policy.ts';
 import { createAsnTable, parseRangeCsv } from '../../src/hosting/asn-table.ts';
-import { createHostingLookup, hostingOf, isOnionHost } from '../../src/hosting/lookup.ts';
+import { createHostingLookup, hostingOf } from '../../src/hosting/lookup.ts';
 
 // Lookups read the offline databases shipped on npm; nothing is sent anywhere.
 
@@ -49,30 +49,34 @@ describe('hostingOf', () => {
     lookup: (ip: string) => ({ ip, country: 'BE', asn: 1, org: 'Test' }),
   };
 
-  it('marks .onion hosts as onion, with no address or country', () => {
+  const unknown = { ip: null, country: null, asn: null, org: null };
+
+  it('marks .onion hosts as onion, with no address or country, whatever the proxy reports', () => {
     const onion = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
-    expect(hostingOf(onion, '', fakeLookup)).toEqual({
-      ip: null,
-      country: null,
-      asn: null,
-      org: null,
-      hosting: 'onion',
+    expect(hostingOf({ finalUrl: `http://${onion}/a`, remoteAddress: '', viaProxy: true }, fakeLookup)).toEqual({
+      kind: 'onion',
+      ...unknown,
     });
-    expect(hostingOf(`www.${onion.toUpperCase()}.`, null, fakeLookup).hosting).toBe('onion');
+    const upper = `http://www.${onion.toUpperCase()}./`;
+    expect(hostingOf({ finalUrl: upper, remoteAddress: '10.0.0.1', viaProxy: true }, fakeLookup).kind).toBe('onion');
   });
 
-  it('looks up the serving address otherwise, and gives nulls without one', () => {
-    expect(hostingOf('example.org', '37.62.10.20', fakeLookup)).toMatchObject({ ip: '37.62.10.20', country: 'BE' });
-    expect(hostingOf('example.org', '', fakeLookup)).toEqual({ ip: null, country: null, asn: null, org: null });
+  it('looks up the serving address otherwise', () => {
+    expect(
+      hostingOf({ finalUrl: 'https://example.org/', remoteAddress: '37.62.10.20', viaProxy: false }, fakeLookup),
+    ).toEqual({
+      kind: 'ip',
+      ip: '37.62.10.20',
+      country: 'BE',
+      asn: 1,
+      org: 'Test',
+    });
   });
 
-  it.each([
-    ['x.onion', true],
-    ['onion.example', false],
-    ['example.onion.evil.org', false],
-    ['notonion', false],
-  ])('isOnionHost(%s) = %s', (host, expected) => {
-    expect(isOnionHost(host)).toBe(expected);
+  it('says `proxy` when a proxy resolved the name, so no address is known', () => {
+    const reached = { finalUrl: 'https://example.org/', remoteAddress: '', viaProxy: true };
+    expect(hostingOf(reached, fakeLookup)).toEqual({ kind: 'proxy', ...unknown });
+    expect(hostingOf({ ...reached, viaProxy: false }, fakeLookup)).toEqual({ kind: 'ip', ...unknown });
   });
 });
 

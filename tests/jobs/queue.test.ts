@@ -14,6 +14,7 @@ import {
   failJob,
   reclaimExpiredJobs,
   releaseJob,
+  requeueJob,
 } from '../../src/jobs/queue.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { createWorkspace } from '../support/worker-process.ts';
@@ -165,6 +166,27 @@ describe('completing, failing, releasing', () => {
     expect(handle.db.transaction((tx) => releaseJob(tx, { jobId: id, workerId: 'w1', now: t0 + 5 }))).toBe(true);
     expect(row(id)).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null, availableAt: t0 + 5 });
     expect(claim('w2', t0 + 5)?.id).toBe(id);
+  });
+});
+
+describe('requeueJob', () => {
+  it('puts a finished job back as new, claimable only from the time it is given', () => {
+    enqueue('a');
+    const id = claim('w')?.id ?? 0;
+    handle.db.transaction((tx) => completeJob(tx, { jobId: id, workerId: 'w', now: t0 }));
+    const later = t0 + 90_000;
+    expect(handle.db.transaction((tx) => requeueJob(tx, 'a', t0 + 1_000, later))).toBe(true);
+    expect(row(id)).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null, availableAt: later });
+    expect(claim('w', later - 1)).toBeNull();
+    expect(claim('w', later)?.id).toBe(id);
+  });
+
+  it('leaves a pending or running job alone', () => {
+    enqueue('a');
+    expect(handle.db.transaction((tx) => requeueJob(tx, 'a', t0, t0 + 5))).toBe(false);
+    claim('w');
+    expect(handle.db.transaction((tx) => requeueJob(tx, 'a', t0, t0 + 5))).toBe(false);
+    expect(row(1)).toMatchObject({ status: 'running', availableAt: t0 });
   });
 });
 

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle, Tx } from '../../src/db/client.ts';
@@ -6,6 +10,7 @@ import { backoffMs, type ClaimedJob, claimJob, completeJob, enqueueJob } from '.
 import { createWorker, failureReason, type JobHandler, type JobHooks, type Worker } from '../../src/jobs/worker.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../support/db.ts';
+import { createWorkspace } from '../support/worker-process.ts';
 
 const t0 = 1_700_000_000_000;
 /** Waits for what the worker does on its own timers; generous, for a loaded machine. */
@@ -364,5 +369,51 @@ describe('durability', () => {
     const late = handle.db.transaction((tx) => completeJob(tx, { jobId: 1, workerId: 'dead', now }));
     expect(late).toBe(false);
     expect(effects()).toEqual([{ jobId: 1, worker: 'restarted' }]);
+  });
+});
+
+describe('beside another process', () => {
+  const holdWriteLock = fileURLToPath(new URL('../support/hold-write-lock.ts', import.meta.url));
+
+  it('reclaims while another process writes: it waits for the write lock instead of failing on a stale read', async () => {
+    const workspace = createWorkspace('hotline-worker-beside-');
+    const shared = workspace.open();
+    try {
+      shared.db.transaction((tx) =>
+        enqueueJob(tx, { type: 'test', payload: {}, idempotencyKey: 'test:0', now: t0, maxAttempts: 5 }),
+      );
+      claimJob(shared.db, { types: ['test'], workerId: 'dead', now: t0, lockMs });
+      const now = t0 + lockMs + 1;
+      const onFailed = vi.fn();
+      const beside = createWorker({
+        db: shared.db,
+        logger,
+        handlers: {},
+        hooks: { test: { onFailed } },
+        now: () => now,
+        concurrency: 1,
+      });
+      const other = spawn(process.execPath, ['--import', 'tsx', holdWriteLock, workspace.dbPath], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      await once(other.stdout, 'data');
+      other.stdin.write('go\n');
+      // The other process commits while this reclaim runs: a deferred transaction would have read
+      // the expired job before, and its write would fail with SQLITE_BUSY.
+      await beside.drain();
+      await once(other, 'exit');
+      expect(onFailed).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ id: 1 }), {
+        reason: 'lock_expired',
+        final: false,
+      });
+      const rows = shared.db.select({ key: jobs.idempotencyKey, status: jobs.status }).from(jobs).all();
+      expect(rows).toEqual([
+        { key: 'test:0', status: 'pending' },
+        { key: 'other:0', status: 'pending' },
+      ]);
+    } finally {
+      shared.close();
+      rmSync(workspace.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -73,7 +73,7 @@ describe('duplicates among triaged items', () => {
       const resized = itemAt('/elsewhere/a-small.jpg')?.media[0];
       expect(resized?.sha256).not.toBe(original?.sha256);
       expect(resized?.duplicateOf).toMatchObject({ mediaId: expect.any(Number), signal: 'pdq' });
-      expect(resized?.duplicateOf?.distance).toBeLessThanOrEqual(config.matching.pdqThreshold);
+      expect(resized?.duplicateOf?.distance).toBeLessThanOrEqual(config.matching.thresholds.pdq);
       expect(resized?.duplicateOf?.mediaId).toBe(original?.id);
       const mirrored = itemAt('/mirror/a.png')?.media[0];
       expect(mirrored?.duplicateOf).toEqual({ mediaId: original?.id, signal: 'sha256', distance: 0 });
@@ -146,7 +146,10 @@ describe('EarlierMedia lookups', () => {
     media.push({ blockhash: pattern, pdq: null, pdqQuality: null });
     storeMedia(earlier as number, media);
     const exactId = row(handle, 'select max(id) as id from item_media where item_id = ?', earlier).id as number;
-    const earlierMedia = new EarlierMedia({ ...config.matching, blockhashThreshold: 16 });
+    const earlierMedia = new EarlierMedia({
+      ...config.matching,
+      thresholds: { ...config.matching.thresholds, blockhash: 16 },
+    });
     earlierMedia.refresh(handle.db);
     const found = earlierMedia.find(handle.db, later as number, signalsOf({ blockhash: pattern }));
     expect(found).toEqual({ mediaId: exactId, signal: 'blockhash', distance: 0 });

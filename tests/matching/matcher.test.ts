@@ -28,7 +28,7 @@ async function addEntries(bank: string, ...lines: string[]): Promise<void> {
 
 describe('Matcher', () => {
   it('uses the configured thresholds', () => {
-    expect(thresholds).toEqual({ pdqThreshold: 31, pdqMinQuality: 50, blockhashThreshold: 10 });
+    expect(thresholds).toEqual({ thresholds: { pdq: 31, blockhash: 10 }, pdqMinQuality: 50 });
   });
 
   it('finds exact signals in every bank that holds them', async () => {
@@ -50,7 +50,7 @@ describe('Matcher', () => {
 
   it('matches blockhash up to its threshold, nearest first', async () => {
     const query = randomHex(32);
-    const [near, edge, beyond] = [3, thresholds.blockhashThreshold, thresholds.blockhashThreshold + 1].map((d) =>
+    const [near, edge, beyond] = [3, thresholds.thresholds.blockhash, thresholds.thresholds.blockhash + 1].map((d) =>
       atDistance(query, d),
     );
     await addEntries(
@@ -62,14 +62,14 @@ describe('Matcher', () => {
     const found = new Matcher(handle.db, thresholds).match({ blockhash: query });
     expect(found.map((m) => [m.value, m.distance, m.label, m.variant])).toEqual([
       [near, 3, 'baseline', null],
-      [edge, thresholds.blockhashThreshold, 'national', null],
+      [edge, thresholds.thresholds.blockhash, 'national', null],
     ]);
   });
 
   it('matches PDQ up to its threshold, unless the query hash is of too low quality', async () => {
     const query = randomHex(32);
-    const edge = atDistance(query, thresholds.pdqThreshold);
-    await addEntries('p', `pdq,${edge},national,`, `pdq,${atDistance(query, thresholds.pdqThreshold + 1)},national,`);
+    const edge = atDistance(query, thresholds.thresholds.pdq);
+    await addEntries('p', `pdq,${edge},national,`, `pdq,${atDistance(query, thresholds.thresholds.pdq + 1)},national,`);
     const matcher = new Matcher(handle.db, thresholds);
     const values = (quality: number | null) =>
       matcher.match({ pdq: query, pdqQuality: quality }).map((m) => [m.value, m.variant]);

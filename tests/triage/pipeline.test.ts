@@ -81,8 +81,8 @@ beforeAll(async () => {
   const a = await computeSignals(files.get('/img/a.png') as Buffer, limits);
   const known = await computeSignals(files.get('/known.png') as Buffer, limits);
   entryIds = handle.db.transaction((tx) => {
-    const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
-    const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
+    const partner = createBank(tx, { name: 'partner' }, 0);
+    const hotline = createBank(tx, { name: 'hotline' }, 0);
     const entry = (signalType: 'pdq' | 'sha256' | 'md5', value: string, label: string) => ({
       line: 1,
       signalType,
@@ -151,7 +151,7 @@ describe('inspectUrl', () => {
     expect(medium?.signals.mediaType).toBe('image/jpeg');
     expect(medium?.matches).toHaveLength(1);
     expect(medium?.matches[0]).toMatchObject({ bank: 'partner', label: 'national/real_abuse', signalType: 'pdq' });
-    expect(medium?.matches[0]?.distance).toBeLessThanOrEqual(config.matching.pdqThreshold);
+    expect(medium?.matches[0]?.distance).toBeLessThanOrEqual(config.matching.thresholds.pdq);
   });
 
   it('a different picture does not match', async () => {

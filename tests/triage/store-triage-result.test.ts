@@ -41,8 +41,8 @@ beforeEach(() => {
   );
   itemIds = new Map(listTriagedItems(handle.db, { limit: 10 }).map((item) => [new URL(item.url).pathname, item.id]));
   entries = handle.db.transaction((tx) => {
-    const hotline = createBank(tx, { name: 'hotline', source: 'own' }, 0);
-    const partner = createBank(tx, { name: 'partner', source: 'csv' }, 0);
+    const hotline = createBank(tx, { name: 'hotline' }, 0);
+    const partner = createBank(tx, { name: 'partner' }, 0);
     const row = (value: string, label: string) => ({
       line: 1,
       signalType: 'sha256' as const,
@@ -128,8 +128,8 @@ function imageTools(image: Buffer, finalUrl: string, tlsInvalid: string | null =
     }),
     computeSignals: (bytes) => computeSignals(bytes, DEFAULT_SIGNAL_LIMITS),
     match: () => [],
-    lookupHosting: (hostname, remoteAddress) =>
-      hostingOf(hostname, remoteAddress, {
+    lookupHosting: (reached) =>
+      hostingOf(reached, {
         lookup: () => {
           throw new Error('no address to look up');
         },

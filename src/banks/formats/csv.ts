@@ -1,6 +1,6 @@
-import { type SignalType, signalTypes } from '../../db/schema/banks.ts';
+import { isSignalType, signalType, signalTypes } from '../../signals/types/index.ts';
 import { parseLabel } from '../../taxonomy/taxonomy.ts';
-import { type BankRow, type ParseError, type ParseResult, signalValueProblem } from '../rows.ts';
+import { type BankRow, type ParseError, type ParseResult, unknownLabelMessage } from '../rows.ts';
 
 /**
  * A bank list as CSV: the header `signal_type,value,label,source`, then one entry a line. Fields may
@@ -34,14 +34,10 @@ function parseEntryLine(text: string, line: number): BankRow | string {
   if (fields.length !== 4) return `expected 4 fields, got ${fields.length}`;
   const [type = '', value = '', label = '', source = ''] = fields;
   if (!isSignalType(type)) return `unknown signal_type "${type}" (one of ${signalTypes.join(', ')})`;
-  const problem = signalValueProblem(type, value);
-  if (problem) return problem;
-  if (!parseLabel(label)) return `unknown label "${label}"`;
-  return { line, signalType: type, value, label, sourceRef: source === '' ? null : source };
-}
-
-function isSignalType(value: string): value is SignalType {
-  return (signalTypes as readonly string[]).includes(value);
+  const normalised = signalType(type).normalise(value);
+  if ('problem' in normalised) return normalised.problem;
+  if (!parseLabel(label)) return unknownLabelMessage(label);
+  return { line, signalType: type, value: normalised.value, label, sourceRef: source === '' ? null : source };
 }
 
 /** RFC 4180 fields of one line; null when a quote is unbalanced or followed by something else. */

@@ -1,3 +1,5 @@
+import { md5 } from '../../signals/types/md5.ts';
+import { sha1 } from '../../signals/types/sha1.ts';
 import { formatLabel, isProjectVicCategory, labelFromProjectVic } from '../../taxonomy/taxonomy.ts';
 import type { BankRow, ParseError, ParseResult } from '../rows.ts';
 
@@ -12,8 +14,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const vicsHashes = [
-  { key: 'MD5', type: 'md5', digits: 32 },
-  { key: 'SHA1', type: 'sha1', digits: 40 },
+  { key: 'MD5', type: md5 },
+  { key: 'SHA1', type: sha1 },
 ] as const;
 
 export function parseVicsJson(text: string): ParseResult {
@@ -53,13 +55,12 @@ function rowsOfMedia(record: JsonObject, line: number): BankRow[] | string {
   if (!isProjectVicCategory(category)) return named(`Category ${JSON.stringify(record.Category ?? null)} is not 0..3`);
   const label = formatLabel(labelFromProjectVic(category));
   const rows: BankRow[] = [];
-  for (const { key, type, digits } of vicsHashes) {
+  for (const { key, type } of vicsHashes) {
     const value = record[key];
     if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string' || value.length !== digits || !/^[0-9a-fA-F]+$/.test(value)) {
-      return named(`${key} must be ${digits} hex digits`);
-    }
-    rows.push({ line, signalType: type, value: value.toLowerCase(), label, sourceRef: id });
+    const normalised = typeof value === 'string' ? type.normalise(value) : null;
+    if (!normalised || 'problem' in normalised) return named(`${key} must be ${type.bits / 4} hex digits`);
+    rows.push({ line, signalType: type.name, value: normalised.value, label, sourceRef: id });
   }
   return rows.length > 0 ? rows : named('no MD5 or SHA1');
 }

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type SignalType, signalTypes } from '../../signals/types/index.ts';
 
-export const signalTypes = ['pdq', 'blockhash', 'sha256', 'sha1', 'md5'] as const;
-export type SignalType = (typeof signalTypes)[number];
+export { type SignalType, signalTypes };
 
 /** A named list of known signals: our own confirmed assessments (`hotline`) or a partner list. */
 export const banks = sqliteTable('banks', {
@@ -9,8 +9,7 @@ export const banks = sqliteTable('banks', {
   name: text('name').notNull().unique(),
   /**
    * Where the entries come from: `own` (our assessments, only the bank named `hotline`, see
-   * src/banks/own-bank.ts), the import format that created it (`csv`, `vics`), or `partner`
-   * (created by hand, filled by imports).
+   * src/banks/own-bank.ts) or `partner` (filled by imports; the import format is in bank_imports).
    */
   source: text('source').notNull(),
   description: text('description'),

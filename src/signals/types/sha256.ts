@@ -1,0 +1,3 @@
+import { exactSignalType } from './signal-type.ts';
+
+export const sha256 = exactSignalType('sha256', 256);
