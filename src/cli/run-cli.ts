@@ -1,3 +1,4 @@
+import { ConfigError } from '../config.ts';
 import { DomainError, Invalid } from '../errors.ts';
 import { translate } from '../http/i18n.ts';
 import { type CliIo, UsageError } from './command.ts';
@@ -27,7 +28,8 @@ function describeDomainError(error: DomainError): string {
 
 /**
  * `hotline <command> [args]`: only the commands of the table are commands. Exit 0 on success, 1 on
- * bad input (usage, refused by the domain), and other failures are thrown for the caller to exit 2.
+ * bad input (usage, configuration, refused by the domain); other failures are thrown for the
+ * caller to exit 2.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
@@ -59,6 +61,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (error instanceof DomainError) {
       io.stderr.write(describeDomainError(error));
+      return 1;
+    }
+    // The environment is the operator's input too: the problems listed, exit 1, as `npm start` does.
+    if (error instanceof ConfigError) {
+      io.stderr.write(`${error.message}\n`);
       return 1;
     }
     throw error;

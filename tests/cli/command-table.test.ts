@@ -151,12 +151,31 @@ describe('domain errors in the CLI', () => {
   });
 });
 
+describe('a bad environment', () => {
+  it('lists the problem and exits 1', async () => {
+    process.env.HOTLINE_FETCH = 'maybe';
+    const { code, out, err } = await hotline(['migrate']);
+    expect([code, out]).toEqual([1, '']);
+    expect(err).toContain('invalid configuration');
+    expect(err).toContain('HOTLINE_FETCH');
+  });
+});
+
 describe('the real hotline process', () => {
   const run = (args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
       encoding: 'utf8',
       env: { ...process.env },
     });
+
+  it('exits 2 on a failure that is not bad input', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'migrate'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOTLINE_DB: dir },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^hotline: /);
+  });
 
   it('exits 0 for help and 1 for a file that is not a command', () => {
     expect(run(['help']).status).toBe(0);
