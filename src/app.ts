@@ -7,8 +7,8 @@ import { apiPrefix } from './auth/policy.ts';
 import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { AppDeps } from './deps.ts';
+import { NotFound } from './errors.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { notFound } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps)]));
   app.use(intakeRoutes(deps));
 
-  app.use((_req, _res, next) => next(notFound()));
+  app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler(deps.logger.child({ domain: 'http' })));
   return app;
 }

@@ -66,16 +66,19 @@ function logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) =
 // someone's network logs.
 const minuteTimestamp = () => `,"time":${startOfMinute(Date.now())}`;
 
-// pino serialises a child's bindings once, outside the log formatter: filter them on the way in.
-function guardChildren(logger: Logger): Logger {
-  const child = logger.child.bind(logger);
-  const guarded = (bindings: Record<string, unknown>) => guardChildren(child(pickAllowed(bindings)));
-  logger.child = guarded as unknown as Logger['child'];
-  return logger;
+/**
+ * pino writes a child's bindings once, when the child is made, and its `formatters.bindings` shapes
+ * only the root's (pino resets it for children): the log formatter never sees them. A child's
+ * bindings are constants in our code, so one outside the allow-list is a programming error, refused
+ * where it is made rather than dropped in silence.
+ */
+function refuseUnlistedBindings(child: Logger): void {
+  const unlisted = Object.keys(child.bindings()).filter((key) => !allowedFields.has(key));
+  if (unlisted.length > 0) throw new Error(`logger bindings not in the allow-list: ${unlisted.join(', ')}`);
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const logger = pino(
+  return pino(
     {
       level,
       base: undefined,
@@ -83,8 +86,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       serializers: {},
       hooks: { logMethod },
       timestamp: minuteTimestamp,
+      onChild: refuseUnlistedBindings,
     },
     destination ?? pino.destination(1),
   );
-  return guardChildren(logger);
 }

@@ -41,16 +41,20 @@ describe('logger', () => {
     expect(text).not.toContain('secret@example.org');
   });
 
-  it('applies the allow-list to child loggers too', () => {
+  it('applies the allow-list to the lines of child loggers', () => {
     const { lines, logger } = capture();
-    logger
-      .child({ domain: 'intake', ip: '198.51.100.4' })
-      .info({ reportId: 4, url: 'http://example.com/secret' }, 'stored');
+    logger.child({ domain: 'intake' }).info({ reportId: 4, url: 'http://example.com/secret' }, 'stored');
     const line = JSON.parse(lines[0] ?? '{}');
     expect(line.domain).toBe('intake');
     expect(line.reportId).toBe(4);
     expect(line).not.toHaveProperty('url');
-    expect(line).not.toHaveProperty('ip');
+  });
+
+  it('refuses a child bound to a field outside the allow-list, at any depth', () => {
+    const { lines, logger } = capture();
+    expect(() => logger.child({ domain: 'intake', ip: '198.51.100.4' })).toThrow(/ip/);
+    expect(() => logger.child({ domain: 'intake' }).child({ url: 'http://example.com/' })).toThrow(/url/);
+    expect(lines).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../deps.ts';
-import { forbidden, notFound, unauthorized } from '../http/errors.ts';
+import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
 import { isAllowed, isStateChanging, policyEntriesFor } from './policy.ts';
 import { readSessionCookie } from './session-cookie.ts';
 import { csrfKey, csrfTokenMatches, resumeSession, type SessionUser } from './sessions.ts';
@@ -13,17 +13,17 @@ export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestH
   const key = csrfKey(deps.config);
   return (req, res, next) => {
     const entries = policyEntriesFor(req.method, req.path);
-    if (entries.length === 0) return next(notFound());
+    if (entries.length === 0) return next(new NotFound());
     if (isAllowed(entries, undefined)) return next();
 
     const token = readSessionCookie(req);
     const user = token ? resumeSession(deps.db, token, deps.now(), deps.config.auth) : undefined;
-    if (!user) return next(unauthorized());
+    if (!user) return next(new Unauthorized());
     if (isStateChanging(req.method)) {
       const tokenOk = csrfTokenMatches(key, user.token, req.get('x-csrf-token'));
-      if (!tokenOk || !isSameOrigin(req)) return next(forbidden('csrf'));
+      if (!tokenOk || !isSameOrigin(req)) return next(new Forbidden('csrf'));
     }
-    if (!isAllowed(entries, user.role)) return next(forbidden());
+    if (!isAllowed(entries, user.role)) return next(new Forbidden());
     res.locals.user = user;
     next();
   };

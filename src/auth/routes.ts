@@ -1,6 +1,6 @@
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../deps.ts';
-import { HttpError } from '../http/errors.ts';
+import { Unauthorized } from '../errors.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
@@ -14,7 +14,7 @@ import { csrfKey, csrfTokenFor } from './sessions.ts';
 const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
 
 /** One answer for unknown user, wrong password, wrong or replayed code, locked or disabled account. */
-const loginFailed = () => new HttpError(401, 'login_failed', 'error.login_failed');
+const loginFailed = () => new Unauthorized('login_failed');
 
 /** POST/GET/DELETE /api/v1/session: log in, who am I, log out. */
 export function sessionRoutes(deps: AppDeps): Router {

@@ -1,3 +1,4 @@
+import { parseCookie } from 'cookie';
 import type { CookieOptions, Request, Response } from 'express';
 
 /**
@@ -9,17 +10,10 @@ export const sessionCookieName = '__Host-hotline_session';
 // No Max-Age: the cookie ends with the browser; the server enforces the idle and absolute limits.
 const cookieOptions: CookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' };
 
-/** The session id from the Cookie header (express 5 has no cookie parser; we need one cookie). */
+/** The session id from the Cookie header (express 5 parses no cookies; the `cookie` package does). */
 export function readSessionCookie(req: Request): string | undefined {
   const header = req.get('cookie');
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === sessionCookieName) {
-      return part.slice(separator + 1).trim();
-    }
-  }
-  return undefined;
+  return header ? parseCookie(header)[sessionCookieName] : undefined;
 }
 
 export function setSessionCookie(res: Response, token: string): void {

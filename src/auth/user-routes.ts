@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { userActor } from '../audit/chain.ts';
 import type { AppDeps } from '../deps.ts';
-import { notFound } from '../http/errors.ts';
+import { NotFound } from '../errors.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { newUserSchema, positiveIdSchema, userChangeSchema } from './schema.ts';
@@ -23,7 +23,7 @@ export function userRoutes(deps: AppDeps): Router {
 
   router.patch('/users/:id', (req, res) => {
     const id = positiveIdSchema.safeParse(req.params.id);
-    if (!id.success) throw notFound();
+    if (!id.success) throw new NotFound();
     const change = parseOrFail(userChangeSchema, req.body);
     res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change) });
   });

@@ -5,7 +5,7 @@ import { deriveKey, seal } from '../crypto/seal.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { conflict, notFound, validationFailed } from '../http/errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { unlocked } from './lockout.ts';
 import { type Argon2Cost, hashPassword, passwordProblem } from './passwords.ts';
 import type { NewUser, UserChange } from './schema.ts';
@@ -56,7 +56,7 @@ export const findUserByUsername = (db: DbOrTx, username: string): UserRow | unde
 /** New credentials for `username`: the password checked and hashed, a fresh TOTP secret sealed. */
 async function newCredentials(deps: AuthDeps, username: string, password: string, options: HashOptions) {
   const problem = passwordProblem(password, username);
-  if (problem) throw validationFailed({ password: problem });
+  if (problem) throw new Invalid({ password: problem });
   const totpSecret = newTotpSecret();
   return {
     totpSecret,
@@ -74,7 +74,7 @@ export async function createUser(
   const { totpSecret, ...secrets } = await newCredentials(deps, input.username, input.password, options);
   const now = deps.now();
   const row = auditedTransaction(deps.db, (tx) => {
-    if (findUserByUsername(tx, input.username)) throw conflict('username_taken');
+    if (findUserByUsername(tx, input.username)) throw new Conflict('username_taken');
     const created = tx
       .insert(users)
       .values({ username: input.username, role: input.role, ...secrets, createdAt: now, updatedAt: now })
@@ -105,7 +105,7 @@ function activeAdmins(tx: Tx): number {
 
 function requireUser(db: DbOrTx, id: number): UserRow {
   const user = db.select().from(users).where(eq(users.id, id)).get();
-  if (!user) throw notFound();
+  if (!user) throw new NotFound();
   return user;
 }
 
@@ -125,7 +125,7 @@ export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change
       });
     const stopsBeingAdmin = change.disabled === true || (change.role !== undefined && change.role !== 'admin');
     if (user.role === 'admin' && user.disabledAt === null && stopsBeingAdmin && activeAdmins(tx) <= 1) {
-      throw conflict('last_admin');
+      throw new Conflict('last_admin');
     }
     const set: Partial<UserRow> = {};
     if (change.disabled === true && user.disabledAt === null) {

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { auditKey } from '../audit/chain.ts';
 import { type ChainHead, verifyAuditChain } from '../audit/verify.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 const usage = 'usage: hotline audit verify [--expect-head SEQ:HASH]\n';
@@ -12,14 +11,8 @@ const usage = 'usage: hotline audit verify [--expect-head SEQ:HASH]\n';
  * down earlier: the chain must still hold that event with that hash, so cutting off the newest
  * rows is caught too.
  */
-export default async function audit(args: string[], io: CliIo): Promise<number> {
-  let expectHead: ChainHead | undefined;
-  try {
-    expectHead = parseCommand(args);
-  } catch (error) {
-    io.stderr.write(`${usage}${(error as Error).message}\n`);
-    return 1;
-  }
+async function audit(args: string[], io: CliIo): Promise<number> {
+  const expectHead = parseCommand(args);
   const { config, db, close } = openCliDatabase();
   try {
     // One read transaction: the walk sees a single state of the chain while others append.
@@ -34,17 +27,12 @@ export default async function audit(args: string[], io: CliIo): Promise<number> 
 }
 
 function parseCommand(args: string[]): ChainHead | undefined {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'expect-head': { type: 'string' } },
-    strict: true,
-  });
-  if (positionals.length !== 1 || positionals[0] !== 'verify') throw new Error('unknown command');
+  const { values, positionals } = parseCommandArgs(args, { 'expect-head': { type: 'string' } });
+  if (positionals.length !== 1 || positionals[0] !== 'verify') throw new UsageError('audit has one subcommand: verify');
   const anchor = values['expect-head'];
   if (anchor === undefined) return undefined;
   const match = /^([1-9]\d{0,15}):([0-9a-f]{64})$/.exec(anchor);
-  if (!match?.[1] || !match[2]) throw new Error('--expect-head wants SEQ:HASH, as `audit verify` printed them');
+  if (!match?.[1] || !match[2]) throw new UsageError('--expect-head wants SEQ:HASH, as `audit verify` printed them');
   return { seq: Number(match[1]), hash: match[2] };
 }
 
@@ -53,3 +41,9 @@ function explain(seq: number, reason: string): string {
   const hint = seq === 1 && reason === 'hash' ? ' (or HOTLINE_SECRET_KEY is not the key it was written with)' : '';
   return `audit chain broken at event ${seq} (${reason})${hint}`;
 }
+
+export default {
+  summary: 'check the audit chain and print its head',
+  usage,
+  run: audit,
+} satisfies CliCommand;

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { BankNameError } from '../banks/bank-name.ts';
 import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
 import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
 import { findBank, listBanks } from '../banks/queries.ts';
 import { type Db, writeTransaction } from '../db/client.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 const usage = `usage: hotline bank import FILE --bank NAME [--format csv|vics]
@@ -17,8 +16,6 @@ const usage = `usage: hotline bank import FILE --bank NAME [--format csv|vics]
        hotline bank disable-entry ID
        hotline bank enable-entry ID
 `;
-
-class UsageError extends Error {}
 
 type Subcommand = (db: Db, args: string[], io: CliIo) => Promise<number> | number;
 
@@ -33,23 +30,16 @@ const subcommands: Record<string, Subcommand> = {
 };
 
 /** `hotline bank ...`: manage the banks of known signals. */
-export default async function bank(args: string[], io: CliIo): Promise<number> {
+async function bank(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
-  const subcommand = name === undefined ? undefined : subcommands[name];
-  if (!subcommand) {
-    io.stderr.write(usage);
-    return 1;
-  }
+  const subcommand = name !== undefined && Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+  if (!subcommand) throw new UsageError(name === undefined ? 'bank needs a subcommand' : `unknown: bank ${name}`);
   const { db, close } = openCliDatabase();
   try {
     return await subcommand(db, rest, io);
   } catch (error) {
-    if (error instanceof BankNameError) {
-      io.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n${usage}`);
+    if (!(error instanceof BankNameError)) throw error;
+    io.stderr.write(`${error.message}\n`);
     return 1;
   } finally {
     close();
@@ -57,7 +47,7 @@ export default async function bank(args: string[], io: CliIo): Promise<number> {
 }
 
 async function importCommand(db: Db, args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { bank: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, { bank: { type: 'string' }, format: { type: 'string' } });
   const [file] = positionals;
   if (positionals.length !== 1 || !file || !values.bank) throw new UsageError('bank import needs FILE and --bank NAME');
   // Without --format, a .json file is taken for VICS and anything else for CSV.
@@ -88,7 +78,7 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
 }
 
 function createCommand(db: Db, args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { description: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, { description: { type: 'string' } });
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError('bank create needs NAME');
   if (findBank(db, name) !== null) {
@@ -102,13 +92,13 @@ function createCommand(db: Db, args: string[], io: CliIo): number {
 }
 
 function listCommand(db: Db, args: string[], io: CliIo): number {
-  if (parse(args, {}).positionals.length > 0) throw new UsageError('bank list takes no arguments');
+  if (parseCommandArgs(args, {}).positionals.length > 0) throw new UsageError('bank list takes no arguments');
   for (const summary of listBanks(db)) writeJson(io, summary);
   return 0;
 }
 
 function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
-  const { positionals } = parse(args, {});
+  const { positionals } = parseCommandArgs(args, {});
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError(`bank ${enabled ? 'enable' : 'disable'} needs NAME`);
   if (!writeTransaction(db, (tx) => setBankEnabled(tx, name, enabled))) {
@@ -120,7 +110,7 @@ function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number
 }
 
 function entrySwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
-  const { positionals } = parse(args, {});
+  const { positionals } = parseCommandArgs(args, {});
   const id = Number(positionals[0]);
   if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
     throw new UsageError(`bank ${enabled ? 'enable' : 'disable'}-entry needs an entry ID`);
@@ -133,14 +123,6 @@ function entrySwitch(db: Db, args: string[], io: CliIo, enabled: boolean): numbe
   return 0;
 }
 
-function parse<T extends Record<string, { type: 'string' }>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 function isImportFormat(value: string): value is ImportFormat {
   return (importFormats as readonly string[]).includes(value);
 }
@@ -148,3 +130,9 @@ function isImportFormat(value: string): value is ImportFormat {
 function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value)}\n`);
 }
+
+export default {
+  summary: 'manage the banks of known signals: import, create, list, disable, enable, (dis|en)able-entry',
+  usage,
+  run: bank,
+} satisfies CliCommand;

@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseEnv } from '../config.ts';
 import { computeSignals, type SignalLimits } from '../signals/compute-signals.ts';
 import { SignalsError } from '../signals/signals-error.ts';
-import type { CliIo } from './index.ts';
-
-const USAGE = 'usage: hotline hash FILE...\n';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 
 /**
  * `hotline hash FILE...`: the signals of each file, read into memory and hashed there, one JSON
@@ -13,15 +11,13 @@ const USAGE = 'usage: hotline hash FILE...\n';
  * unsupported_media, corrupt) or `unreadable`. Limits are those of the triage pipeline
  * (HOTLINE_FETCH_MAX_BYTES, HOTLINE_MAX_PIXELS). Exit 0 when every file was hashed, 1 otherwise.
  */
-export default async function hash(args: string[], io: CliIo): Promise<number> {
-  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
-    io.stderr.write(USAGE);
-    return args.length === 0 ? 1 : 0;
-  }
+async function hash(args: string[], io: CliIo): Promise<number> {
+  const files = parseCommandArgs(args, {}).positionals;
+  if (files.length === 0) throw new UsageError('hash needs at least one FILE');
   const env = parseEnv(process.env);
   const limits: SignalLimits = { maxBytes: env.HOTLINE_FETCH_MAX_BYTES, maxPixels: env.HOTLINE_MAX_PIXELS };
   let failures = 0;
-  for (const file of args) {
+  for (const file of files) {
     const line = await hashFile(file, limits, io);
     if ('error' in line) failures++;
     io.stdout.write(`${JSON.stringify(line)}\n`);
@@ -59,3 +55,9 @@ async function hashFile(file: string, limits: SignalLimits, io: CliIo): Promise<
     bytes.fill(0);
   }
 }
+
+export default {
+  summary: 'exact and perceptual signals of files',
+  usage: 'usage: hotline hash FILE...\n',
+  run: hash,
+} satisfies CliCommand;

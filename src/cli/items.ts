@@ -1,24 +1,17 @@
-import { parseArgs } from 'node:util';
 import { type ItemState, itemStates, listTriagedItems } from '../triage/triaged-items.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 const pageSize = 500;
 
 /** `hotline items [--state S]`: one JSON line per item with its state, priority, hosting and signals. */
-export default async function items(args: string[], io: CliIo): Promise<number> {
-  let state: ItemState | undefined;
-  try {
-    const { values } = parseArgs({ args, options: { state: { type: 'string' } }, strict: true });
-    if (values.state !== undefined && !(itemStates as readonly string[]).includes(values.state)) {
-      io.stderr.write(`unknown state: ${values.state} (one of ${itemStates.join(', ')})\n`);
-      return 1;
-    }
-    state = values.state as ItemState | undefined;
-  } catch (error) {
-    io.stderr.write(`usage: hotline items [--state ${itemStates.join('|')}]\n${(error as Error).message}\n`);
-    return 1;
+async function items(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { state: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+  if (values.state !== undefined && !(itemStates as readonly string[]).includes(values.state)) {
+    throw new UsageError(`unknown state: ${values.state} (one of ${itemStates.join(', ')})`);
   }
+  const state = values.state as ItemState | undefined;
   const { db, close } = openCliDatabase();
   try {
     let afterId = 0;
@@ -32,3 +25,9 @@ export default async function items(args: string[], io: CliIo): Promise<number> 
     close();
   }
 }
+
+export default {
+  summary: 'items with their state, priority, hosting and media',
+  usage: `usage: hotline items [--state ${itemStates.join('|')}]\n`,
+  run: items,
+} satisfies CliCommand;

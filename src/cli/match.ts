@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { Matcher } from '../matching/matcher.ts';
-import { isSignalType, type SignalType, signalType, signalTypes } from '../signals/types/index.ts';
-import type { CliIo } from './index.ts';
+import { isSignalType, signalType, signalTypes } from '../signals/types/index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 const usage = `usage: hotline match --type ${signalTypes.join('|')}   (one hash a line on stdin)\n`;
@@ -12,16 +11,11 @@ const usage = `usage: hotline match --type ${signalTypes.join('|')}   (one hash 
  * thresholds; one JSON line per hash: `{"query","matches":[{"bank","label","value","distance","variant","entryId"}]}`
  * (the entry id is what `bank disable-entry` takes), or `{"query","error"}` for a malformed one (exit 1 at the end).
  */
-export default async function match(args: string[], io: CliIo): Promise<number> {
-  let type: SignalType;
-  try {
-    const { values } = parseArgs({ args, options: { type: { type: 'string' } }, strict: true });
-    if (!isSignalType(values.type)) throw new Error(`--type must be one of ${signalTypes.join(', ')}`);
-    type = values.type;
-  } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n${usage}`);
-    return 1;
-  }
+async function match(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { type: { type: 'string' } });
+  const type = values.type;
+  if (!isSignalType(type)) throw new UsageError(`--type must be one of ${signalTypes.join(', ')}`);
+  if (positionals.length > 0) throw new UsageError('match reads its hashes from stdin, not from arguments');
   const { config, db, close } = openCliDatabase();
   try {
     const matcher = new Matcher(db, config.matching);
@@ -52,3 +46,9 @@ export default async function match(args: string[], io: CliIo): Promise<number> 
     close();
   }
 }
+
+export default {
+  summary: 'match hashes read from stdin against the banks',
+  usage,
+  run: match,
+} satisfies CliCommand;

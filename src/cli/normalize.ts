@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs } from './command.ts';
 
 /** Output is written in chunks of about this size: one write per line is what makes batches slow. */
 const FLUSH_BYTES = 64 * 1024;
@@ -53,11 +53,12 @@ async function* inputsOf(args: string[], stdin: NodeJS.ReadableStream): AsyncIte
  * or `{"input","error"}`. Every input gets its line; the exit code is 0 when all were accepted,
  * 1 when any was refused (bad input), with a count on stderr.
  */
-export default async function normalize(args: string[], io: CliIo): Promise<number> {
+async function normalize(args: string[], io: CliIo): Promise<number> {
+  const addresses = parseCommandArgs(args, {}).positionals;
   const writer = new BatchWriter(io.stdout);
   let total = 0;
   let refused = 0;
-  for await (const input of inputsOf(args, io.stdin)) {
+  for await (const input of inputsOf(addresses, io.stdin)) {
     const { ok, line } = describe(input);
     total++;
     if (!ok) refused++;
@@ -67,3 +68,10 @@ export default async function normalize(args: string[], io: CliIo): Promise<numb
   if (refused > 0) io.stderr.write(`normalize: ${refused} of ${total} inputs refused\n`);
   return refused > 0 ? 1 : 0;
 }
+
+export default {
+  summary: 'canonical form, URL and dedup key of each address (or one a line on stdin)',
+  usage:
+    'usage: hotline normalize [URL...]   (no URL: one a line on stdin; `--` before an address that starts with -)\n',
+  run: normalize,
+} satisfies CliCommand;

@@ -4,8 +4,10 @@ import { mediumFields } from '../triage/medium-fields.ts';
 import { type Inspection, inspectUrl } from '../triage/pipeline.ts';
 import { createTriageTools } from '../triage/triage-tools.ts';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
+
+const usage = 'usage: hotline triage URL   (one http or https address)\n';
 
 /** Refusals that are about the address given, not about the server behind it. */
 const badInput: readonly FetchErrorReason[] = ['unsupported_scheme', 'userinfo', 'port', 'blocked_address'];
@@ -32,13 +34,9 @@ export function describeInspection(inspection: Inspection) {
  * one JSON object. The address is canonicalised first, as intake does (`example.com` is
  * `http://example.com/`). Stores nothing: no item, no media, no job.
  */
-export default async function triage(args: string[], io: CliIo): Promise<number> {
-  const [input, ...extra] = args;
-  const usage = 'usage: hotline triage URL (one http or https address)\n';
-  if (!input || extra.length > 0) {
-    io.stderr.write(usage);
-    return 1;
-  }
+async function triage(args: string[], io: CliIo): Promise<number> {
+  const [input, ...extra] = parseCommandArgs(args, {}).positionals;
+  if (!input || extra.length > 0) throw new UsageError('triage takes one address');
   const refuse = (error: string, message: string) => {
     io.stdout.write(`${JSON.stringify({ url: input, error })}\n`);
     io.stderr.write(message);
@@ -67,3 +65,9 @@ export default async function triage(args: string[], io: CliIo): Promise<number>
     close();
   }
 }
+
+export default {
+  summary: 'one address through fetch, signals, matching and hosting now; stores nothing',
+  usage,
+  run: triage,
+} satisfies CliCommand;

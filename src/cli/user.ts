@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { newUserSchema, roleSchema, usernameSchema } from '../auth/schema.ts';
 import {
   createUser,
@@ -9,10 +8,9 @@ import {
   unlockUser,
   updateUser,
 } from '../auth/users.ts';
-import { HttpError } from '../http/errors.ts';
-import { translate } from '../http/i18n.ts';
+import { NotFound } from '../errors.ts';
 import { parseOrFail } from '../http/validation.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 const usage = `usage: hotline user add NAME --role ${roleSchema.options.join('|')} --password-stdin
@@ -23,14 +21,8 @@ const usage = `usage: hotline user add NAME --role ${roleSchema.options.join('|'
 `;
 
 /** Operator account management. Passwords come on stdin only, never in arguments (shell history, ps). */
-export default async function user(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseCommand>;
-  try {
-    parsed = parseCommand(args);
-  } catch (error) {
-    io.stderr.write(`${usage}${(error as Error).message}\n`);
-    return 1;
-  }
+async function user(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommand(args);
   const password = parsed.needsPassword ? await readPassword(io.stdin) : '';
   const { config, db, close } = openCliDatabase();
   const deps = { config, db, now: Date.now };
@@ -51,7 +43,7 @@ export default async function user(args: string[], io: CliIo): Promise<number> {
     }
     const username = usernameSchema.safeParse(name);
     const existing = username.success ? findUserByUsername(db, username.data) : undefined;
-    if (!existing) throw new HttpError(404, 'not_found', 'error.user.not_found');
+    if (!existing) throw new NotFound('not_found', 'error.user.not_found');
     if (command === 'disable') {
       const view = updateUser(deps, 'system', existing.id, { disabled: true });
       write({ username: view.username, disabled: view.disabled });
@@ -62,32 +54,26 @@ export default async function user(args: string[], io: CliIo): Promise<number> {
       enrolled(await resetUser(deps, 'system', existing.id, password));
     }
     return 0;
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status >= 500) throw error;
-    io.stderr.write(`${describe(error)}\n`);
-    return 1;
   } finally {
     close();
   }
 }
 
 function parseCommand(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
-    strict: true,
+  const { values, positionals } = parseCommandArgs(args, {
+    role: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
   });
   const [command, name, ...extra] = positionals;
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (command === 'list') return { command, name: '', needsPassword: false, role: undefined };
   if (command !== 'add' && command !== 'disable' && command !== 'reset' && command !== 'unlock')
-    throw new Error(`unknown: ${command ?? '(none)'}`);
-  if (!name) throw new Error('a user name is required');
+    throw new UsageError(command === undefined ? 'user needs a subcommand' : `unknown: user ${command}`);
+  if (!name) throw new UsageError('a user name is required');
   const needsPassword = command === 'add' || command === 'reset';
   if (needsPassword && !values['password-stdin'])
-    throw new Error('--password-stdin is required: give the password on stdin');
-  if (command === 'add' && !values.role) throw new Error('--role is required');
+    throw new UsageError('--password-stdin is required: give the password on stdin');
+  if (command === 'add' && !values.role) throw new UsageError('--role is required');
   return { command, name, needsPassword, role: values.role };
 }
 
@@ -100,8 +86,8 @@ async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function describe(error: HttpError): string {
-  const lines = [`${error.id}: ${translate('en', error.messageKey)}`];
-  for (const [field, key] of Object.entries(error.fields ?? {})) lines.push(`  ${field}: ${translate('en', key)}`);
-  return lines.join('\n');
-}
+export default {
+  summary: 'manage analyst accounts: add, list, disable, reset, unlock',
+  usage,
+  run: user,
+} satisfies CliCommand;

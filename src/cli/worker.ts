@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createLogger } from '../logger.ts';
 import { createTriageWorker, shutdownGraceMs } from '../triage/triage-worker.ts';
-import type { CliIo } from './index.ts';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 /**
@@ -10,14 +9,10 @@ import { openCliDatabase } from './open-database.ts';
  * from the web process). Stops on SIGTERM or SIGINT, letting running jobs finish. `--once` runs
  * the jobs available now and exits, printing `{"jobs":N}`.
  */
-export default async function worker(args: string[], io: CliIo): Promise<number> {
-  let once: boolean;
-  try {
-    once = parseArgs({ args, options: { once: { type: 'boolean', default: false } }, strict: true }).values.once;
-  } catch (error) {
-    io.stderr.write(`usage: hotline worker [--once]\n${(error as Error).message}\n`);
-    return 1;
-  }
+async function worker(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { once: { type: 'boolean', default: false } });
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+  const { once } = values;
   const { config, db, close } = openCliDatabase();
   try {
     // Stdout carries the command's result; the worker's log goes to stderr.
@@ -44,3 +39,9 @@ export default async function worker(args: string[], io: CliIo): Promise<number>
     close();
   }
 }
+
+export default {
+  summary: 'the triage worker alone (--once: run what is due, then stop)',
+  usage: 'usage: hotline worker [--once]\n',
+  run: worker,
+} satisfies CliCommand;

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
+import { DomainError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, httpErrorOf } from './errors.ts';
 import { html } from './html.ts';
 import { type Lang, requestLang, translate } from './i18n.ts';
 import { renderPage } from './layout.ts';
@@ -31,10 +32,16 @@ function errorBody(error: HttpError, lang: Lang) {
   return body;
 }
 
-/** The one error handler: HttpErrors become their status; anything else a logged, generic 500. */
+function knownError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return httpErrorOf(err);
+  return fromClientError(err);
+}
+
+/** The one error handler: domain and HTTP errors become their status; anything else a logged, generic 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
-    let error = err instanceof HttpError ? err : fromClientError(err);
+    let error = knownError(err);
     if (!error) {
       logger.error({ err, route: req.route?.path ?? 'unmatched' }, 'unhandled error');
       error = new HttpError(500, 'internal', 'error.internal');

@@ -1,6 +1,10 @@
+import type { Request } from 'express';
+import { Conflict, type DomainError, Forbidden, Invalid, NotFound, TooMany, Unauthorized } from '../errors.ts';
+
 /**
- * The one error type the HTTP layer understands. `id` is stable (clients may switch on it),
- * `messageKey` names the text in the message catalogues, `fields` maps a field to its message key.
+ * An answer only the HTTP layer can give (a body too large, not JSON) or a domain error given its
+ * status. `id` is stable (clients may switch on it), `messageKey` names the text in the message
+ * catalogues, `fields` maps a field to its message key.
  */
 export class HttpError extends Error {
   constructor(
@@ -14,12 +18,28 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (id: string, messageKey = `error.${id}`, fields?: Record<string, string>) =>
-  new HttpError(400, id, messageKey, fields);
-export const validationFailed = (fields: Record<string, string>) =>
-  new HttpError(400, 'validation', 'error.validation', fields);
-export const unauthorized = () => new HttpError(401, 'unauthorized', 'error.unauthorized');
-export const forbidden = (id = 'forbidden') => new HttpError(403, id, `error.${id}`);
-export const notFound = (id = 'not_found') => new HttpError(404, id, `error.${id}`);
-export const conflict = (id: string) => new HttpError(409, id, `error.${id}`);
-export const tooManyRequests = () => new HttpError(429, 'rate_limited', 'error.rate_limited');
+// Checked in order with instanceof, so a subclass a domain adds (a NotFound of its own) maps too.
+const statuses: [abstract new (...args: never[]) => DomainError, number][] = [
+  [Invalid, 400],
+  [Unauthorized, 401],
+  [Forbidden, 403],
+  [NotFound, 404],
+  [Conflict, 409],
+  [TooMany, 429],
+];
+
+/** The HTTP answer to a domain error; undefined for a kind this table does not know (a plain 500). */
+export function httpErrorOf(error: DomainError): HttpError | undefined {
+  const status = statuses.find(([kind]) => error instanceof kind)?.[1];
+  if (status === undefined) return undefined;
+  return new HttpError(status, error.id, error.messageKey, error instanceof Invalid ? error.fields : undefined);
+}
+
+/** The JSON object a route was sent, or a 415 (not JSON) or 400 (JSON, but not an object). */
+export function requireJsonObject(req: Request): Record<string, unknown> {
+  if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'error.unsupported_media_type');
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    throw new HttpError(400, 'invalid_json', 'error.invalid_json');
+  }
+  return req.body as Record<string, unknown>;
+}

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import ipaddr from 'ipaddr.js';
-import { tooManyRequests } from './errors.ts';
+import { TooMany } from '../errors.ts';
 
 const dayMs = 86_400_000;
 
@@ -76,5 +76,5 @@ export function rateLimit({ limit, windowMs, now, keyer, maxClients = 100_000 }:
 /** The same limit as middleware: over it, 429 with a localised message. */
 export function throttle(options: ThrottleOptions): RequestHandler {
   const limit = rateLimit(options);
-  return (req, _res, next) => next(limit.hit(req) ? undefined : tooManyRequests());
+  return (req, _res, next) => next(limit.hit(req) ? undefined : new TooMany());
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { validationFailed } from './errors.ts';
+import { Invalid } from '../errors.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -25,9 +25,9 @@ export function fieldErrors(
   return fields;
 }
 
-/** Parses `value` with `schema` or throws a 400 `validation` error naming each bad field. */
+/** Parses `value` with `schema` or throws `Invalid` naming each bad field. */
 export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw validationFailed(fieldErrors(result.error));
+  throw new Invalid(fieldErrors(result.error));
 }

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import express, { type Request, type Response, Router } from 'express';
+import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../deps.ts';
-import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
+import { Invalid, NotFound, TooMany } from '../errors.ts';
+import { requireJsonObject } from '../http/errors.ts';
 import { requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
 import { checkReportStatus } from './check-status.ts';
@@ -14,12 +15,6 @@ const bodyLimit = '32kb';
 
 function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
-}
-
-function requireJson(req: Request): Record<string, unknown> {
-  if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'error.unsupported_media_type');
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw badRequest('invalid_json');
-  return req.body as Record<string, unknown>;
 }
 
 /** The public side: the report form, receipts, status checks, and the same in JSON. No cookie is ever set. */
@@ -56,7 +51,7 @@ export function intakeRoutes(deps: AppDeps): Router {
       const { receipt } = submitReport(intake, submissionFromForm(body));
       sendPage(res, 200, renderReceipt(lang, receipt));
     } catch (error) {
-      if (error instanceof HttpError && error.fields) return refuse(error.fields);
+      if (error instanceof Invalid) return refuse(error.fields);
       throw error;
     }
   });
@@ -72,15 +67,15 @@ export function intakeRoutes(deps: AppDeps): Router {
   });
 
   router.post('/api/v1/reports', json, (req, res) => {
-    if (!reportLimit.hit(req)) throw tooManyRequests();
-    const { receipt } = submitReport(intake, requireJson(req));
+    if (!reportLimit.hit(req)) throw new TooMany();
+    const { receipt } = submitReport(intake, requireJsonObject(req));
     res.status(201).set('Cache-Control', 'no-store').json({ receipt, status: 'received' });
   });
 
   router.post('/api/v1/status', statusLimit, json, (req, res) => {
-    const outcome = checkReportStatus(intake, requireJson(req));
+    const outcome = checkReportStatus(intake, requireJsonObject(req));
     if (!outcome.ok)
-      throw outcome.error === 'invalid' ? validationFailed(outcome.fields) : notFound('receipt_not_found');
+      throw outcome.error === 'invalid' ? new Invalid(outcome.fields) : new NotFound('receipt_not_found');
     res.set('Cache-Control', 'no-store').json({ status: outcome.status });
   });
 

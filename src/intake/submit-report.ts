@@ -1,7 +1,7 @@
 import { deriveKey, seal } from '../crypto/seal.ts';
 import { type Db, writeTransaction } from '../db/client.ts';
+import { Invalid } from '../errors.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
-import { validationFailed } from '../http/errors.ts';
 import { minuteMs, startOfMinute } from '../minute.ts';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import { fetchAddress } from '../urls/fetch-address.ts';
@@ -51,7 +51,7 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
       : undefined;
   const errors = parsed.success ? {} : reportFieldErrors(parsed.error);
   if (addresses && !addresses.ok) errors.urls ??= addresses.messageKey;
-  if (!parsed.success || !addresses?.ok) throw validationFailed(errors);
+  if (!parsed.success || !addresses?.ok) throw new Invalid(errors);
 
   const { contact, lang, urls: _urls, ...submission } = parsed.data;
   const now = deps.now();

@@ -105,15 +105,11 @@ function afterUserInfo(url: string, start: number, hostEnd: number): number {
   return start;
 }
 
-/**
- * The scheme named by `url.slice(0, colon)`, or null when it is neither http nor https. Written
- * without an inner helper: tsx names every closure it creates (keepNames), at a cost per call.
- */
+/** The scheme named by `url.slice(0, colon)`, or null when it is neither http nor https. */
 function webScheme(url: string, colon: number): 'http' | 'https' | null {
-  if ((url.charCodeAt(0) | 0x20) !== 0x68 || (url.charCodeAt(1) | 0x20) !== 0x74) return null;
-  if ((url.charCodeAt(2) | 0x20) !== 0x74 || (url.charCodeAt(3) | 0x20) !== 0x70) return null;
-  if (colon === 4) return 'http';
-  return colon === 5 && (url.charCodeAt(4) | 0x20) === 0x73 ? 'https' : null;
+  if (colon !== 4 && colon !== 5) return null;
+  const scheme = url.slice(0, colon).toLowerCase();
+  return scheme === 'http' || scheme === 'https' ? scheme : null;
 }
 
 const escapeIf = (needed: boolean, bytes: string) => (needed ? escapeBytes(bytes) : bytes);

@@ -2,6 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { apiPolicy, apiPrefix, isAllowed, isStateChanging, policyEntriesFor } from '../../src/auth/policy.ts';
 
 describe('the policy table', () => {
+  // Written out, not derived: a row added, removed or widened in src/auth/policy.ts must be made
+  // here too, on purpose, or this fails.
+  it('is exactly these routes and roles', () => {
+    expect(apiPolicy.map(({ method, path, allow }) => [method, path, allow])).toEqual([
+      ['POST', '/api/v1/reports', 'public'],
+      ['POST', '/api/v1/status', 'public'],
+      ['POST', '/api/v1/session', 'public'],
+      ['GET', '/api/v1/session', ['analyst', 'supervisor', 'admin']],
+      ['DELETE', '/api/v1/session', ['analyst', 'supervisor', 'admin']],
+      ['GET', '/api/v1/users', ['admin']],
+      ['POST', '/api/v1/users', ['admin']],
+      ['PATCH', '/api/v1/users/:id', ['admin']],
+      ['GET', '/api/v1/audit', ['supervisor', 'admin']],
+    ]);
+  });
+
   it('has one entry per method and path, each path under /api/v1', () => {
     const keys = apiPolicy.map((e) => `${e.method} ${e.path}`);
     expect(new Set(keys).size).toBe(keys.length);

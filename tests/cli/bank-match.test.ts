@@ -5,23 +5,18 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvHeader } from '../../src/banks/formats/csv.ts';
-import bank from '../../src/cli/bank.ts';
-import type { CliCommand } from '../../src/cli/index.ts';
-import match from '../../src/cli/match.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
 import { atDistance, randomHex } from '../support/hashes.ts';
 
 // The commands run in this process (the configuration comes from process.env, as in the real
 // command); one test runs the real `hotline` process.
 let dir: string;
 const savedEnv = { ...process.env };
-const commands: Record<string, CliCommand> = { bank, match };
 
-async function hotline([command = '', ...args]: string[], stdin = '') {
+async function hotline(argv: string[], stdin = '') {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const run = commands[command];
-  if (!run) throw new Error(`no command ${command} in this test`);
-  const code = await run(args, { stdin: Readable.from([stdin]), stdout, stderr });
+  const code = await runCli(argv, { stdin: Readable.from([stdin]), stdout, stderr });
   stdout.end();
   stderr.end();
   return { code, lines: jsonLines(stdout.read()?.toString() ?? ''), stderr: stderr.read()?.toString() ?? '' };

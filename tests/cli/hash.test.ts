@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import hash from '../../src/cli/hash.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
 import { pngDeclaring } from '../signals/crafted-headers.ts';
 
 const fixtures = path.resolve('..', 'shared', 'fixtures');
@@ -28,7 +28,7 @@ class Collector extends Writable {
 async function run(args: string[]) {
   const stdout = new Collector();
   const stderr = new Collector();
-  const code = await hash(args, { stdin: Readable.from([]), stdout, stderr });
+  const code = await runCli(['hash', ...args], { stdin: Readable.from([]), stdout, stderr });
   return { code, stdout, stderr };
 }
 

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import normalize from '../../src/cli/normalize.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
 
 class Collector extends Writable {
   chunks: string[] = [];
@@ -31,7 +31,7 @@ class Collector extends Writable {
 async function run(args: string[], stdinText = '', slow = false) {
   const stdout = new Collector(slow);
   const stderr = new Collector();
-  const code = await normalize(args, { stdin: Readable.from([stdinText]), stdout, stderr });
+  const code = await runCli(['normalize', ...args], { stdin: Readable.from([stdinText]), stdout, stderr });
   return { code, stdout, stderr };
 }
 

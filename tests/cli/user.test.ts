@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { generateSync } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import userCommand from '../../src/cli/user.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
 import { openDatabase } from '../../src/db/client.ts';
 
 let dir: string;
@@ -22,7 +22,7 @@ async function run(args: string[], stdin = '') {
   let err = '';
   const stdout = new PassThrough().on('data', (c) => (out += String(c)));
   const stderr = new PassThrough().on('data', (c) => (err += String(c)));
-  const code = await userCommand(args, { stdin: Readable.from([stdin]), stdout, stderr });
+  const code = await runCli(['user', ...args], { stdin: Readable.from([stdin]), stdout, stderr });
   return {
     code,
     lines: out

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HttpError } from '../../src/http/errors.ts';
+import { Invalid } from '../../src/errors.ts';
 import { fieldErrors, parseOrFail } from '../../src/http/validation.ts';
 
 const schema = z.strictObject({ name: z.string().min(3, 'error.name.short'), age: z.number() });
@@ -27,15 +27,14 @@ describe('fieldErrors', () => {
 });
 
 describe('parseOrFail', () => {
-  it('returns the parsed value, or throws a 400 naming the fields', () => {
+  it('returns the parsed value, or throws Invalid naming the fields', () => {
     expect(parseOrFail(schema, { name: 'long enough', age: 3 })).toEqual({ name: 'long enough', age: 3 });
     try {
       parseOrFail(schema, { name: 'x', age: 3 });
       expect.unreachable();
     } catch (error) {
-      expect(error).toBeInstanceOf(HttpError);
-      expect((error as HttpError).status).toBe(400);
-      expect((error as HttpError).fields).toEqual({ name: 'error.name.short' });
+      expect(error).toBeInstanceOf(Invalid);
+      expect((error as Invalid).fields).toEqual({ name: 'error.name.short' });
     }
   });
 });

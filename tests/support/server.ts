@@ -25,12 +25,19 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How the server is run: its sources through tsx (the default), or the build `npm start` runs. */
+export const fromSources = ['--import', 'tsx', 'src/main.ts'];
+export const fromBuild = ['dist/main.js'];
+
 /** Starts the real `npm start` entry point (src/main.ts) on a free port with a fresh data directory. */
-export async function startRealServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startRealServer(
+  env: Record<string, string> = {},
+  entry: readonly string[] = fromSources,
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, entry, {
     env: { ...process.env, PORT: String(port), HOTLINE_DB: join(dataDir, 'hotline.db'), HOTLINE_FETCH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,25 @@
+import audit from './audit.ts';
+import bank from './bank.ts';
+import type { CliCommand } from './command.ts';
+import hash from './hash.ts';
+import items from './items.ts';
+import match from './match.ts';
+import migrate from './migrate.ts';
+import normalize from './normalize.ts';
+import triage from './triage.ts';
+import user from './user.ts';
+import worker from './worker.ts';
+
+/** Every command of `hotline`, in the order `hotline help` lists them. Nothing else is a command. */
+export const commands: Readonly<Record<string, CliCommand>> = {
+  normalize,
+  hash,
+  bank,
+  match,
+  triage,
+  items,
+  worker,
+  user,
+  audit,
+  migrate,
+};
