@@ -422,6 +422,37 @@ describe('triage of reported items through the worker', () => {
     }
   });
 
+  it('a worker that stops ends the fetches of the jobs it releases, connections included', async () => {
+    const stopping = createTestDatabase();
+    const stopConfig = testConfig({ HOTLINE_FETCH_ALLOW: server.pair, HOTLINE_FETCH_TIMEOUT_MS: '600000' });
+    const patient = await createTriageTools(stopConfig, stopping.db);
+    try {
+      const keys = deriveIntakeKeys(stopConfig.secretKey);
+      submitReport(
+        { db: stopping.db, keys, now: Date.now, fetchAllow: [server.pair] },
+        { urls: [`${server.origin}/held/stop.png`], category: 'csam', siteType: 'website', mediaType: 'image' },
+      );
+      const running = await createTriageWorker({
+        config: stopConfig,
+        db: stopping.db,
+        logger: createLogger('silent'),
+        now: Date.now,
+        tools: patient.tools,
+      });
+      const draining = running.worker.drain();
+      await vi.waitFor(() => expect(held).toHaveLength(1), { timeout: 10_000, interval: 5 });
+      const connectionClosed = new Promise((resolve) => held[0]?.once('close', resolve));
+      await running.stop(0);
+      await connectionClosed; // the fetch ended with the job, not at its own (ten-minute) timeout
+      expect(await draining).toBe(1);
+      expect(stopping.db.select({ state: items.state }).from(items).all()).toEqual([{ state: 'new' }]);
+    } finally {
+      for (const res of held.splice(0)) res.destroy();
+      await patient.close();
+      stopping.close();
+    }
+  });
+
   it('with HOTLINE_FETCH=off, a job a crashed worker left running is put back and its item is new again', async () => {
     const off = createTestDatabase();
     try {
