@@ -4,7 +4,8 @@
  * writes one JSON line per file: `{"sha256"}` or `{"refused"}`.
  *
  * With HASH_CHILD_DECODER=plain-sharp it decodes with sharp's defaults instead, bypassing our
- * decoder policy: the test's positive control, showing what the watch catches.
+ * decoder policy: the test's positive control, showing what the watch catches. With
+ * HASH_CHILD_DECODER=pool it hashes all the files at once in the worker-thread pool.
  */
 async function readFrames(): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
@@ -31,15 +32,24 @@ async function main(): Promise<void> {
   }
   const { computeSignals, DEFAULT_SIGNAL_LIMITS } = await import('../../src/signals/compute-signals.ts');
   const { SignalsError } = await import('../../src/signals/signals-error.ts');
-  for (const bytes of frames) {
+  const { computeSignalsInPool, closeSignalsPool } = await import('../../src/signals/signals-pool.ts');
+  const line = async (signals: ReturnType<typeof computeSignals>) => {
     try {
-      const { sha256 } = await computeSignals(bytes, DEFAULT_SIGNAL_LIMITS);
-      process.stdout.write(`${JSON.stringify({ sha256 })}\n`);
+      return { sha256: (await signals).sha256 };
     } catch (error) {
       if (!(error instanceof SignalsError)) throw error;
-      process.stdout.write(`${JSON.stringify({ refused: error.reason })}\n`);
+      return { refused: error.reason };
     }
+  };
+  const lines =
+    process.env.HASH_CHILD_DECODER === 'pool'
+      ? await Promise.all(frames.map((bytes) => line(computeSignalsInPool(bytes, DEFAULT_SIGNAL_LIMITS))))
+      : [];
+  if (process.env.HASH_CHILD_DECODER !== 'pool') {
+    for (const bytes of frames) lines.push(await line(computeSignals(bytes, DEFAULT_SIGNAL_LIMITS)));
   }
+  await closeSignalsPool();
+  for (const result of lines) process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 await main();

@@ -52,7 +52,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function runChild(name: string, frames: Buffer[], decoder?: 'plain-sharp'): Promise<ChildRun> {
+async function runChild(name: string, frames: Buffer[], decoder?: 'plain-sharp' | 'pool'): Promise<ChildRun> {
   const dirs = { tmp: path.join(root, name, 'tmp'), data: path.join(root, name, 'data') };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   const watch = watchDirectories(Object.values(dirs));
@@ -82,6 +82,15 @@ describe('no imagery at rest', () => {
     expect(await filesHoldingImagery(path.join(root, 'hashing'))).toEqual([]);
     const elsewhere = await filesHoldingImagery(tmpdir(), started);
     expect(elsewhere.filter((file) => !file.startsWith(root))).toEqual([]);
+  }, 120_000);
+
+  it('leaves no file behind when the worker-thread pool hashes them, all at once', async () => {
+    const run = await runChild('pool', images, 'pool');
+    const hashed = images.map((image) => createHash('sha256').update(image).digest('hex'));
+    expect(run.lines.slice(0, -1).map((line) => line.sha256)).toEqual(hashed.slice(0, -1));
+    expect(run.lines.at(-1)).toEqual({ refused: 'too_many_pixels' });
+    expect(run.fileEvents).toEqual([]);
+    expect(await filesHoldingImagery(path.join(root, 'pool'))).toEqual([]);
   }, 120_000);
 
   // Positive controls: the same checks do catch imagery when there is some.

@@ -77,7 +77,7 @@ const hashChild = path.resolve('tests/signals/hash-child.ts');
 export async function hashInChild(
   frames: readonly Buffer[],
   dirs: { tmp: string; data: string },
-  decoder?: 'plain-sharp',
+  decoder?: 'plain-sharp' | 'pool',
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', hashChild], {
     env: {

@@ -8,10 +8,13 @@ import { PDQ_SIDE } from './downscale.ts';
 
 export const DCT_SIDE = 16;
 
-/** Rows 1..16 of the 64-point DCT-II basis (row 0, the mean, carries no structure). */
+/**
+ * Rows 1..16 of the 64-point DCT-II basis (row 0, the mean, carries no structure), as the
+ * reference builds it: the float scale times the double cosine, rounded to float.
+ */
 const DCT_BASIS = (() => {
   const basis = new Float32Array(DCT_SIDE * PDQ_SIDE);
-  const scale = Math.sqrt(2 / PDQ_SIDE);
+  const scale = Math.fround(Math.sqrt(2 / PDQ_SIDE));
   for (let i = 0; i < DCT_SIDE; i++) {
     for (let j = 0; j < PDQ_SIDE; j++) {
       basis[i * PDQ_SIDE + j] = scale * Math.cos((Math.PI / 2 / PDQ_SIDE) * (i + 1) * (2 * j + 1));
@@ -20,27 +23,34 @@ const DCT_BASIS = (() => {
   return basis;
 })();
 
-/** B = D A Dᵀ for the 64x64 image A, computing only the 16x16 coefficients the hash uses. */
-export function dct64To16(image: Float32Array): Float32Array {
-  const partial = new Float32Array(DCT_SIDE * PDQ_SIDE); // D A
+/**
+ * B = D A Dᵀ for the 64x64 image A, computing only the 16x16 coefficients the hash uses, in the
+ * reference's order: T = D A first, each dot product summed from k = 0 up in float. `partial`
+ * (16x64) and `out` (16x16) are the caller's buffers.
+ */
+export function dct64To16(image: Float32Array, partial: Float32Array, out: Float32Array): void {
   for (let i = 0; i < DCT_SIDE; i++) {
     for (let j = 0; j < PDQ_SIDE; j++) {
       let sum = 0;
-      for (let k = 0; k < PDQ_SIDE; k++)
-        sum += (DCT_BASIS[i * PDQ_SIDE + k] as number) * (image[k * PDQ_SIDE + j] as number);
+      for (let k = 0; k < PDQ_SIDE; k++) {
+        sum = Math.fround(
+          sum + Math.fround((DCT_BASIS[i * PDQ_SIDE + k] as number) * (image[k * PDQ_SIDE + j] as number)),
+        );
+      }
       partial[i * PDQ_SIDE + j] = sum;
     }
   }
-  const coefficients = new Float32Array(DCT_SIDE * DCT_SIDE);
   for (let i = 0; i < DCT_SIDE; i++) {
     for (let j = 0; j < DCT_SIDE; j++) {
       let sum = 0;
-      for (let k = 0; k < PDQ_SIDE; k++)
-        sum += (partial[i * PDQ_SIDE + k] as number) * (DCT_BASIS[j * PDQ_SIDE + k] as number);
-      coefficients[i * DCT_SIDE + j] = sum;
+      for (let k = 0; k < PDQ_SIDE; k++) {
+        sum = Math.fround(
+          sum + Math.fround((partial[i * PDQ_SIDE + k] as number) * (DCT_BASIS[j * PDQ_SIDE + k] as number)),
+        );
+      }
+      out[i * DCT_SIDE + j] = sum;
     }
   }
-  return coefficients;
 }
 
 /**

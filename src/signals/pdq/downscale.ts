@@ -1,146 +1,80 @@
-import type { Pixels } from '../pixels.ts';
-import { LUMA_SCALE, lumaSumsOfSums, pixelWords } from './luma.ts';
-
 /**
- * The image-domain half of PDQ: luminance, the Jarosz tent filter (a box filter applied twice
- * along each axis) and decimation to the centres of a 64x64 grid.
+ * The image-domain half of PDQ, as the reference computes it (pdq/cpp/downscaling): the Jarosz
+ * tent filter (a box filter along the rows then along the columns, twice) over the whole
+ * luminance plane, then the values at the centres of a 64x64 grid.
  *
- * The reference filters the whole luminance plane, row pass and column pass, twice, then keeps
- * 64x64 samples. Row and column filtering commute, and only the samples are needed, so we do it
- * in one pass over the rows. Along a line, the tent-filtered value at a sample is a fixed linear
- * combination of a few of the line's prefix sums of prefix sums (`TentTerm`s, computed once per
- * image size). Each row is reduced to its 64 sampled columns that way; running prefix sums down
- * those 64 columns then feed the 64 sampled rows as the rows go by. Memory: one row of sums.
+ * Every sum, difference and mean is rounded to float as the reference's float arithmetic is:
+ * the sliding sums drift a little, and the hash bits depend on that drift where coefficients sit
+ * near the median. Exact arithmetic lands values on the other side of the median (issue 14).
  */
 
 export const PDQ_SIDE = 64;
+const PASSES = 2;
 
-export function tentDownscaleTo64(pixels: Pixels): Float32Array {
-  const { width, height } = pixels;
-  const words = pixelWords(pixels);
-  // The luminance comes in LUMA_SCALE units; the row weights divide that back out.
-  const alongRow = flatten(tentTerms(width), LUMA_SCALE);
-  // The column terms are applied as the rows go by, so in order of the PP index they read.
-  const alongColumns = flatten(
-    tentTerms(height).sort((a, b) => a.index - b.index),
-    1,
-  );
-  const rowSums = new Float64Array(width + 2);
-  const rowSamples = new Float64Array(PDQ_SIDE);
-  // The 64 sampled columns' running prefix sums (P) and sums of those (PP), and the result.
-  const sum = new Float64Array(PDQ_SIDE);
-  const sumOfSums = new Float64Array(PDQ_SIDE);
-  const image = new Float64Array(PDQ_SIDE * PDQ_SIDE);
-  let next = applyColumnTerms(alongColumns, 0, 0, sumOfSums, image);
-  for (let y = 0; y < height; y++) {
-    lumaSumsOfSums(pixels, words, y, rowSums);
-    sampleRow(alongRow, rowSums, rowSamples);
-    for (let j = 0; j < PDQ_SIDE; j++) {
-      sumOfSums[j] = (sumOfSums[j] as number) + (sum[j] as number);
-      sum[j] = (sum[j] as number) + (rowSamples[j] as number);
-    }
-    next = applyColumnTerms(alongColumns, next, y + 1, sumOfSums, image);
-  }
-  for (let j = 0; j < PDQ_SIDE; j++) sumOfSums[j] = (sumOfSums[j] as number) + (sum[j] as number);
-  applyColumnTerms(alongColumns, next, height + 1, sumOfSums, image);
-  const result = Float32Array.from(image);
-  // Derived from the content: cleared rather than left for the collector.
-  for (const buffer of [rowSums, rowSamples, sum, sumOfSums, image]) buffer.fill(0);
-  return result;
-}
-
-/** Sample `sample` of a line gets weight x PP[index], PP being the line's prefix sums of prefix sums. */
-interface TentTerm {
-  sample: number;
-  index: number;
-  weight: number;
+/** Half a 64th of the side, rounded up: two passes then cover one output cell. */
+export function jaroszWindow(length: number): number {
+  return Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE));
 }
 
 /**
- * Two passes of the reference's box filter along a line of `length` values, at the 64 grid
- * centres. The reference's window of `window` values around i covers i - before .. i + after,
- * clipped to the line, the mean being over the values actually covered. A mean of values lo..hi
- * is (P[hi + 1] - P[lo]) / count, and P[m] = PP[m + 1] - PP[m]; away from the ends most terms
- * cancel, leaving three or four per sample.
+ * Filters `plane` (rows x cols, row-major) in place; `scratch` holds the intermediate passes.
+ * Both hold at least rows * cols values.
  */
-function tentTerms(length: number): TentTerm[] {
-  const window = Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE)); // half a cell, rounded up
+export function jaroszFilter(plane: Float32Array, scratch: Float32Array, rows: number, cols: number): void {
+  const alongRows = jaroszWindow(cols);
+  const alongCols = jaroszWindow(rows);
+  for (let pass = 0; pass < PASSES; pass++) {
+    for (let i = 0; i < rows; i++) boxFilterLine(plane, scratch, i * cols, 1, cols, alongRows);
+    for (let j = 0; j < cols; j++) boxFilterLine(scratch, plane, j, cols, rows, alongCols);
+  }
+}
+
+/**
+ * One line of the reference's box filter: the mean over a window of `window` values reaching
+ * `half - 1` before and `window - half` after each position (clipped at the ends, where the mean
+ * is over the values covered), kept as a running float sum: added before subtracted, as there.
+ */
+function boxFilterLine(
+  input: Float32Array,
+  output: Float32Array,
+  start: number,
+  stride: number,
+  length: number,
+  window: number,
+): void {
   const half = Math.floor((window + 2) / 2);
-  const spanStart = (i: number) => Math.max(0, i - (window - half));
-  const spanEnd = (i: number) => Math.min(length - 1, i + half - 1);
-  const terms: TentTerm[] = [];
-  // One buffer for every sample: a sample's weights span fewer than 2 * window + 3 positions.
-  const weights = new Float64Array(2 * window + 3);
-  for (let sample = 0; sample < PDQ_SIDE; sample++) {
-    const centre = Math.floor(((sample + 0.5) * length) / PDQ_SIDE);
-    const from = spanStart(centre);
-    const to = spanEnd(centre);
-    // Weights on PP[first .. first + count - 1]; the windows of values from..to reach P[first .. ].
-    const first = spanStart(from);
-    const count = spanEnd(to) + 3 - first;
-    weights.fill(0, 0, count);
-    const addPrefix = (m: number, weight: number) => {
-      weights[m + 1 - first] = (weights[m + 1 - first] as number) + weight;
-      weights[m - first] = (weights[m - first] as number) - weight;
-    };
-    for (let i = from; i <= to; i++) {
-      const lo = spanStart(i);
-      const hi = spanEnd(i);
-      const weight = 1 / ((hi - lo + 1) * (to - from + 1));
-      addPrefix(hi + 1, weight);
-      addPrefix(lo, -weight);
+  let sum = 0;
+  let count = 0;
+  let read = start;
+  let drop = start;
+  let write = start;
+  for (let i = 0; i < half - 1; i++, read += stride) {
+    sum = Math.fround(sum + (input[read] as number));
+    count++;
+  }
+  for (let i = 0; i < window - half + 1; i++, read += stride, write += stride) {
+    sum = Math.fround(sum + (input[read] as number));
+    count++;
+    output[write] = sum / count;
+  }
+  for (let i = 0; i < length - window; i++, read += stride, drop += stride, write += stride) {
+    sum = Math.fround(sum + (input[read] as number));
+    sum = Math.fround(sum - (input[drop] as number));
+    output[write] = sum / count;
+  }
+  for (let i = 0; i < half - 1; i++, drop += stride, write += stride) {
+    sum = Math.fround(sum - (input[drop] as number));
+    count--;
+    output[write] = sum / count;
+  }
+}
+
+/** The filtered values at the centres of the 64x64 grid (the reference's decimateFloat). */
+export function decimateTo64(plane: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let i = 0; i < PDQ_SIDE; i++) {
+    const row = Math.floor(((i + 0.5) * rows) / PDQ_SIDE) * cols;
+    for (let j = 0; j < PDQ_SIDE; j++) {
+      out[i * PDQ_SIDE + j] = plane[row + Math.floor(((j + 0.5) * cols) / PDQ_SIDE)] as number;
     }
-    for (let k = 0; k < count; k++) {
-      const weight = weights[k] as number;
-      if (weight !== 0) terms.push({ sample, index: first + k, weight });
-    }
   }
-  return terms;
-}
-
-/**
- * Terms in flat arrays, evaluated for every row of the image. (Plain arrays and functions rather
- * than objects of a class: see pdq-luma.ts for why.)
- */
-interface FlatTerms {
-  sample: Int32Array;
-  index: Int32Array;
-  weight: Float64Array;
-}
-
-function flatten(terms: TentTerm[], scale: number): FlatTerms {
-  return {
-    sample: Int32Array.from(terms, (t) => t.sample),
-    index: Int32Array.from(terms, (t) => t.index),
-    weight: Float64Array.from(terms, (t) => t.weight / scale),
-  };
-}
-
-/** The 64 samples of a row from its sums of sums. */
-function sampleRow({ sample, index, weight }: FlatTerms, sumsOfSums: Float64Array, out: Float64Array): void {
-  out.fill(0);
-  for (let t = 0; t < index.length; t++) {
-    const k = sample[t] as number;
-    out[k] = (out[k] as number) + (weight[t] as number) * (sumsOfSums[index[t] as number] as number);
-  }
-}
-
-/**
- * Applies the column terms that read PP[rows] (`sumOfSums` holds the 64 columns' PP[rows]),
- * starting at term `next`; returns the first term not applied.
- */
-function applyColumnTerms(
-  { sample, index, weight }: FlatTerms,
-  next: number,
-  rows: number,
-  sumOfSums: Float64Array,
-  image: Float64Array,
-): number {
-  let t = next;
-  for (; t < index.length && index[t] === rows; t++) {
-    const row = (sample[t] as number) * PDQ_SIDE;
-    const w = weight[t] as number;
-    for (let j = 0; j < PDQ_SIDE; j++) image[row + j] = (image[row + j] as number) + w * (sumOfSums[j] as number);
-  }
-  return t;
 }

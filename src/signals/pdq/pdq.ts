@@ -1,16 +1,15 @@
 import type { Pixels } from '../pixels.ts';
-import { coefficientsToHex, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { PDQ_SIDE, tentDownscaleTo64 } from './downscale.ts';
+import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
+import { decimateTo64, jaroszFilter, PDQ_SIDE } from './downscale.ts';
+import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
 
 /**
- * PDQ, Meta's 256-bit perceptual hash, from the published algorithm (facebook/ThreatExchange,
- * pdq/cpp/hashing): luminance, tent-filter downscale to 64x64, 16x16 DCT, median threshold, plus
- * the quality metric and the hashes of the eight rotations and flips.
- *
- * The image is filtered at full resolution, as the reference library function and the Java
- * reference do. (The C++ command-line tool first squashes images over 512 pixels to 512x512 by
- * nearest neighbour; on the reference bridge photos that lands up to 12 bits from the published
- * C++ hashes, full resolution at most 8, and bit for bit on the Java reference's hash.)
+ * PDQ, Meta's 256-bit perceptual hash, following the reference command-line tool
+ * (facebook/ThreatExchange pdq/cpp, `pdq-photo-hasher`) step by step and in its float precision:
+ * luminance (squashed to 512x512 when larger, see luma.ts), the Jarosz tent filter, 64x64
+ * decimation, 16x16 DCT, median threshold, plus the quality metric and the hashes of the eight
+ * rotations and flips. tests/fixtures/pdq-conformance holds the reference's own output to hold
+ * us to it.
  */
 export interface PdqResult {
   hash: string;
@@ -32,34 +31,52 @@ export function pdq(pixels: Pixels): PdqResult {
       variants: Object.fromEntries(PDQ_VARIANTS.map((v) => [v, zero])) as Record<PdqVariant, string>,
     };
   }
-  const image64 = tentDownscaleTo64(pixels);
-  const coefficients = dct64To16(image64);
-  const variants = Object.fromEntries(
-    PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
-  ) as Record<PdqVariant, string>;
-  const quality = qualityMetric(image64);
-  image64.fill(0);
-  return { hash: variants.original, quality, variants };
+  const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
+  const { plane, scratch, columns, image64, partial, coefficients } = buffers;
+  try {
+    fillLumaPlane(pixels, rows, cols, columns, plane);
+    // A 64x64 plane is taken as already downsampled, as the reference tool does.
+    if (rows !== PDQ_SIDE || cols !== PDQ_SIDE) jaroszFilter(plane, scratch, rows, cols);
+    decimateTo64(plane, rows, cols, image64);
+    dct64To16(image64, partial, coefficients);
+    const variants = Object.fromEntries(
+      PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
+    ) as Record<PdqVariant, string>;
+    return { hash: variants.original, quality: qualityMetric(image64), variants };
+  } finally {
+    // Derived from the content: cleared rather than left for the next image to overwrite.
+    plane.fill(0, 0, rows * cols);
+    scratch.fill(0, 0, rows * cols);
+    for (const buffer of [image64, partial, coefficients]) buffer.fill(0);
+  }
 }
+
+/** Working memory, allocated once per thread: the plane never exceeds the reference's 512x512. */
+const buffers = {
+  plane: new Float32Array(REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE),
+  scratch: new Float32Array(REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE),
+  columns: new Int32Array(REFERENCE_MAX_SIDE),
+  image64: new Float32Array(PDQ_SIDE * PDQ_SIDE),
+  partial: new Float32Array(DCT_SIDE * PDQ_SIDE),
+  coefficients: new Float32Array(DCT_SIDE * DCT_SIDE),
+};
 
 /**
  * The sum of significant gradients between neighbouring cells of the 64x64 image (each truncated
  * to whole percent of full scale), scaled so that 100 means plenty of structure.
  */
 function qualityMetric(image: Float32Array): number {
+  // (int)(((u - v) * 100) / 255) with u, v floats: each step rounded to float, then truncated.
+  const step = (u: number, v: number) => Math.abs(Math.trunc(Math.fround(Math.fround(Math.fround(u - v) * 100) / 255)));
   let gradientSum = 0;
   for (let i = 0; i < PDQ_SIDE - 1; i++) {
     for (let j = 0; j < PDQ_SIDE; j++) {
-      gradientSum += Math.abs(
-        Math.trunc((((image[i * PDQ_SIDE + j] as number) - (image[(i + 1) * PDQ_SIDE + j] as number)) * 100) / 255),
-      );
+      gradientSum += step(image[i * PDQ_SIDE + j] as number, image[(i + 1) * PDQ_SIDE + j] as number);
     }
   }
   for (let i = 0; i < PDQ_SIDE; i++) {
     for (let j = 0; j < PDQ_SIDE - 1; j++) {
-      gradientSum += Math.abs(
-        Math.trunc((((image[i * PDQ_SIDE + j] as number) - (image[i * PDQ_SIDE + j + 1] as number)) * 100) / 255),
-      );
+      gradientSum += step(image[i * PDQ_SIDE + j] as number, image[i * PDQ_SIDE + j + 1] as number);
     }
   }
   return Math.min(100, Math.floor(gradientSum / 90));

@@ -1,0 +1,161 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SignalLimits, Signals } from './compute-signals.ts';
+import { applyDecoderPolicy } from './decoder-policy.ts';
+import { type ExactSignals, SignalsError, type SignalsRefusal } from './signals-error.ts';
+
+/**
+ * computeSignals on every core: a pool of worker threads, one per core, so that decoding and
+ * hashing leave the event loop free to fetch. The fetched bytes are handed over, not copied: their
+ * memory moves to the worker (the caller's Buffer is left empty) and is zeroed there after use.
+ */
+
+export interface SignalsRequest {
+  id: number;
+  bytes: ArrayBuffer;
+  limits: SignalLimits;
+}
+
+export type SignalsResponse =
+  | { id: number; signals: Signals }
+  | { id: number; refusal: { reason: SignalsRefusal; message: string; exact: ExactSignals | null } }
+  | { id: number; failure: string };
+
+interface Task {
+  request: SignalsRequest;
+  resolve(signals: Signals): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A worker thread does not inherit the TypeScript loader of the thread that starts it, so it
+ * registers tsx's loader itself before importing the worker module. (The file is the ESM entry of
+ * `tsx/esm/api`, beside the package's main entry; require() would resolve that export to its
+ * CommonJS entry, which cannot load in an eval'd worker.)
+ */
+const workerBootstrap = (() => {
+  const tsxMain = pathToFileURL(createRequire(import.meta.url).resolve('tsx'));
+  const tsxApi = new URL('esm/api/index.mjs', tsxMain).href;
+  const worker = new URL('./signals-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`;
+})();
+
+export class SignalsPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Task>();
+  private readonly queue: Task[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(readonly size = availableParallelism()) {
+    // libvips settings are per process, and its environment is read from the real one: the main
+    // thread sets them before any worker decodes (a worker's process.env is only a copy).
+    applyDecoderPolicy();
+    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+  }
+
+  /** Same contract as computeSignals, except that `bytes` is emptied: it now belongs to the pool. */
+  computeSignals(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
+    if (this.closed) return Promise.reject(new Error('the signals pool is closed'));
+    const request: SignalsRequest = { id: this.nextId++, bytes: takeMemory(bytes), limits };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) {
+      new Uint8Array(task.request.bytes).fill(0);
+      task.reject(new Error('the signals pool is closed'));
+    }
+    const workers = [...this.idle, ...this.busy.keys()];
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(workerBootstrap, { eval: true });
+    worker.unref();
+    worker.on('message', (response: SignalsResponse) => this.settle(worker, response));
+    worker.on('error', (error) => this.replace(worker, error));
+    worker.on('exit', (code) => this.replace(worker, new Error(`signals worker stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && this.idle.length > 0) {
+      const worker = this.idle.pop() as Worker;
+      const task = this.queue.shift() as Task;
+      this.busy.set(worker, task);
+      worker.postMessage(task.request, [task.request.bytes]);
+    }
+  }
+
+  private settle(worker: Worker, response: SignalsResponse): void {
+    const task = this.busy.get(worker);
+    this.busy.delete(worker);
+    this.idle.push(worker);
+    if (task) {
+      if ('signals' in response) task.resolve(response.signals);
+      else if ('refusal' in response) {
+        const { reason, message, exact } = response.refusal;
+        task.reject(new SignalsError(reason, message, exact));
+      } else task.reject(new Error(response.failure));
+    }
+    this.dispatch();
+  }
+
+  /** A worker that died fails its task and makes way for a new one, unless the pool is closing. */
+  private replace(worker: Worker, error: Error): void {
+    const task = this.busy.get(worker);
+    const wasKnown = this.busy.delete(worker) || removeFrom(this.idle, worker);
+    task?.reject(error);
+    if (!wasKnown || this.closed) return;
+    this.idle.push(this.spawn());
+    this.dispatch();
+  }
+}
+
+function removeFrom(workers: Worker[], worker: Worker): boolean {
+  const index = workers.indexOf(worker);
+  if (index >= 0) workers.splice(index, 1);
+  return index >= 0;
+}
+
+/**
+ * The memory of `bytes` as an ArrayBuffer the pool can transfer. A Buffer that is the whole of its
+ * ArrayBuffer hands that over (leaving the Buffer empty); a view into shared memory (Node's small
+ * Buffer pool, a slice of a larger read) is copied once and its own bytes zeroed at once.
+ */
+function takeMemory(bytes: Buffer): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes;
+  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength && byteLength > 0) {
+    return buffer;
+  }
+  const copy = new ArrayBuffer(byteLength);
+  new Uint8Array(copy).set(bytes);
+  bytes.fill(0);
+  return copy;
+}
+
+let shared: SignalsPool | null = null;
+
+/**
+ * computeSignals through the process's pool (started on first use, one thread per core): the
+ * drop-in for the triage call site. `bytes` is emptied or zeroed by the call.
+ */
+export function computeSignalsInPool(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
+  shared ??= new SignalsPool();
+  return shared.computeSignals(bytes, limits);
+}
+
+/** Stops the process's pool (tests, shutdown); the next call starts a new one. */
+export async function closeSignalsPool(): Promise<void> {
+  const pool = shared;
+  shared = null;
+  await pool?.close();
+}

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/signals/compute-signals.ts';
+import { SignalsError } from '../../src/signals/signals-error.ts';
+import { SignalsPool } from '../../src/signals/signals-pool.ts';
+import { syntheticImage } from '../support/synthetic-images.ts';
+import { pngDeclaring } from './crafted-headers.ts';
+
+const pool = new SignalsPool(2);
+afterAll(() => pool.close());
+
+/** A Buffer that is the whole of its own memory, as a fetched body usually is. */
+const ownMemory = (bytes: Buffer) => Buffer.from(Uint8Array.prototype.slice.call(bytes).buffer);
+
+describe('the signals pool', () => {
+  it('gives the same signals as computeSignals, for several images at once', async () => {
+    const images = await Promise.all([1, 2, 3, 4, 5].map((seed) => syntheticImage(seed, { format: 'jpeg' })));
+    const expected = await Promise.all(
+      images.map((image) => computeSignals(Buffer.from(image), DEFAULT_SIGNAL_LIMITS)),
+    );
+    const pooled = await Promise.all(
+      images.map((image) => pool.computeSignals(ownMemory(image), DEFAULT_SIGNAL_LIMITS)),
+    );
+    expect(pooled).toEqual(expected);
+  });
+
+  it('takes the memory of a whole Buffer and leaves the caller an empty one', async () => {
+    const bytes = ownMemory(await syntheticImage(7));
+    const signals = pool.computeSignals(bytes, DEFAULT_SIGNAL_LIMITS);
+    expect(bytes.length).toBe(0);
+    expect((await signals).mediaType).toBe('image/png');
+  });
+
+  it('zeroes a view into shared memory at once, hashing a copy', async () => {
+    const image = await syntheticImage(8);
+    const shared = Buffer.concat([Buffer.from('head'), image, Buffer.from('tail')]);
+    const view = shared.subarray(4, 4 + image.length);
+    const signals = pool.computeSignals(view, DEFAULT_SIGNAL_LIMITS);
+    expect(view.every((byte) => byte === 0)).toBe(true);
+    expect(shared.subarray(0, 4).toString()).toBe('head');
+    expect((await signals).sha256).toBe((await computeSignals(image, DEFAULT_SIGNAL_LIMITS)).sha256);
+  });
+
+  it('passes refusals back as SignalsError with their reason and exact hashes', async () => {
+    const bomb = pngDeclaring(30_000, 30_000);
+    const refusal = await pool.computeSignals(ownMemory(bomb), DEFAULT_SIGNAL_LIMITS).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SignalsError);
+    expect((refusal as SignalsError).reason).toBe('too_many_pixels');
+    const direct = await computeSignals(bomb, DEFAULT_SIGNAL_LIMITS).catch((e: unknown) => e);
+    expect((refusal as SignalsError).exact).toEqual((direct as SignalsError).exact);
+  });
+
+  it('refuses work once closed', async () => {
+    const closing = new SignalsPool(1);
+    await closing.close();
+    await expect(closing.computeSignals(ownMemory(await syntheticImage(9)), DEFAULT_SIGNAL_LIMITS)).rejects.toThrow(
+      /closed/,
+    );
+  });
+});
