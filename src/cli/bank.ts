@@ -132,7 +132,7 @@ function writeJson(io: CliIo, value: unknown): void {
 }
 
 export default {
-  summary: 'manage the banks of known signals: import, create, list, disable, enable, (dis|en)able-entry',
+  summary: 'manage the banks of known signals: import, create, list, disable and enable banks or entries',
   usage,
   run: bank,
 } satisfies CliCommand;

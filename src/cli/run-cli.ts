@@ -12,6 +12,10 @@ function commandList(): string {
   return `usage: hotline <command> [args]   (hotline <command> --help for its arguments)\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
+// Own keys only: `constructor` or `__proto__` is no command.
+const commandNamed = (name: string | undefined) =>
+  name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+
 // An argument after `--` is an operand, even when it reads `--help`.
 const asksHelp = (args: string[]) => {
   const end = args.indexOf('--');
@@ -33,17 +37,12 @@ function describeDomainError(error: DomainError): string {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === 'help' && args[0] !== undefined) return runCli([args[0], '--help'], io);
   if (name === 'help' || isHelp(name)) {
-    const topic =
-      name === 'help' && args[0] !== undefined ? Object.hasOwn(commands, args[0]) && commands[args[0]] : undefined;
-    if (topic === false) {
-      io.stderr.write(`unknown command: ${args[0]}\n${commandList()}`);
-      return 1;
-    }
-    io.stdout.write(topic ? topic.usage : commandList());
+    io.stdout.write(commandList());
     return 0;
   }
-  const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+  const command = commandNamed(name);
   if (!command) {
     io.stderr.write(`${name === undefined ? 'no command given' : `unknown command: ${name}`}\n${commandList()}`);
     return 1;
