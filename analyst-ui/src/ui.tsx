@@ -14,14 +14,14 @@ export function ScreenTitle({ children }: { children: ComponentChildren }) {
   );
 }
 
-/** An API failure as the analyst reads it: the server's localised message, or "not available yet". */
+/** A failure as the analyst reads it: the server's own localised message, else the error's. */
 export function ErrorMessage({ error }: { error: unknown }) {
   const { t } = useI18n();
   if (error === undefined) return null;
   const text =
-    error instanceof ApiError && (error.status === 404 || error.status === 501)
-      ? t('app.unavailable')
-      : t('app.error', { message: error instanceof Error ? error.message : String(error) });
+    error instanceof ApiError
+      ? error.message
+      : t('app.error', { message: error instanceof Error ? error.message : '' });
   const fields = error instanceof ApiError ? Object.values(error.fields) : [];
   return (
     <div role="alert" class="error">

@@ -5,7 +5,6 @@ export const en = {
   'app.loading': 'Loading…',
   'app.language': 'Language',
   'app.error': 'Something went wrong: {message}',
-  'app.unavailable': 'This part of the server is not available yet.',
   'nav.label': 'Main',
   'nav.home': 'Home',
   'nav.items': 'Items',

@@ -6,7 +6,6 @@ export const fr: Catalogue = {
   'app.loading': 'Chargement…',
   'app.language': 'Langue',
   'app.error': 'Une erreur est survenue : {message}',
-  'app.unavailable': 'Cette partie du serveur n’est pas encore disponible.',
   'nav.label': 'Principal',
   'nav.home': 'Accueil',
   'nav.items': 'Éléments',

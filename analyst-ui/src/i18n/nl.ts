@@ -6,7 +6,6 @@ export const nl: Catalogue = {
   'app.loading': 'Laden…',
   'app.language': 'Taal',
   'app.error': 'Er ging iets mis: {message}',
-  'app.unavailable': 'Dit deel van de server is nog niet beschikbaar.',
   'nav.label': 'Hoofdmenu',
   'nav.home': 'Start',
   'nav.items': 'Items',

@@ -87,8 +87,10 @@ function CreateUser({ onCreated }: { onCreated: (username: string, totpSecret: s
           {t('users.username')}
           <input required autocomplete="off" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         </label>
-        <label for="new-user-role">{t('users.role')}</label>
-        <RoleSelect id="new-user-role" value={role} onChange={setRole} />
+        <div class="field">
+          <label for="new-user-role">{t('users.role')}</label>
+          <RoleSelect id="new-user-role" value={role} onChange={setRole} />
+        </div>
         <label>
           {t('users.password')}
           <input
@@ -189,6 +191,7 @@ function UserRow({ user, busy, act, onReset }: RowProps) {
               type="password"
               required
               autocomplete="new-password"
+              placeholder={t('users.password')}
               value={resetPassword}
               onInput={(e) => setResetPassword(e.currentTarget.value)}
             />
