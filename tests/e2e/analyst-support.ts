@@ -4,13 +4,6 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Locator, Page } from 'playwright-core';
 
-/** Builds analyst-ui/dist as `npm run build:ui` does; the real server serves whatever is there. */
-export function buildAnalystApp(): void {
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'analyst-ui', '--logLevel', 'error'], {
-    stdio: 'inherit',
-  });
-}
-
 export interface CliAccount {
   username: string;
   password: string;

@@ -6,7 +6,6 @@ import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
-  buildAnalystApp,
   type CliAccount,
   cspViolations,
   hasFocus,
@@ -25,7 +24,6 @@ describe('the analyst workspace in a real browser', () => {
   const accounts: Record<string, CliAccount> = {};
 
   beforeAll(async () => {
-    buildAnalystApp();
     server = await startRealServer();
     browser = await launchChromium();
     // One CLI admin per test: a TOTP code is accepted once, so each test signs in with its own account.

@@ -1,0 +1,10 @@
+import { buildAnalystAppIfStale } from '../../analyst-ui/build-if-stale.ts';
+
+/**
+ * Vitest global setup: the browser tests of the analyst app serve analyst-ui/dist, so it is built
+ * once, before any test file runs, and only when a source changed (test files run in parallel and
+ * must not build over each other).
+ */
+export default function setup(): void {
+  buildAnalystAppIfStale();
+}
