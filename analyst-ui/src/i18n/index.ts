@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import taxonomyFile from '../../../data/taxonomy/v1.json';
+import taxonomyFile from '../../../data/taxonomy/v1.json' with { type: 'json' };
 import { type Catalogue, en, type MessageKey } from './en.ts';
 import { fr } from './fr.ts';
 import { nl } from './nl.ts';
