@@ -136,6 +136,15 @@ export interface AssessmentFields {
   comment: string;
 }
 
+export interface AuditEventView {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+}
+
 /** An answer other than 2xx, with the server's stable id and its localised message. */
 export class ApiError extends Error {
   constructor(
@@ -203,6 +212,14 @@ export class Api {
   /** Assumed route, as resetUser. */
   unlockUser(id: number) {
     return this.call<{ user: UserView }>('POST', `/users/${id}/unlock`, {});
+  }
+
+  /** Every audit event that names `object` (`item:12`), newest first (supervisors and admins). */
+  audit(object: string) {
+    return this.call<{ events: AuditEventView[]; next: number | null }>(
+      'GET',
+      `/audit?object=${encodeURIComponent(object)}`,
+    );
   }
 
   queue() {

@@ -6,12 +6,13 @@ import { ErrorMessage, ScreenTitle, useLoad } from '../ui.tsx';
 import { Assessments } from './assessments.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { Evidence } from './evidence.tsx';
+import { ItemHistory } from './item-history.tsx';
 import { reportCategories } from './items-list.tsx';
 
 /** One item: its reports, its evidence with safe views, the decision, and earlier assessments. */
 export function ItemScreen({ id }: { id: number }) {
   const { t } = useI18n();
-  const { api, claimed } = useWorkspace();
+  const { api, claimed, user } = useWorkspace();
   const item = useLoad(() => api.item(id), [id]);
   const decided = useRef(false);
 
@@ -29,18 +30,23 @@ export function ItemScreen({ id }: { id: number }) {
       <ScreenTitle>{t('item.title', { id })}</ScreenTitle>
       <ErrorMessage error={item.error} />
       {item.data && (
-        <>
-          <p class="url">{item.data.url}</p>
-          <Reports item={item.data} />
-          <Evidence item={item.data} />
-          <Assessments item={item.data} onDone={item.reload} />
-          <DecisionForm
-            item={item.data}
-            onDecided={() => {
-              decided.current = true;
-            }}
-          />
-        </>
+        <div class="item-layout">
+          <div>
+            <p class="url">{item.data.url}</p>
+            <Reports item={item.data} />
+            <Evidence item={item.data} />
+            {user.role !== 'analyst' && <ItemHistory id={id} />}
+          </div>
+          <div>
+            <Assessments item={item.data} onDone={item.reload} />
+            <DecisionForm
+              item={item.data}
+              onDecided={() => {
+                decided.current = true;
+              }}
+            />
+          </div>
+        </div>
       )}
     </>
   );
