@@ -53,7 +53,13 @@ export function App() {
   let screen = <p class="loading">{i18n.t('app.loading')}</p>;
   if (session === null) screen = <SignIn api={api} notice={notice} onSignedIn={start} lang={lang} setLang={setLang} />;
   else if (session?.mustChangePassword)
-    screen = <ChangePassword api={api} onChanged={(s) => start(s ?? { ...session, mustChangePassword: false })} />;
+    screen = (
+      <ChangePassword
+        api={api}
+        onChanged={(s) => start(s ?? { ...session, mustChangePassword: false })}
+        onSignOut={signOut}
+      />
+    );
   else if (session)
     screen = (
       <Workspace

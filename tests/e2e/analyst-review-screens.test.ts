@@ -20,7 +20,7 @@ describe('the analyst review screens against the review API contract', () => {
     server = await startRealServer();
     browser = await launchChromium();
     view = await syntheticImage(7, { format: 'jpeg' });
-    for (const name of ['desk-analyst', 'phone-analyst', 'list-analyst']) {
+    for (const name of ['desk-analyst', 'phone-analyst', 'list-analyst', 'new-analyst']) {
       accounts.push(addAccountWithCli(join(server.dataDir, 'hotline.db'), name, 'supervisor'));
     }
   }, 120_000);
@@ -30,7 +30,7 @@ describe('the analyst review screens against the review API contract', () => {
     await server?.stop();
   });
 
-  async function signedIn(account: CliAccount, viewport: { width: number; height: number }) {
+  async function signIn(account: CliAccount, viewport: { width: number; height: number }) {
     const context = await browser.newContext({ viewport, locale: 'en-GB' });
     const page = await context.newPage();
     const api = await routeReviewApi(page, view);
@@ -38,9 +38,14 @@ describe('the analyst review screens against the review API contract', () => {
     await page.getByLabel('Username').fill(account.username);
     await page.getByLabel('Password').fill(account.password);
     await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
-    return { context, page, api };
+    return { context, page, api, submit: () => page.getByRole('button', { name: 'Sign in' }).click() };
+  }
+
+  async function signedIn(account: CliAccount, viewport: { width: number; height: number }) {
+    const { submit, ...session } = await signIn(account, viewport);
+    await submit();
+    await session.page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    return session;
   }
 
   async function expectAccessible(page: Page, screen: string) {
@@ -184,6 +189,38 @@ describe('the analyst review screens against the review API contract', () => {
     await page.keyboard.press('h');
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     expect(callsTo(api, 'POST', '/items/9/release')).toEqual([]);
+    await context.close();
+  });
+
+  it('makes an account with a temporary password choose its own before anything else', async () => {
+    const { context, page, submit } = await signIn(accounts[3] as CliAccount, { width: 360, height: 740 });
+    // The real sign-in, with the flag the review API adds for such an account.
+    await page.route('**/api/v1/session', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), mustChangePassword: true } });
+    });
+    const sent: unknown[] = [];
+    await page.route('**/api/v1/session/password', async (route) => {
+      sent.push(route.request().postDataJSON());
+      await route.fulfill({ status: 204 });
+    });
+    await submit();
+    await page.getByRole('heading', { name: 'Choose your own password', level: 1 }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await expectAccessible(page, 'change-password');
+
+    await page.getByLabel('Current password').fill('the temporary one');
+    await page.getByLabel('New password', { exact: true }).fill('my own long passphrase');
+    await page.getByLabel('New password again').fill('my own long passphrase!');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The two new passwords are not the same.' }).waitFor();
+    expect(sent).toEqual([]);
+
+    await page.getByLabel('New password again').fill('my own long passphrase');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    expect(sent).toEqual([{ current: 'the temporary one', new: 'my own long passphrase' }]);
     await context.close();
   });
 });

@@ -4,7 +4,13 @@ import { useI18n } from '../i18n/index.ts';
 import { ErrorMessage, ScreenTitle, useAction } from '../ui.tsx';
 
 /** The forced first step of an account made with a temporary password: nothing else is reachable. */
-export function ChangePassword({ api, onChanged }: { api: Api; onChanged: (session: Session | undefined) => void }) {
+interface Props {
+  api: Api;
+  onChanged: (session: Session | undefined) => void;
+  onSignOut: () => void;
+}
+
+export function ChangePassword({ api, onChanged, onSignOut }: Props) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -63,6 +69,11 @@ export function ChangePassword({ api, onChanged }: { api: Api; onChanged: (sessi
             {t('password.submit')}
           </button>
         </form>
+        <p>
+          <button type="button" class="link" onClick={onSignOut}>
+            {t('nav.signOut')}
+          </button>
+        </p>
       </main>
     </div>
   );
