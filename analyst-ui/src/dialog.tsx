@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 
 /**
  * A modal dialog on the native <dialog>: the browser traps the focus inside, closes it on Escape
@@ -23,7 +23,7 @@ export function Dialog({
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
-  const id = `dialog-${title.length}-${title.charCodeAt(0)}`;
+  const id = useId();
   return (
     <dialog ref={ref} aria-labelledby={id} onClose={onClose}>
       <h2 id={id}>{title}</h2>

@@ -10,7 +10,7 @@ import { Home } from './screens/home.tsx';
 import { ItemScreen } from './screens/item.tsx';
 import { ItemsList } from './screens/items-list.tsx';
 import { Users } from './screens/users.tsx';
-import { shortcutList, useShortcuts } from './shortcuts.tsx';
+import { shortcutList, useShortcuts } from './shortcuts.ts';
 
 interface Props {
   api: Api;
