@@ -89,10 +89,14 @@ describe('the analyst review screens against the review API contract', () => {
       await page.getByRole('img', { name: 'Medium 1, blurred level 48, in greyscale' }).waitFor();
       await page.getByRole('button', { name: 'Lower the blur one step' }).click();
       await page.getByRole('img', { name: 'Medium 1, blurred level 24, in greyscale' }).waitFor();
+      // The shortcut `b` lowers it one more step (the focus is on the button, not in a field).
+      await page.keyboard.press('b');
+      await page.getByRole('img', { name: 'Medium 1, blurred level 12, in greyscale' }).waitFor();
       const views = api.calls.filter((c) => c.path === '/items/4/media/1/view');
       expect(views.map((v) => [v.query.get('blur'), v.query.get('grey')])).toEqual([
         ['48', '1'],
         ['24', '1'],
+        ['12', '1'],
       ]);
 
       // Pre-filled from the match; the rest is still needed, and the button says which.
