@@ -19,6 +19,12 @@ export const buildTargets: readonly BuildTarget[] = [
     output: 'dist',
     script: 'build',
   },
+  {
+    name: 'analyst app',
+    sources: ['analyst-ui', 'data/taxonomy', 'package-lock.json'],
+    output: 'analyst-ui/dist',
+    script: 'build:ui',
+  },
 ];
 
 /**
@@ -32,7 +38,8 @@ function modificationTimes(path: string): number[] {
   return [
     stat.mtimeMs,
     ...readdirSync(path)
-      .filter((name) => name !== 'node_modules')
+      // A build's own output may sit inside its sources (analyst-ui/dist).
+      .filter((name) => name !== 'node_modules' && name !== 'dist')
       .flatMap((name) => modificationTimes(join(path, name))),
   ];
 }

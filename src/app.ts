@@ -8,6 +8,7 @@ import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { AppDeps } from './deps.ts';
 import { NotFound } from './errors.ts';
+import { analystApp } from './http/analyst-app.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
+  app.use(analystApp());
 
   app.get('/healthz', (_req, res) => {
     deps.db.get(sql`select 1`);
