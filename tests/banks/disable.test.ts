@@ -27,7 +27,7 @@ beforeEach(async () => {
   operator = openDatabase(join(dir, 'hotline.db'));
   for (const bank of ['a', 'b']) {
     const text = [csvHeader, `pdq,${atDistance(pdq, 3)},national,`, `md5,${md5},national,`].join('\n');
-    await importBankFile(operator.db, { bank, format: 'csv', text, now: 1 });
+    await importBankFile(operator.db, { bank, format: 'csv', content: text, now: 1 });
   }
 });
 afterEach(() => {

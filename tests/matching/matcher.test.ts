@@ -20,7 +20,7 @@ async function addEntries(bank: string, ...lines: string[]): Promise<void> {
   const summary = await importBankFile(handle.db, {
     bank,
     format: 'csv',
-    text: [csvHeader, ...lines].join('\n'),
+    content: [csvHeader, ...lines].join('\n'),
     now: 1,
   });
   expect(summary.errors).toEqual([]);
