@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 /** Random lowercase hex of `bytes` bytes: a stand-in signal value. */
 export function randomHex(bytes: number): string {
@@ -15,6 +15,6 @@ export function flipBits(hex: string, bits: readonly number[]): string {
 /** The hash with `count` distinct bits flipped: exactly that far from it. */
 export function atDistance(hex: string, count: number): string {
   const bits = new Set<number>();
-  while (bits.size < count) bits.add(randomBytes(1)[0]!);
+  while (bits.size < count) bits.add(randomInt(256));
   return flipBits(hex, [...bits]);
 }
