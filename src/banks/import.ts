@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Db, writeTransaction } from '../db/client.ts';
 import { checkBankName } from './bank-name.ts';
@@ -12,7 +14,14 @@ import { distinctRows, type ParseError, type ParseResult } from './rows.ts';
 export const importFormats = ['csv', 'vics'] as const;
 export type ImportFormat = (typeof importFormats)[number];
 
-const parsers: Record<ImportFormat, (text: string) => ParseResult> = { csv: parseBankCsv, vics: parseVicsJson };
+/** What an import reads: the file's text, or a stream of it (read as it arrives where the format allows). */
+export type BankFileContent = string | Readable;
+
+const parsers: Record<ImportFormat, (content: BankFileContent) => Promise<ParseResult>> = {
+  csv: parseBankCsv,
+  // A JSON document is parsed whole.
+  vics: async (content) => parseVicsJson(typeof content === 'string' ? content : await text(content)),
+};
 
 /** Rows per transaction: a few tens of milliseconds of write lock, far below the 5 s others wait for it. */
 export const importBatchSize = 5_000;
@@ -43,12 +52,12 @@ export interface ImportSummary {
  */
 export async function importBankFile(
   db: Db,
-  input: { bank: string; format: ImportFormat; text: string; now: number },
+  input: { bank: string; format: ImportFormat; content: BankFileContent; now: number },
 ): Promise<ImportSummary> {
   if (isOwnBank(input.bank)) throw new OwnBankImportError();
   // A bank this import would create: its name is checked before the file is read.
   if (findBank(db, input.bank) === null) checkBankName(input.bank);
-  const parsed = parsers[input.format](input.text);
+  const parsed = await parsers[input.format](input.content);
   const { rows, repeats, conflicts } = distinctRows(parsed.rows);
   // In index order, each batch writes a narrow range of the (type, value) index: a few pages per
   // commit rather than one page per row scattered over it (5x faster on 500k rows).

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { BankNameError } from '../banks/bank-name.ts';
 import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
@@ -57,14 +58,16 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
     io.stderr.write(`${new OwnBankImportError().message}\n`);
     return 1;
   }
-  let text: string;
+  const content = createReadStream(file);
   try {
-    text = await readFile(file, 'utf8');
+    await once(content, 'ready');
   } catch (error) {
     io.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
     return 1;
   }
-  const summary = await importBankFile(db, { bank: values.bank, format, text, now: Date.now() });
+  const summary = await importBankFile(db, { bank: values.bank, format, content, now: Date.now() }).finally(() =>
+    content.destroy(),
+  );
   for (const { line, message } of summary.errors) writeJson(io, { file, line, error: message });
   writeJson(io, { ...summary, errors: summary.errors.length });
   if (!summary.bankEnabled) {

@@ -65,7 +65,7 @@ export class HammingIndex {
   query(query: Uint32Array, radius: number): IndexHit[] {
     const hits: IndexHit[] = [];
     const collect = (position: number, distance: number) => {
-      if (this.live[position]) hits.push({ id: this.ids[position]!, distance });
+      if (this.live[position]) hits.push({ id: this.ids[position] ?? 0, distance });
     };
     const slotRadius = Math.floor(radius / SLOTS);
     const masks = flipMasks(slotRadius);
@@ -79,9 +79,9 @@ export class HammingIndex {
       const table = slot * OFFSETS_PER_SLOT;
       for (const mask of masks) {
         const value = own ^ mask;
-        const end = this.offsets[table + value + 1]!;
-        for (let i = this.offsets[table + value]!; i < end; i++) {
-          const position = this.postings[i]!;
+        const end = this.offsets[table + value + 1] ?? 0;
+        for (let i = this.offsets[table + value] ?? 0; i < end; i++) {
+          const position = this.postings[i] ?? 0;
           const distance = boundedDistance(this.hashes, position * HASH_WORDS, query, radius);
           // A hash close enough on an earlier slot was already reported from that slot's table.
           if (distance <= radius && !closeOnEarlierSlot(this.hashes, position, query, slot, slotRadius)) {
@@ -122,9 +122,9 @@ export class HammingIndex {
     const hashes = new Uint32Array(capacity * HASH_WORDS);
     const ids = new Uint32Array(capacity);
     for (let p = 0; p < n; p++) {
-      const from = order[p]!;
+      const from = order[p] ?? 0;
       hashes.set(this.hashes.subarray(from * HASH_WORDS, (from + 1) * HASH_WORDS), p * HASH_WORDS);
-      ids[p] = this.ids[from]!;
+      ids[p] = this.ids[from] ?? 0;
     }
     this.hashes = hashes;
     this.ids = ids;
@@ -140,28 +140,45 @@ export class HammingIndex {
     const order = new Uint32Array(this.count - this.removed);
     let n = 0;
     let ascending = true;
+    let lastId = 0;
     for (let p = 0; p < this.count; p++) {
       if (!this.live[p]) continue;
-      if (n > 0 && this.ids[p]! < this.ids[order[n - 1]!]!) ascending = false;
+      const id = this.ids[p] ?? 0;
+      if (id < lastId) ascending = false;
+      lastId = id;
       order[n++] = p;
     }
-    return ascending ? order : order.sort((a, b) => this.ids[a]! - this.ids[b]!);
+    return ascending ? order : order.sort((a, b) => (this.ids[a] ?? 0) - (this.ids[b] ?? 0));
   }
 
   /** Counting sort of the positions by slot value, one table per slot. */
   private buildTables(n: number): void {
     if (this.offsets.length === 0) this.offsets = new Uint32Array(SLOTS * OFFSETS_PER_SLOT);
     else this.offsets.fill(0);
-    this.postings = new Uint32Array(SLOTS * n);
+    const { offsets, hashes } = this;
+    const postings = new Uint32Array(SLOTS * n);
     const cursor = new Uint32Array(SLOT_VALUES);
     for (let slot = 0; slot < SLOTS; slot++) {
       const table = slot * OFFSETS_PER_SLOT;
-      for (let p = 0; p < n; p++) this.offsets[table + slotValue(this.hashes, p * HASH_WORDS, slot) + 1]!++;
-      this.offsets[table] = slot * n;
-      for (let v = 1; v < OFFSETS_PER_SLOT; v++) this.offsets[table + v]! += this.offsets[table + v - 1]!;
-      cursor.set(this.offsets.subarray(table, table + SLOT_VALUES));
-      for (let p = 0; p < n; p++) this.postings[cursor[slotValue(this.hashes, p * HASH_WORDS, slot)]!++] = p;
+      // Counts by value, one place up, then their running sums: where each value's run starts.
+      for (let p = 0; p < n; p++) {
+        const at = table + slotValue(hashes, p * HASH_WORDS, slot) + 1;
+        offsets[at] = (offsets[at] ?? 0) + 1;
+      }
+      let start = slot * n;
+      for (let v = 0; v < OFFSETS_PER_SLOT; v++) {
+        start += offsets[table + v] ?? 0;
+        offsets[table + v] = start;
+      }
+      cursor.set(offsets.subarray(table, table + SLOT_VALUES));
+      for (let p = 0; p < n; p++) {
+        const value = slotValue(hashes, p * HASH_WORDS, slot);
+        const at = cursor[value] ?? 0;
+        cursor[value] = at + 1;
+        postings[at] = p;
+      }
     }
+    this.postings = postings;
   }
 
   private findLive(id: number): number {
@@ -170,7 +187,7 @@ export class HammingIndex {
       let high = this.indexed;
       while (start < high) {
         const mid = (start + high) >>> 1;
-        if (this.ids[mid]! < id) start = mid + 1;
+        if ((this.ids[mid] ?? 0) < id) start = mid + 1;
         else high = mid;
       }
       for (; start < this.indexed && this.ids[start] === id; start++) if (this.live[start]) return start;
@@ -195,7 +212,7 @@ export class HammingIndex {
 
 /** Slot 0 is the high half of word 0, slot 1 its low half, and so on. */
 function slotValue(words: Uint32Array, at: number, slot: number): number {
-  const word = words[at + (slot >> 1)]!;
+  const word = words[at + (slot >> 1)] ?? 0;
   return slot & 1 ? word & 0xffff : word >>> 16;
 }
 

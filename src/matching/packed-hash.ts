@@ -29,7 +29,8 @@ export function popcount32(x: number): number {
  */
 export function boundedDistance(hashes: Uint32Array, at: number, query: Uint32Array, limit: number): number {
   let distance = 0;
-  for (let w = 0; w < HASH_WORDS && distance <= limit; w++) distance += popcount32(hashes[at + w]! ^ query[w]!);
+  for (let w = 0; w < HASH_WORDS && distance <= limit; w++)
+    distance += popcount32((hashes[at + w] ?? 0) ^ (query[w] ?? 0));
   return distance;
 }
 

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, parseBankCsv, splitCsvLine } from '../../src/banks/formats/csv.ts';
+import { csvHeader, parseBankCsv } from '../../src/banks/formats/csv.ts';
 import { contentCategories } from '../../src/taxonomy/taxonomy.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 describe('parseBankCsv', () => {
-  it('reads every signal type with its label and source', () => {
+  it('reads every signal type with its label and source', async () => {
     const [pdq, blockhash, sha256, sha1, md5] = [hex(32), hex(32), hex(32), hex(20), hex(16)];
     const text = [
       csvHeader,
@@ -16,7 +17,7 @@ describe('parseBankCsv', () => {
       `sha1,${sha1},not_illegal,"say ""hi"""`,
       `md5,${md5},national/self_generated,x`,
     ].join('\r\n');
-    const { rows, errors } = parseBankCsv(`\uFEFF${text}\r\n`);
+    const { rows, errors } = await parseBankCsv(`\uFEFF${text}\r\n`);
     expect(errors).toEqual([]);
     expect(rows).toEqual([
       { line: 2, signalType: 'pdq', value: pdq, label: 'national/real_abuse', sourceRef: 'NCMEC-1' },
@@ -27,7 +28,7 @@ describe('parseBankCsv', () => {
     ]);
   });
 
-  it('reports each bad row by its line number and keeps the good ones', () => {
+  it('reports each bad row by its line number and keeps the good ones', async () => {
     const good = hex(16);
     const upper = hex(20).toUpperCase();
     const text = [
@@ -40,10 +41,10 @@ describe('parseBankCsv', () => {
       `md5,${hex(16)},illegal,a`, // 7: unknown label
       `md5,${hex(16)},national`, // 8: too few fields
       '', // 9: blank, skipped silently
-      `md5,"${hex(16)},national,a`, // 10: unbalanced quote
-      `md5,${hex(16)} ,national,a`, // 11: trailing space in the value
+      `md5,${hex(16)} ,national,a`, // 10: trailing space in the value
+      `md5,${hex(16)},national,a"`, // 11: a stray quote
     ].join('\n');
-    const { rows, errors } = parseBankCsv(text);
+    const { rows, errors } = await parseBankCsv(text);
     expect(rows.map((r) => r.value)).toEqual([good, upper.toLowerCase()]);
     expect(errors.map((e) => e.line)).toEqual([3, 5, 6, 7, 8, 10, 11]);
     expect(errors[0]?.message).toMatch(/32 hex digits/);
@@ -55,20 +56,63 @@ describe('parseBankCsv', () => {
     );
   });
 
-  it('refuses a file without the header, reading nothing', () => {
-    const { rows, errors } = parseBankCsv(`type,value,label,source\nmd5,${hex(16)},national,a\n`);
+  it('refuses a file without the header, reading nothing', async () => {
+    const { rows, errors } = await parseBankCsv(`type,value,label,source\nmd5,${hex(16)},national,a\n`);
     expect(rows).toEqual([]);
     expect(errors).toEqual([{ line: 1, message: expect.stringContaining(csvHeader) }]);
   });
 });
 
-describe('splitCsvLine', () => {
-  it('splits plain and quoted fields', () => {
-    expect(splitCsvLine('a,,"b,c",""""')).toEqual(['a', '', 'b,c', '"']);
-    expect(splitCsvLine('a,')).toEqual(['a', '']);
+describe('parseBankCsv quoting and streaming', () => {
+  it('takes quoted fields, refuses one spanning lines and stray quotes, each at its own line', async () => {
+    const [a, b, c, d] = [hex(16), hex(16), hex(16), hex(16)];
+    const text = [
+      csvHeader,
+      `"md5","${a}",national,"say ""hi"""`, // 2
+      `md5,"${hex(16)}`, // 3: a field spanning lines 3 and 4
+      `",national,x`, // 4
+      `md5,${b},national,x"y`, // 5: a quote inside an unquoted field
+      `md5,${d},national,`, // 6
+      `md5,"${c}" ,national,x`, // 7: something after a closing quote, which ends the reading
+      `md5,${hex(16)},national,`, // 8
+    ].join('\n');
+    const { rows, errors } = await parseBankCsv(text);
+    expect(rows.map((row) => [row.line, row.value, row.sourceRef])).toEqual([
+      [2, a, 'say "hi"'],
+      [6, d, null],
+    ]);
+    expect(errors).toEqual([
+      { line: 3, message: 'a field spans lines' },
+      { line: 5, message: 'malformed quoting (INVALID_OPENING_QUOTE)' },
+      { line: 7, message: 'malformed quoting (CSV_INVALID_CLOSING_QUOTE); the rest of the file was not read' },
+    ]);
   });
 
-  it('refuses stray quotes', () => {
-    for (const line of ['"a', 'a"b', '"a"b', '"a""']) expect(splitCsvLine(line)).toBeNull();
+  it('reports a quote never closed after the last entry read, keeping the entries before', async () => {
+    const good = hex(16);
+    const lines = [csvHeader, `md5,${good},national,`, '', `md5,"${hex(16)},national,`, `md5,${hex(16)},national,`];
+    const { rows, errors } = await parseBankCsv(lines.join('\n'));
+    expect(rows.map((row) => row.value)).toEqual([good]);
+    expect(errors).toEqual([
+      { line: 3, message: 'a quote after line 2 is never closed; the rest of the file was not read' },
+    ]);
+  });
+
+  it('reads a stream whatever its chunks, with the line numbers of the whole file', async () => {
+    const values = Array.from({ length: 300 }, () => hex(16));
+    const lines = values.map((v, i) => (i === 150 ? 'md5,bad,national,' : `md5,${v},national,`));
+    const bytes = Buffer.from(`\uFEFF${[csvHeader, ...lines].join('\r\n')}\r\n`);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    const { rows, errors } = await parseBankCsv(Readable.from(chunks));
+    expect(rows).toHaveLength(299);
+    expect(rows.at(-1)).toMatchObject({ line: 301, value: values[299] });
+    expect(errors).toEqual([{ line: 152, message: expect.stringMatching(/32 hex digits/) }]);
+  });
+
+  it('refuses an empty file', async () => {
+    expect(await parseBankCsv('')).toEqual({
+      rows: [],
+      errors: [{ line: 1, message: `expected the header ${csvHeader}` }],
+    });
   });
 });

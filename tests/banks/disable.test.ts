@@ -27,7 +27,7 @@ beforeEach(async () => {
   operator = openDatabase(join(dir, 'hotline.db'));
   for (const bank of ['a', 'b']) {
     const text = [csvHeader, `pdq,${atDistance(pdq, 3)},national,`, `md5,${md5},national,`].join('\n');
-    await importBankFile(operator.db, { bank, format: 'csv', text, now: 1 });
+    await importBankFile(operator.db, { bank, format: 'csv', content: text, now: 1 });
   }
 });
 afterEach(() => {
@@ -61,7 +61,7 @@ describe('disabling', () => {
     const matcher = newMatcher();
     const [first, second] = matcher.match({ pdq, md5 }).filter((m) => m.bank === 'a');
     expect([first?.signalType, second?.signalType].sort()).toEqual(['md5', 'pdq']);
-    for (const entry of [first!, second!]) expect(setEntry(entry.entryId, false)).toBe(true);
+    for (const entry of [first, second]) expect(setEntry(entry?.entryId ?? 0, false)).toBe(true);
     expect(matcher.match({ pdq, md5 }).map((m) => [m.bank, m.signalType])).toEqual([
       ['b', 'md5'],
       ['b', 'pdq'],
@@ -81,17 +81,18 @@ describe('disabling', () => {
 describe('enabling again', () => {
   it('brings back an entry the running matcher found disabled', () => {
     const matcher = newMatcher();
-    const entry = matcher.match({ pdq }).find((m) => m.bank === 'a')!;
-    setEntry(entry.entryId, false);
+    const entryId = matcher.match({ pdq }).find((m) => m.bank === 'a')?.entryId ?? 0;
+    setEntry(entryId, false);
     expect(banksMatched(matcher, { pdq })).toEqual(['b']);
-    expect(setEntry(entry.entryId, true)).toBe(true);
+    expect(setEntry(entryId, true)).toBe(true);
     expect(banksMatched(matcher, { pdq })).toEqual(['a', 'b']);
   });
 
   it('brings back a bank and an entry that were disabled when the matcher was built', () => {
-    const entryId = newMatcher()
-      .match({ pdq })
-      .find((m) => m.bank === 'b')!.entryId;
+    const entryId =
+      newMatcher()
+        .match({ pdq })
+        .find((m) => m.bank === 'b')?.entryId ?? 0;
     setBank('a', false);
     setEntry(entryId, false);
     const matcher = newMatcher();

@@ -22,7 +22,7 @@ beforeEach(() => {
 afterEach(() => handle.close());
 
 const importCsv = (bank: string, text: string, now = 1) =>
-  importBankFile(handle.db, { bank, format: 'csv', text, now });
+  importBankFile(handle.db, { bank, format: 'csv', content: text, now });
 // Entries are written in (type, value) order, not file order.
 const labels = () => rows(handle, 'select value, label, source_ref from bank_entries order by value');
 const byValue = <T extends { value: string }>(entries: T[]) => entries.sort((a, b) => a.value.localeCompare(b.value));
@@ -133,7 +133,7 @@ describe('importBankFile', () => {
     const vics = JSON.stringify({
       value: [{ MediaID: 1, Category: 1, MD5: hex(16).toUpperCase(), SHA1: hex(20).toUpperCase() }],
     });
-    expect(await importBankFile(handle.db, { bank: 'vic', format: 'vics', text: vics, now: 1 })).toMatchObject({
+    expect(await importBankFile(handle.db, { bank: 'vic', format: 'vics', content: vics, now: 1 })).toMatchObject({
       inserted: 2,
     });
     const bad = await importCsv('other', 'not,a,bank,file\n');
@@ -162,7 +162,7 @@ describe('the bank of our own assessments', () => {
     handle.db.transaction((tx) => createBank(tx, { name: OWN_BANK_NAME }, 1));
     handle.db.transaction((tx) => createBank(tx, { name: 'by-hand' }, 1));
     await importCsv('by-csv', csv(`md5,${hex(16)},national,`));
-    await importBankFile(handle.db, { bank: 'by-vics', format: 'vics', text: vicsFile(hex(16)), now: 1 });
+    await importBankFile(handle.db, { bank: 'by-vics', format: 'vics', content: vicsFile(hex(16)), now: 1 });
     expect(listBanks(handle.db).map((b) => [b.name, b.source])).toEqual([
       ['by-csv', 'partner'],
       ['by-hand', 'partner'],

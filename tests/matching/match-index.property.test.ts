@@ -137,12 +137,13 @@ describe('HammingIndex', () => {
         (hashes, radius) => {
           const index = new HammingIndex();
           const entries = new Map<number, string>();
+          const hashAt = (id: number) => hashes[id] ?? '';
           const add = (id: number) => {
-            index.add(id, packHex(hashes[id]!));
-            entries.set(id, hashes[id]!);
+            index.add(id, packHex(hashAt(id)));
+            entries.set(id, hashAt(id));
           };
           const check = () => {
-            for (const query of [hashes[0]!, hashes[1499]!]) {
+            for (const query of [hashAt(0), hashAt(1499)]) {
               expect(byId(search(index, packHex(query), radius))).toEqual(linearScan(entries, query, radius));
             }
           };

@@ -20,7 +20,7 @@ async function addEntries(bank: string, ...lines: string[]): Promise<void> {
   const summary = await importBankFile(handle.db, {
     bank,
     format: 'csv',
-    text: [csvHeader, ...lines].join('\n'),
+    content: [csvHeader, ...lines].join('\n'),
     now: 1,
   });
   expect(summary.errors).toEqual([]);
@@ -81,8 +81,9 @@ describe('Matcher', () => {
   it('matches any of the eight PDQ variants and says which', async () => {
     const original = randomHex(32);
     const variants = PDQ_VARIANTS.map((_, i) => (i === 0 ? original : randomHex(32)));
-    const rotated = atDistance(variants[1]!, 4);
-    const mirrored = atDistance(variants[5]!, 0);
+    const [, second = '', , , , sixth = ''] = variants;
+    const rotated = atDistance(second, 4);
+    const mirrored = atDistance(sixth, 0);
     await addEntries('p', `pdq,${rotated},national,`, `pdq,${mirrored},baseline,`);
     const found = new Matcher(handle.db, thresholds).match({ pdq: original, pdqQuality: 90, pdqVariants: variants });
     expect(found.map((m) => [m.value, m.distance, m.variant])).toEqual([
