@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type ItemState, itemStates, listTriagedItems } from '../triage/triaged-items.ts';
+import { type ItemState, itemStates } from '../taxonomy/vocabulary.ts';
+import { listTriagedItems } from '../triage/triaged-items.ts';
 import type { CliIo } from './index.ts';
 import { openCliDatabase } from './open-database.ts';
 

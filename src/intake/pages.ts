@@ -1,8 +1,9 @@
-import type { ReportStatus } from '../db/schema/intake.ts';
 import { html, type SafeHtml } from '../http/html.ts';
 import { type Lang, translate } from '../http/i18n.ts';
 import { renderPage } from '../http/layout.ts';
-import { categories, maxDescriptionLength, mediaTypes, siteTypes } from './schema.ts';
+import type { ReportStatus } from '../taxonomy/vocabulary.ts';
+import { dontKnow, reportCategories, reportedMediaTypes, reportedSiteTypes } from '../taxonomy/vocabulary.ts';
+import { maxDescriptionLength } from './schema.ts';
 
 export interface FormValues {
   urls?: string;
@@ -50,8 +51,8 @@ function radioGroup(lang: Lang, field: string, options: readonly string[], value
 ${fieldError(lang, errors, field)}
 ${options.map(
   (option) =>
-    html`<div class="choice"><input type="radio" name="${field}" id="${field}-${option}" value="${option}" required${
-      selected === option ? html` checked` : ''
+    html`<div class="choice"><input type="radio" name="${field}" id="${field}-${option}" value="${option}"${
+      (selected ?? dontKnow) === option ? html` checked` : ''
     }> <label for="${field}-${option}">${translate(lang, `form.${field}.${option}`)}</label></div>`,
 )}
 </fieldset>`;
@@ -79,9 +80,9 @@ ${errorSummary(lang, errors)}
 ${fieldError(lang, errors, 'urls')}
 <textarea id="urls" name="urls" rows="5" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="${describedBy(errors, 'urls', true)}"${invalid('urls')}>${values.urls ?? ''}</textarea>
 </div>
-${radioGroup(lang, 'category', categories, values, errors)}
-${radioGroup(lang, 'siteType', siteTypes, values, errors)}
-${radioGroup(lang, 'mediaType', mediaTypes, values, errors)}
+${radioGroup(lang, 'category', reportCategories, values, errors)}
+${radioGroup(lang, 'siteType', reportedSiteTypes, values, errors)}
+${radioGroup(lang, 'mediaType', reportedMediaTypes, values, errors)}
 <div class="field${errors.description ? ' invalid' : ''}" id="field-description">
 <label for="description">${t('form.description.label')}</label>
 <p class="hint" id="description-hint">${t('form.description.hint')}</p>

@@ -1,21 +1,22 @@
 import { z } from 'zod';
 import { languages } from '../http/i18n.ts';
 import { fieldErrors } from '../http/validation.ts';
+import { dontKnow, reportCategories, reportedMediaTypes, reportedSiteTypes } from '../taxonomy/vocabulary.ts';
 
-export const categories = ['csam', 'grooming', 'sexting', 'other'] as const;
-export const siteTypes = ['website', 'social_network', 'chat', 'forum', 'file_host', 'peer_to_peer', 'other'] as const;
-export const mediaTypes = ['image', 'video', 'text', 'other'] as const;
 export const maxUrlsPerReport = 20;
 export const maxDescriptionLength = 2000;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-/** One schema for the form and the JSON API: the form body is first brought into this shape. */
+/**
+ * One schema for the form and the JSON API: the form body is first brought into this shape. Only the
+ * addresses are required: a frightened reporter may not know the rest, and a missing answer is `unknown`.
+ */
 export const reportSubmissionSchema = z.strictObject({
   urls: z.array(z.string().max(8192)).min(1).max(maxUrlsPerReport),
-  category: z.enum(categories),
-  siteType: z.enum(siteTypes),
-  mediaType: z.enum(mediaTypes),
+  category: z.preprocess(emptyToUndefined, z.enum(reportCategories).default(dontKnow)),
+  siteType: z.preprocess(emptyToUndefined, z.enum(reportedSiteTypes).default(dontKnow)),
+  mediaType: z.preprocess(emptyToUndefined, z.enum(reportedMediaTypes).default(dontKnow)),
   description: z.preprocess(emptyToUndefined, z.string().trim().max(maxDescriptionLength).optional()),
   contact: z.preprocess(emptyToUndefined, z.string().trim().max(254).pipe(z.email()).optional()),
   lang: z.enum(languages).optional(),

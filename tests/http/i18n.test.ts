@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { reportStatuses } from '../../src/db/schema/intake.ts';
 import { catalogues, languages, pickLanguage, translate } from '../../src/http/i18n.ts';
-import { categories, mediaTypes, siteTypes } from '../../src/intake/schema.ts';
+import {
+  reportCategories,
+  reportedMediaTypes,
+  reportedSiteTypes,
+  reportStatuses,
+} from '../../src/taxonomy/vocabulary.ts';
 import type { CanonicalUrlError } from '../../src/urls/canonical-url.ts';
 
 describe('message catalogues', () => {
@@ -33,9 +37,9 @@ describe('message catalogues', () => {
 
   it('hold the keys the code builds at run time', () => {
     const built = [
-      ...categories.map((option) => `form.category.${option}`),
-      ...siteTypes.map((option) => `form.siteType.${option}`),
-      ...mediaTypes.map((option) => `form.mediaType.${option}`),
+      ...reportCategories.map((option) => `form.category.${option}`),
+      ...reportedSiteTypes.map((option) => `form.siteType.${option}`),
+      ...reportedMediaTypes.map((option) => `form.mediaType.${option}`),
       ...['category', 'siteType', 'mediaType', 'urls', 'description', 'contact'].map((field) => `form.${field}.label`),
       ...reportStatuses.map((status) => `status.${status}`),
       ...(['not_a_url', 'unsupported_scheme', 'no_host', 'too_long'] satisfies CanonicalUrlError[]).map(

@@ -104,6 +104,21 @@ describe('POST /api/v1/reports', () => {
     expect(status.body).toEqual({ status: 'forwarded' });
   });
 
+  it('needs only the addresses: what the reporter does not know is stored as unknown', async () => {
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ urls: ['https://www.example.com/only'] })
+      .expect(201);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ urls: ['https://www.example.com/two'], category: 'unknown', siteType: 'video_platform', mediaType: '' })
+      .expect(201);
+    expect(rows(t.database, 'select category, site_type, media_type from reports order by id')).toEqual([
+      { category: 'unknown', site_type: 'unknown', media_type: 'unknown' },
+      { category: 'unknown', site_type: 'video_platform', media_type: 'unknown' },
+    ]);
+  });
+
   const refusals: [string, Record<string, unknown>, string][] = [
     ['no urls', { ...valid, urls: [] }, 'urls'],
     ['21 urls', { ...valid, urls: Array.from({ length: 21 }, (_, i) => `http://example.com/${i}`) }, 'urls'],
@@ -117,7 +132,7 @@ describe('POST /api/v1/reports', () => {
     ['a private address', { ...valid, urls: ['http://192.168.1.1/'] }, 'urls'],
     ['localhost', { ...valid, urls: ['http://localhost:8080/'] }, 'urls'],
     ['an unknown category', { ...valid, category: 'spam' }, 'category'],
-    ['a missing siteType', { ...valid, siteType: undefined }, 'siteType'],
+    ['an unknown siteType', { ...valid, siteType: 'darknet' }, 'siteType'],
     ['a numeric mediaType', { ...valid, mediaType: 3 }, 'mediaType'],
     ['a long description', { ...valid, description: 'x'.repeat(2001) }, 'description'],
     ['a bad contact', { ...valid, contact: 'not an address' }, 'contact'],
