@@ -32,7 +32,7 @@ export function intakeRoutes(deps: AppDeps): Router {
     fetchAllow: deps.config.fetch.allow,
     triageDelay: () => randomInt(60_000),
   };
-  const tokens = createFormTokens(keys.formToken, deps.now);
+  const tokens = createFormTokens(deps.db, keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);
   const { reports, statusChecks, windowMs } = deps.config.throttle;
   const reportLimit = rateLimit({ limit: reports, windowMs, now: deps.now, keyer });
@@ -50,8 +50,10 @@ export function intakeRoutes(deps: AppDeps): Router {
       sendPage(res, status, renderReportForm(lang, tokens.issue(), formValues(body), errors));
     // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
     if (!reportLimit.hit(req)) return refuse({ form: 'error.rate_limited' }, 429);
+    // The token is used up first: a post that trips the honeypot cannot be replayed either.
+    const tokenRedeemed = tokens.redeem(body.formToken);
     if (body.leave_empty) return refuse({ form: 'error.rejected' });
-    if (!tokens.redeem(body.formToken)) return refuse({ form: 'error.form_token' });
+    if (!tokenRedeemed) return refuse({ form: 'error.form_token' });
     try {
       const { receipt } = submitReport(intake, submissionFromForm(body));
       sendPage(res, 200, renderReceipt(lang, receipt));

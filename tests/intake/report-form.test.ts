@@ -112,7 +112,7 @@ describe('POST /report', () => {
     expect(countRows(t.database, 'reports')).toBe(1);
   });
 
-  it('refuses a filled honeypot', async () => {
+  it('refuses a filled honeypot, and uses up its form token', async () => {
     const t = createTestApp();
     const token = await freshToken(t);
     await request(t.app)
@@ -120,6 +120,10 @@ describe('POST /report', () => {
       .type('form')
       .send(formBody(token, { leave_empty: 'http://spam' }))
       .expect(400);
+    expect(countRows(t.database, 'reports')).toBe(0);
+    // The token is used up like any other: sent again without the honeypot, it is refused.
+    const again = await request(t.app).post('/report').type('form').send(formBody(token)).expect(400);
+    expect(again.text).toContain('class="error-summary"');
     expect(countRows(t.database, 'reports')).toBe(0);
   });
 

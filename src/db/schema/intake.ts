@@ -78,3 +78,16 @@ export const reportUrls = sqliteTable(
   },
   (t) => [index('report_urls_report').on(t.reportId), index('report_urls_item').on(t.itemId)],
 );
+
+/**
+ * Form tokens already used, so a replay is refused even after a restart. Only a keyed hash of the
+ * token's nonce is kept, until the token would have expired anyway; then the row is swept.
+ */
+export const usedFormTokens = sqliteTable(
+  'used_form_tokens',
+  {
+    nonceHash: text('nonce_hash').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('used_form_tokens_expiry').on(t.expiresAt)],
+);
