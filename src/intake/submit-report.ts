@@ -7,7 +7,7 @@ import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import { fetchAddress } from '../urls/fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
 import { reportFieldErrors, reportSubmissionSchema } from './schema.ts';
-import { type ReportedAddress, storeReport } from './store-report.ts';
+import { contactPlace, type ReportedAddress, storeReport } from './store-report.ts';
 
 export interface IntakeKeys {
   receipt: Buffer;
@@ -57,12 +57,11 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
   const now = deps.now();
   const receipt = generateReceipt();
   const receiptHash = hashReceipt(deps.keys.receipt, normaliseReceipt(receipt) ?? receipt);
-  const contactCiphertext = contact ? seal(deps.keys.contact, contact) : undefined;
   const report = {
     submission,
     addresses: addresses.value,
     receiptHash,
-    contactCiphertext,
+    sealContact: contact ? (reportId: number) => seal(deps.keys.contact, contact, contactPlace(reportId)) : undefined,
     lang: contact ? (lang ?? 'fr') : null,
     now,
     triageNotBefore: triageNotBefore(now, deps.triageDelay),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deriveKey, open } from '../../src/crypto/seal.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { countRows, row, rows } from '../support/db.ts';
 
@@ -49,6 +50,11 @@ describe('POST /api/v1/reports', () => {
     expect(report.receipt_hash).not.toContain(res.body.receipt.replaceAll('-', ''));
     expect(report.contact_ciphertext).toBeTruthy();
     expect(report.contact_ciphertext).not.toContain('me@example.net');
+    // The address opens only in its own report's row: copied to another, it no longer opens.
+    const contactKey = deriveKey(t.config.secretKey, 'contact');
+    const place = { table: 'reports', column: 'contact_ciphertext', rowId: report.id };
+    expect(open(contactKey, report.contact_ciphertext, place)).toBe('me@example.net');
+    expect(() => open(contactKey, report.contact_ciphertext, { ...place, rowId: report.id + 1 })).toThrow();
     expect(report.received_at % 60_000).toBe(0);
   });
 
