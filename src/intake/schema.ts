@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { languages } from '../http/i18n.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { cleanText, fieldErrors } from '../http/validation.ts';
 import { dontKnow, reportCategories, reportedMediaTypes, reportedSiteTypes } from '../taxonomy/vocabulary.ts';
 
 export const maxUrlsPerReport = 20;
@@ -13,18 +13,21 @@ const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value
  * addresses are required: a frightened reporter may not know the rest, and a missing answer is `unknown`.
  */
 export const reportSubmissionSchema = z.strictObject({
-  urls: z.array(z.string().max(8192)).min(1).max(maxUrlsPerReport),
+  urls: z.array(cleanText().max(8192)).min(1).max(maxUrlsPerReport),
   category: z.preprocess(emptyToUndefined, z.enum(reportCategories).default(dontKnow)),
   siteType: z.preprocess(emptyToUndefined, z.enum(reportedSiteTypes).default(dontKnow)),
   mediaType: z.preprocess(emptyToUndefined, z.enum(reportedMediaTypes).default(dontKnow)),
-  description: z.preprocess(emptyToUndefined, z.string().trim().max(maxDescriptionLength).optional()),
-  contact: z.preprocess(emptyToUndefined, z.string().trim().max(254).pipe(z.email()).optional()),
+  description: z.preprocess(
+    emptyToUndefined,
+    cleanText({ multiline: true }).trim().max(maxDescriptionLength).optional(),
+  ),
+  contact: z.preprocess(emptyToUndefined, cleanText().trim().max(254).pipe(z.email()).optional()),
   lang: z.enum(languages).optional(),
 });
 
 export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
 
-export const statusQuerySchema = z.strictObject({ receipt: z.string().max(100), lang: z.enum(languages).optional() });
+export const statusQuerySchema = z.strictObject({ receipt: cleanText().max(100), lang: z.enum(languages).optional() });
 
 /** The message key per field of a refused report or status check, in the reporter's words. */
 export const reportFieldErrors = (error: z.ZodError) => fieldErrors(error, messageKeyFor);
