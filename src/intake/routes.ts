@@ -51,11 +51,14 @@ export function intakeRoutes(deps: AppDeps): Router {
     // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
     if (!reportLimit.hit(req)) return refuse({ form: 'error.rate_limited' }, 429);
     // The token is used up first: a post that trips the honeypot cannot be replayed either.
-    const tokenRedeemed = tokens.redeem(body.formToken);
+    const redemption = tokens.redeem(body.formToken);
     if (body.leave_empty) return refuse({ form: 'error.rejected' });
-    if (!tokenRedeemed) return refuse({ form: 'error.form_token' });
+    // The same form sent again (reload, back, a second click) shows its receipt again, for a while.
+    if (!redemption.fresh && redemption.receipt) return sendPage(res, 200, renderReceipt(lang, redemption.receipt));
+    if (!redemption.fresh) return refuse({ form: 'error.form_token' });
     try {
       const { receipt } = submitReport(intake, submissionFromForm(body));
+      redemption.keepReceipt(receipt);
       sendPage(res, 200, renderReceipt(lang, receipt));
     } catch (error) {
       if (error instanceof HttpError && error.fields) return refuse(error.fields);

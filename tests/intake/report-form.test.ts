@@ -89,10 +89,43 @@ describe('POST /report', () => {
     expect(res.text).toContain('https://example.com/one'); // the reporter's text is kept
     expect(countRows(t.database, 'reports')).toBe(0);
 
+    // Replayed after its receipt's ten minutes: refused, nothing stored.
     const once = await freshToken(t);
     await request(t.app).post('/report').type('form').send(formBody(once)).expect(200);
+    t.clock.advance(10 * 60_000);
     await request(t.app).post('/report').type('form').send(formBody(once)).expect(400);
     expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('shows the same receipt when the same form is sent again (reload, back, double submit), never a second report', async () => {
+    const t = createTestApp();
+    const receiptOf = (page: string) => /<output id="receipt"[^>]*>([^<]+)<\/output>/.exec(page)?.[1];
+    const token = await freshToken(t, 'de');
+    const first = await request(t.app)
+      .post('/report?lang=de')
+      .type('form')
+      .send(formBody(token, { lang: 'de' }));
+    expect(first.status).toBe(200);
+    const receipt = receiptOf(first.text);
+    expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+    t.clock.advance(9 * 60_000);
+    for (let i = 0; i < 3; i++) {
+      const again = await request(t.app)
+        .post('/report?lang=de')
+        .type('form')
+        .send(formBody(token, { lang: 'de' }));
+      expect(again.status).toBe(200);
+      expect(again.headers['cache-control']).toBe('no-store');
+      expect(receiptOf(again.text)).toBe(receipt);
+    }
+    expect(countRows(t.database, 'reports')).toBe(1);
+    // Another form (another tab) never sees it.
+    const other = await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(await freshToken(t)));
+    expect(receiptOf(other.text)).not.toBe(receipt);
+    expect(countRows(t.database, 'reports')).toBe(2);
   });
 
   it('over the limit, comes back with what was typed (429), and stores nothing', async () => {

@@ -82,12 +82,19 @@ export const reportUrls = sqliteTable(
 /**
  * Form tokens already used, so a replay is refused even after a restart. Only a keyed hash of the
  * token's nonce is kept, until the token would have expired anyway; then the row is swept.
+ * For a short while after a report was accepted with a token, the row also holds that report's
+ * receipt, sealed under a key derived from the token itself, which is not stored: only the browser
+ * tab that holds the form can have it shown again (reload, back, double submit).
  */
 export const usedFormTokens = sqliteTable(
   'used_form_tokens',
   {
-    nonceHash: text('nonce_hash').primaryKey(),
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    nonceHash: text('nonce_hash').notNull().unique(),
     expiresAt: integer('expires_at').notNull(),
+    receiptSealed: text('receipt_sealed'),
+    /** Until when the receipt can be shown again; the sealed receipt is erased after it. */
+    receiptUntil: integer('receipt_until'),
   },
-  (t) => [index('used_form_tokens_expiry').on(t.expiresAt)],
+  (t) => [index('used_form_tokens_expiry').on(t.expiresAt), index('used_form_tokens_receipt_until').on(t.receiptUntil)],
 );
