@@ -23,9 +23,24 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
-/** The text for `key` in `lang`. A missing key is a bug; it shows as the key (a test guards against it). */
-export function translate(lang: Lang, key: string): string {
-  return catalogues[lang][key] ?? key;
+/**
+ * A message key carrying values for its text's `{name}` placeholders: `error.urls.email|line=2`.
+ * It stays a plain string, so it travels wherever a key does (field errors, HTTP error bodies).
+ */
+export function withValues(key: string, values: Record<string, string | number>): string {
+  return [key, ...Object.entries(values).map(([name, value]) => `${name}=${value}`)].join('|');
+}
+
+/**
+ * The text for `key` in `lang`, its placeholders filled from the values the key carries (withValues).
+ * A missing key is a bug; it shows as the key (a test guards against it).
+ */
+export function translate(lang: Lang, keyWithValues: string): string {
+  const [key = '', ...pairs] = keyWithValues.split('|');
+  const text = catalogues[lang][key];
+  if (text === undefined) return keyWithValues;
+  const values = new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return text.replace(/\{(\w+)\}/g, (placeholder, name: string) => values.get(name) ?? placeholder);
 }
 
 /**

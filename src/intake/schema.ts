@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { languages } from '../http/i18n.ts';
+import { languages, withValues } from '../http/i18n.ts';
 import { cleanText, fieldErrors } from '../http/validation.ts';
 import { dontKnow, reportCategories, reportedMediaTypes, reportedSiteTypes } from '../taxonomy/vocabulary.ts';
 
 export const maxUrlsPerReport = 20;
+/** Lines of pasted text (or API entries) read for addresses; blank ones included. */
+export const maxPastedLines = 100;
 export const maxDescriptionLength = 2000;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -13,7 +15,7 @@ const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value
  * addresses are required: a frightened reporter may not know the rest, and a missing answer is `unknown`.
  */
 export const reportSubmissionSchema = z.strictObject({
-  urls: z.array(cleanText().max(8192)).min(1).max(maxUrlsPerReport),
+  urls: z.array(cleanText().max(8192)).min(1).max(maxPastedLines),
   category: z.preprocess(emptyToUndefined, z.enum(reportCategories).default(dontKnow)),
   siteType: z.preprocess(emptyToUndefined, z.enum(reportedSiteTypes).default(dontKnow)),
   mediaType: z.preprocess(emptyToUndefined, z.enum(reportedMediaTypes).default(dontKnow)),
@@ -36,8 +38,12 @@ function messageKeyFor(field: string, issue: z.core.$ZodIssue): string {
   switch (field) {
     case 'urls':
       if (issue.code === 'too_small') return 'error.urls.required';
-      if (issue.code === 'too_big') return issue.path.length > 1 ? 'error.urls.too_long' : 'error.urls.too_many';
-      return issue.code === 'invalid_type' && issue.path.length === 1 ? 'error.urls.required' : 'error.urls.not_a_url';
+      if (issue.path.length > 1) {
+        const line = { line: Number(issue.path[1]) + 1 };
+        return withValues(issue.code === 'too_big' ? 'error.urls.too_long' : 'error.urls.not_a_url', line);
+      }
+      if (issue.code === 'too_big') return 'error.urls.too_many';
+      return 'error.urls.required';
     case 'category':
     case 'siteType':
     case 'mediaType':

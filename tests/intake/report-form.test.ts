@@ -179,7 +179,7 @@ describe('POST /report', () => {
     expect(res.text).toContain('<html lang="nl">');
     expect(res.text).toContain('class="error-summary"');
     expect(res.text).toContain('href="#field-urls"');
-    expect(res.text).toContain('Alleen webadressen (http of https)');
+    expect(res.text).toContain('Regel 1: alleen webadressen (http of https)');
     expect(res.text).toContain('>mijn tekst</textarea>');
     expect(res.text).toContain('javascript:alert(1)</textarea>');
     expect(res.text).toContain('aria-invalid="true"');
