@@ -8,7 +8,7 @@ export function linesOfText(text: string): string[] {
   return text.trim() === '' ? [] : text.split(/\r?\n/);
 }
 
-const formOnlyFields = new Set(['formToken', 'leave_empty']);
+const formOnlyFields = new Set(['formToken', 'leave_empty', 'switchTo']);
 
 /** Brings an urlencoded form body into the JSON submission's shape (the one schema checks both). */
 export function submissionFromForm(body: Record<string, unknown>): Record<string, unknown> {

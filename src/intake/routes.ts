@@ -2,12 +2,12 @@ import { randomInt } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
-import { requestLang } from '../http/i18n.ts';
+import { isLang, requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
 import { checkReportStatus } from './check-status.ts';
 import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
-import { renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
+import { renderNextPage, renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
 import { deriveIntakeKeys, submitReport } from './submit-report.ts';
 
 const bodyLimit = '32kb';
@@ -43,9 +43,19 @@ export function intakeRoutes(deps: AppDeps): Router {
 
   router.get('/', (req, res) => sendPage(res, 200, renderReportForm(requestLang(req), tokens.issue())));
 
+  // The language switch of the form: a submit button, so what was typed comes back in the new language.
+  router.post('/', form, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lang = isLang(body.switchTo) ? body.switchTo : requestLang(req);
+    sendPage(res, 200, renderReportForm(lang, tokens.issue(), formValues(body)));
+  });
+
+  router.get('/next', (req, res) => sendPage(res, 200, renderNextPage(requestLang(req))));
+
   router.post('/report', form, (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const lang = requestLang(req);
+    // The receipt page's language switch sends its form token back with the language chosen.
+    const lang = isLang(body.switchTo) ? body.switchTo : requestLang(req);
     const refuse = (errors: Record<string, string>, status = 400) =>
       sendPage(res, status, renderReportForm(lang, tokens.issue(), formValues(body), errors));
     // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
@@ -54,12 +64,13 @@ export function intakeRoutes(deps: AppDeps): Router {
     const redemption = tokens.redeem(body.formToken);
     if (body.leave_empty) return refuse({ form: 'error.rejected' });
     // The same form sent again (reload, back, a second click) shows its receipt again, for a while.
-    if (!redemption.fresh && redemption.receipt) return sendPage(res, 200, renderReceipt(lang, redemption.receipt));
+    if (!redemption.fresh && redemption.receipt)
+      return sendPage(res, 200, renderReceipt(lang, redemption.receipt, String(body.formToken)));
     if (!redemption.fresh) return refuse({ form: 'error.form_token' });
     try {
       const { receipt } = submitReport(intake, submissionFromForm(body));
       redemption.keepReceipt(receipt);
-      sendPage(res, 200, renderReceipt(lang, receipt));
+      sendPage(res, 200, renderReceipt(lang, receipt, String(body.formToken)));
     } catch (error) {
       if (error instanceof HttpError && error.fields) return refuse(error.fields);
       throw error;
