@@ -9,7 +9,7 @@ import { createDummyVerifier, verifyPassword } from './passwords.ts';
 import type { LoginInput } from './schema.ts';
 import { deleteExpiredSessions, endSession, startSession } from './sessions.ts';
 import { acceptTotp } from './totp.ts';
-import { type AuthDeps, findUserByUsername, totpSecretKey, type UserRow } from './users.ts';
+import { type AuthDeps, findUserByUsername, totpSecretKey, totpSecretPlace, type UserRow } from './users.ts';
 
 export type LoginResult =
   | { ok: true; token: string; user: { id: number; username: string; role: UserRow['role'] } }
@@ -46,7 +46,12 @@ export function createLogin(deps: AuthDeps): Login {
       if (user.disabledAt !== null) return fail('disabled', false);
       if (isLocked(user, now)) return fail('locked');
       if (!passwordOk) return fail('password');
-      const step = acceptTotp(open(totpSecretKey(deps), user.totpSecretSealed), input.totp, now, user.totpLastStep);
+      const step = acceptTotp(
+        open(totpSecretKey(deps), user.totpSecretSealed, totpSecretPlace(user.id)),
+        input.totp,
+        now,
+        user.totpLastStep,
+      );
       if (step === undefined) return fail('totp');
 
       tx.update(users)

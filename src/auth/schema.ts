@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { cleanText } from '../http/validation.ts';
 import { passwordMaxLength } from './passwords.ts';
 import { roles } from './roles.ts';
 
 // Request shapes of the account API, shared by the HTTP routes and the CLI.
 
-export const usernameSchema = z
-  .string()
+export const usernameSchema = cleanText()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'error.username.invalid');
@@ -13,7 +13,7 @@ export const usernameSchema = z
 export const roleSchema = z.enum(roles);
 
 /** Only the type and an upper bound here; the password rules live in passwordProblem(). */
-const passwordSchema = z.string().max(passwordMaxLength * 4);
+const passwordSchema = cleanText().max(passwordMaxLength * 4);
 
 export const newUserSchema = z.strictObject({ username: usernameSchema, role: roleSchema, password: passwordSchema });
 export type NewUser = z.output<typeof newUserSchema>;
@@ -38,11 +38,10 @@ export const positiveIdSchema = z
 
 /** Login fields are only bounded, not checked against the account rules: a miss is a generic failure. */
 export const loginSchema = z.object({
-  username: z.string().trim().toLowerCase().min(1).max(64),
-  password: z
-    .string()
+  username: cleanText().trim().toLowerCase().min(1).max(64),
+  password: cleanText()
     .min(1)
     .max(passwordMaxLength * 4),
-  totp: z.string().trim().min(1).max(16),
+  totp: cleanText().trim().min(1).max(16),
 });
 export type LoginInput = z.output<typeof loginSchema>;

@@ -1,7 +1,7 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, getTableName, isNull } from 'drizzle-orm';
 import { type AuditActor, auditKey } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
-import { deriveKey, seal } from '../crypto/seal.ts';
+import { deriveKey, type SealedPlace, seal } from '../crypto/seal.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -47,21 +47,28 @@ const toView = (row: UserRow): UserView => ({
 });
 
 export const totpSecretKey = (deps: Pick<AuthDeps, 'config'>) => deriveKey(deps.config.secretKey, 'totp-secret');
+/** Where a user's TOTP secret is sealed: it opens only in that user's row. */
+export const totpSecretPlace = (userId: number): SealedPlace => ({
+  table: getTableName(users),
+  column: users.totpSecretSealed.name,
+  rowId: userId,
+});
+const sealTotpSecret = (deps: Pick<AuthDeps, 'config'>, userId: number, secret: string) =>
+  seal(totpSecretKey(deps), secret, totpSecretPlace(userId));
 
 const countUsers = (db: DbOrTx): number => db.select({ n: count() }).from(users).get()?.n ?? 0;
 export const listUsers = (db: DbOrTx): UserView[] => db.select().from(users).orderBy(users.username).all().map(toView);
 export const findUserByUsername = (db: DbOrTx, username: string): UserRow | undefined =>
   db.select().from(users).where(eq(users.username, username)).get();
 
-/** New credentials for `username`: the password checked and hashed, a fresh TOTP secret sealed. */
-async function newCredentials(deps: AuthDeps, username: string, password: string, options: HashOptions) {
+/** New credentials for `username`: the password checked and hashed, a fresh TOTP secret (sealed once the row is known). */
+async function newCredentials(username: string, password: string, options: HashOptions) {
   const problem = passwordProblem(password, username);
   if (problem) throw new Invalid({ password: problem });
   const totpSecret = newTotpSecret();
   return {
     totpSecret,
     passwordHash: await hashPassword(password, options.argon2Cost),
-    totpSecretSealed: seal(totpSecretKey(deps), totpSecret),
   };
 }
 
@@ -71,15 +78,25 @@ export async function createUser(
   input: NewUser,
   options: HashOptions = {},
 ): Promise<Enrolment> {
-  const { totpSecret, ...secrets } = await newCredentials(deps, input.username, input.password, options);
+  const { totpSecret, ...secrets } = await newCredentials(input.username, input.password, options);
   const now = deps.now();
   const row = auditedTransaction(deps.db, (tx) => {
     if (findUserByUsername(tx, input.username)) throw new Conflict('username_taken');
     const created = tx
       .insert(users)
-      .values({ username: input.username, role: input.role, ...secrets, createdAt: now, updatedAt: now })
+      // The secret is sealed to the row's id, which exists only once the row does.
+      .values({
+        username: input.username,
+        role: input.role,
+        ...secrets,
+        totpSecretSealed: '',
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning()
       .get();
+    created.totpSecretSealed = sealTotpSecret(deps, created.id, totpSecret);
+    tx.update(users).set({ totpSecretSealed: created.totpSecretSealed }).where(eq(users.id, created.id)).run();
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor,
@@ -179,7 +196,7 @@ export async function resetUser(
   options: HashOptions = {},
 ): Promise<Enrolment> {
   const { username } = requireUser(deps.db, id);
-  const { totpSecret, ...secrets } = await newCredentials(deps, username, password, options);
+  const { totpSecret, ...secrets } = await newCredentials(username, password, options);
   const now = deps.now();
   const row = auditedTransaction(deps.db, (tx) => {
     const user = requireUser(tx, id);
@@ -191,7 +208,8 @@ export async function resetUser(
       objectType: 'user',
       objectId: id,
     });
-    const reset = { ...secrets, ...unlocked, totpLastStep: null, updatedAt: now };
+    const totpSecretSealed = sealTotpSecret(deps, id, totpSecret);
+    const reset = { ...secrets, totpSecretSealed, ...unlocked, totpLastStep: null, updatedAt: now };
     tx.update(users).set(reset).where(eq(users.id, id)).run();
     return { ...user, ...reset };
   });

@@ -1,4 +1,5 @@
-import { type ItemState, itemStates, listTriagedItems } from '../triage/triaged-items.ts';
+import { type ItemState, itemStates } from '../taxonomy/vocabulary.ts';
+import { listTriagedItems } from '../triage/triaged-items.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 

@@ -1,17 +1,25 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
+import { readPastedLine } from '../urls/extract-urls.ts';
 import { type CliCommand, type CliIo, parseCommandArgs } from './command.ts';
 
 /** Output is written in chunks of about this size: one write per line is what makes batches slow. */
 const FLUSH_BYTES = 64 * 1024;
 
-function describe(input: string): { ok: boolean; line: string } {
-  const result = canonicaliseUrl(input);
+function describeAddress(input: string, address: string): { ok: boolean; line: string } {
+  const result = canonicaliseUrl(address);
   if (!result.ok) return { ok: false, line: JSON.stringify({ input, error: result.error }) };
   const { canonical, url, dedupKey, host, registrableDomain, isIp, isOnion, isLocal } = result;
   const fields = { input, canonical, url, dedupKey, host, registrableDomain, isIp, isOnion, isLocal };
   return { ok: true, line: JSON.stringify(fields) };
+}
+
+/** An input read as the form and the API read a pasted line: one result per address it holds. */
+function describe(input: string): { ok: boolean; line: string }[] {
+  const pasted = readPastedLine(input);
+  if ('problem' in pasted) return [{ ok: false, line: JSON.stringify({ input, error: pasted.problem }) }];
+  return pasted.addresses.map((address) => describeAddress(input, address));
 }
 
 /** Writes lines in large chunks, waiting when the stream asks for it. */
@@ -47,8 +55,9 @@ async function* inputsOf(args: string[], stdin: NodeJS.ReadableStream): AsyncIte
 }
 
 /**
- * `hotline normalize [URL...]`: canonicalises each URL argument, or each non-blank line of stdin
- * when no argument is given. One JSON line per input:
+ * `hotline normalize [URL...]`: reads each argument, or each non-blank line of stdin when no
+ * argument is given, as the form reads a pasted line (readPastedLine), and canonicalises each address
+ * in it. One JSON line per address (a line with several gives several, each with the line as input):
  * `{"input","canonical","url","dedupKey","host","registrableDomain","isIp","isOnion","isLocal"}`
  * or `{"input","error"}`. Every input gets its line; the exit code is 0 when all were accepted,
  * 1 when any was refused (bad input), with a count on stderr.
@@ -59,10 +68,10 @@ async function normalize(args: string[], io: CliIo): Promise<number> {
   let total = 0;
   let refused = 0;
   for await (const input of inputsOf(addresses, io.stdin)) {
-    const { ok, line } = describe(input);
+    const results = describe(input);
     total++;
-    if (!ok) refused++;
-    await writer.line(line);
+    if (results.some((result) => !result.ok)) refused++;
+    for (const { line } of results) await writer.line(line);
   }
   await writer.flush();
   if (refused > 0) io.stderr.write(`normalize: ${refused} of ${total} inputs refused\n`);

@@ -23,29 +23,35 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
-/** `?lang=` wins, then the first supported language of Accept-Language (by q), then French. */
-export function pickLanguage(queryLang: unknown, acceptLanguage: string | undefined): Lang {
-  if (isLang(queryLang)) return queryLang;
-  if (!acceptLanguage) return defaultLang;
-  const ranked = acceptLanguage
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { base: tag.toLowerCase().split('-')[0], q: q ? Number(q.slice(2)) : 1, index };
-    })
-    .filter((entry) => entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranked.map((entry) => entry.base).find(isLang) ?? defaultLang;
+/**
+ * A message key carrying values for its text's `{name}` placeholders: `error.urls.email|line=2`.
+ * It stays a plain string, so it travels wherever a key does (field errors, HTTP error bodies).
+ */
+export function withValues(key: string, values: Record<string, string | number>): string {
+  return [key, ...Object.entries(values).map(([name, value]) => `${name}=${value}`)].join('|');
 }
 
-/** The text for `key` in `lang`. A missing key is a bug; it shows as the key (a test guards against it). */
-export function translate(lang: Lang, key: string): string {
-  return catalogues[lang][key] ?? key;
+/**
+ * The text for `key` in `lang`, its placeholders filled from the values the key carries (withValues).
+ * A missing key is a bug; it shows as the key (a test guards against it).
+ */
+export function translate(lang: Lang, keyWithValues: string): string {
+  const [key = '', ...pairs] = keyWithValues.split('|');
+  const text = catalogues[lang][key];
+  if (text === undefined) return keyWithValues;
+  const values = new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return text.replace(/\{(\w+)\}/g, (placeholder, name: string) => values.get(name) ?? placeholder);
 }
 
-/** The language of a request: `?lang=`, else a `lang` field of its body, else Accept-Language, else French. */
+/**
+ * The language of a request: `?lang=`, else a `lang` field of its body, else the best supported
+ * language of Accept-Language (Express weighs it, `nl-BE` counting as `nl`), else French.
+ */
 export function requestLang(req: Request): Lang {
+  if (isLang(req.query?.lang)) return req.query.lang;
   const fromBody = (req.body as { lang?: unknown } | undefined)?.lang;
-  return pickLanguage(isLang(req.query?.lang) ? req.query.lang : fromBody, req.get('accept-language'));
+  if (isLang(fromBody)) return fromBody;
+  if (!req.get('accept-language')) return defaultLang;
+  const accepted = req.acceptsLanguages(...languages);
+  return isLang(accepted) ? accepted : defaultLang;
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Invalid } from '../errors.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -31,3 +31,25 @@ export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown): z.o
   if (result.success) return result.data;
   throw new Invalid(fieldErrors(result.error));
 }
+
+const tab = 0x09;
+const lineFeed = 0x0a;
+const carriageReturn = 0x0d;
+
+/**
+ * Whether `value` is well-formed Unicode (no lone surrogate, which SQLite would store as invalid
+ * UTF-8) without control characters (C0, DEL, C1); a multi-line text may hold tabs and line breaks.
+ */
+export function isCleanText(value: string, multiline = false): boolean {
+  for (const character of value) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code >= 0xd800 && code <= 0xdfff) return false;
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    if (control && !(multiline && (code === tab || code === lineFeed || code === carriageReturn))) return false;
+  }
+  return true;
+}
+
+/** A string of clean text (see isCleanText); a refusal names its field with `error.text.invalid`. */
+export const cleanText = (options: { multiline?: boolean } = {}) =>
+  z.string().refine((value) => isCleanText(value, options.multiline), { message: 'error.text.invalid' });

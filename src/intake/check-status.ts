@@ -1,4 +1,4 @@
-import type { ReportStatus } from '../db/schema/intake.ts';
+import type { ReportStatus } from '../taxonomy/vocabulary.ts';
 import { hashReceipt, normaliseReceipt } from './receipt.ts';
 import { findReportStatus } from './report-status.ts';
 import { reportFieldErrors, statusQuerySchema } from './schema.ts';

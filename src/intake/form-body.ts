@@ -1,30 +1,21 @@
-import { extractUrls } from '../urls/extract-urls.ts';
 import type { FormValues } from './pages.ts';
 
 /**
- * The addresses in the form's textarea: each line's addresses as extracted from what people paste
- * (sentences, defanged forms, quotes); a line with none is kept as typed so that validation can say
- * what is wrong with it instead of silently dropping it.
+ * The lines of the form's address box, blank ones kept so that an error can name the line the
+ * reporter sees; each is then read like an entry of the API's list (see submitReport).
  */
-export function addressesFromText(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .flatMap((line) => {
-      const found = extractUrls(line);
-      return found.length > 0 ? found : [line];
-    });
+export function linesOfText(text: string): string[] {
+  return text.trim() === '' ? [] : text.split(/\r?\n/);
 }
 
-const formOnlyFields = new Set(['formToken', 'leave_empty']);
+const formOnlyFields = new Set(['formToken', 'leave_empty', 'switchTo']);
 
 /** Brings an urlencoded form body into the JSON submission's shape (the one schema checks both). */
 export function submissionFromForm(body: Record<string, unknown>): Record<string, unknown> {
   const submission: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
     if (formOnlyFields.has(field)) continue;
-    submission[field] = field === 'urls' && typeof value === 'string' ? addressesFromText(value) : value;
+    submission[field] = field === 'urls' && typeof value === 'string' ? linesOfText(value) : value;
   }
   if (!('urls' in submission)) submission.urls = [];
   return submission;

@@ -1,8 +1,15 @@
-import type { ReportStatus } from '../db/schema/intake.ts';
 import { html, type SafeHtml } from '../http/html.ts';
 import { type Lang, translate } from '../http/i18n.ts';
 import { renderPage } from '../http/layout.ts';
-import { categories, maxDescriptionLength, mediaTypes, siteTypes } from './schema.ts';
+import {
+  dontKnow,
+  type ReportStatus,
+  reportCategories,
+  reportedMediaTypes,
+  reportedSiteTypes,
+  reportStatuses,
+} from '../taxonomy/vocabulary.ts';
+import { maxDescriptionLength } from './schema.ts';
 
 export interface FormValues {
   urls?: string;
@@ -50,38 +57,44 @@ function radioGroup(lang: Lang, field: string, options: readonly string[], value
 ${fieldError(lang, errors, field)}
 ${options.map(
   (option) =>
-    html`<div class="choice"><input type="radio" name="${field}" id="${field}-${option}" value="${option}" required${
-      selected === option ? html` checked` : ''
+    html`<div class="choice"><input type="radio" name="${field}" id="${field}-${option}" value="${option}"${
+      (selected ?? dontKnow) === option ? html` checked` : ''
     }> <label for="${field}-${option}">${translate(lang, `form.${field}.${option}`)}</label></div>`,
 )}
 </fieldset>`;
 }
 
+/** Whether the optional questions should start open: something in them was answered or refused. */
+function moreIsOpen(values: FormValues, errors: FormErrors): boolean {
+  const optional = ['category', 'siteType', 'mediaType', 'description', 'contact'] as const;
+  return optional.some((field) => errors[field] || (values[field] && values[field] !== dontKnow));
+}
+
+/**
+ * The report form. The address box and the send button come first, so that on a phone they are on
+ * the first screen; the optional questions fold away, the advice follows in short form and opens
+ * in full on demand (`<details>`, no script needed).
+ */
 export function renderReportForm(lang: Lang, token: string, values: FormValues = {}, errors: FormErrors = {}): string {
   const t = (key: string) => translate(lang, key);
   const invalid = (field: string) => (errors[field] ? html` aria-invalid="true"` : '');
-  const body = html`<h1>${t('form.title')}</h1>
-${errorSummary(lang, errors)}
-<p class="lead">${t('form.intro')}</p>
-<section class="notice" aria-labelledby="what-title"><h2 id="what-title">${t('form.what.title')}</h2><p>${t('form.what.text')}</p></section>
-<section class="notice warning" aria-labelledby="dont-title"><h2 id="dont-title">${t('form.dont.title')}</h2>
-<ul><li>${t('form.dont.download')}</li><li>${t('form.dont.investigate')}</li><li>${t('form.dont.images')}</li></ul></section>
-<section class="notice" aria-labelledby="anon-title"><h2 id="anon-title">${t('form.anonymous.title')}</h2><p>${t('form.anonymous.text')}</p></section>
-<section class="notice helpline" aria-labelledby="help-title"><h2 id="help-title">${t('form.helpline.title')}</h2>
-<p>${t('form.helpline.text')}</p><p><a class="call" href="tel:116000">${t('form.helpline.call')}</a></p></section>
-<form method="post" action="/report?lang=${lang}" accept-charset="utf-8" novalidate>
+  const body = html`${errorSummary(lang, errors)}
+<h1>${t('form.title')}</h1>
+<p class="lead">${t('form.lead')}</p>
+<form id="report-form" method="post" action="/report?lang=${lang}" accept-charset="utf-8" novalidate>
 <input type="hidden" name="formToken" value="${token}">
 <input type="hidden" name="lang" value="${lang}">
-<h2>${t('form.legend')}</h2>
 <div class="field${errors.urls ? ' invalid' : ''}" id="field-urls">
 <label for="urls">${t('form.urls.label')}</label>
 <p class="hint" id="urls-hint">${t('form.urls.hint')}</p>
 ${fieldError(lang, errors, 'urls')}
-<textarea id="urls" name="urls" rows="5" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="${describedBy(errors, 'urls', true)}"${invalid('urls')}>${values.urls ?? ''}</textarea>
+<textarea id="urls" name="urls" rows="3" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="${describedBy(errors, 'urls', true)}"${invalid('urls')}>${values.urls ?? ''}</textarea>
 </div>
-${radioGroup(lang, 'category', categories, values, errors)}
-${radioGroup(lang, 'siteType', siteTypes, values, errors)}
-${radioGroup(lang, 'mediaType', mediaTypes, values, errors)}
+<details class="more"${moreIsOpen(values, errors) ? html` open` : ''}>
+<summary>${t('form.more')}</summary>
+${radioGroup(lang, 'category', reportCategories, values, errors)}
+${radioGroup(lang, 'siteType', reportedSiteTypes, values, errors)}
+${radioGroup(lang, 'mediaType', reportedMediaTypes, values, errors)}
 <div class="field${errors.description ? ' invalid' : ''}" id="field-description">
 <label for="description">${t('form.description.label')}</label>
 <p class="hint" id="description-hint">${t('form.description.hint')}</p>
@@ -94,34 +107,64 @@ ${fieldError(lang, errors, 'description')}
 ${fieldError(lang, errors, 'contact')}
 <input type="email" id="contact" name="contact" autocomplete="off" value="${values.contact ?? ''}" aria-describedby="${describedBy(errors, 'contact', true)}"${invalid('contact')}>
 </div>
+</details>
 <div class="trap" aria-hidden="true"><label for="leave_empty">${t('form.honeypot.label')}</label>
 <input type="text" id="leave_empty" name="leave_empty" tabindex="-1" autocomplete="off" value=""></div>
 <button type="submit">${t('form.submit')}</button>
 </form>
+<section class="advice" aria-labelledby="advice-title">
+<h2 id="advice-title">${t('form.advice.title')}</h2>
+<details><summary>${t('form.dont.short')}</summary>
+<ul><li>${t('form.dont.download')}</li><li>${t('form.dont.investigate')}</li><li>${t('form.dont.images')}</li></ul></details>
+<details><summary>${t('form.anonymous.short')}</summary><p>${t('form.anonymous.text')}</p></details>
+<details><summary>${t('form.what.title')}</summary><p>${t('form.what.text')}</p></details>
+<details><summary>${t('form.helpline.short')}</summary><p>${t('form.helpline.text')}</p></details>
+<p><a class="call" href="tel:116000">${t('form.helpline.call')}</a></p>
+</section>
 <p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>`;
-  return renderPage({ lang, titleKey: 'form.title', path: '/', body });
+  return renderPage({
+    lang,
+    titleKey: 'form.title',
+    path: '/',
+    body,
+    hasErrors: Object.keys(errors).length > 0,
+    languageForm: { id: 'report-form', action: '/' },
+  });
 }
 
-export function renderReceipt(lang: Lang, receipt: string): string {
+/**
+ * The receipt, once or again when the same form is sent again (see form-token.ts). Its language
+ * switch re-sends the form's token, so the receipt comes back in the other language, never in a URL.
+ */
+export function renderReceipt(lang: Lang, receipt: string, token: string): string {
   const t = (key: string) => translate(lang, key);
   const body = html`<h1>${t('receipt.title')}</h1>
 <section class="receipt" aria-labelledby="receipt-label">
 <h2 id="receipt-label">${t('receipt.label')}</h2>
 <p class="receipt-code"><output id="receipt">${receipt}</output></p>
+<button type="button" class="copy" hidden data-done="${t('receipt.copied')}">${t('receipt.copy')}</button>
+<p id="copy-done" role="status"></p>
 <p class="notice warning">${t('receipt.once')}</p>
 </section>
 <p>${t('receipt.use')}</p>
-<p>${t('receipt.next')}</p>
+<p><a href="/next?lang=${lang}">${t('receipt.next')}</a></p>
 <p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>
-<p><a href="/?lang=${lang}">${t('receipt.another')}</a></p>`;
-  return renderPage({ lang, titleKey: 'receipt.title', path: '/', body });
+<p><a href="/?lang=${lang}">${t('receipt.another')}</a></p>
+<form id="receipt-language" method="post" action="/report" hidden><input type="hidden" name="formToken" value="${token}"></form>`;
+  return renderPage({
+    lang,
+    titleKey: 'receipt.title',
+    path: '/',
+    body,
+    languageForm: { id: 'receipt-language', action: '/report' },
+  });
 }
 
 export function renderStatusPage(lang: Lang, outcome: { status?: ReportStatus; errors?: FormErrors } = {}): string {
   const t = (key: string) => translate(lang, key);
   const errors = outcome.errors ?? {};
-  const body = html`<h1>${t('status.title')}</h1>
-${errorSummary(lang, errors)}
+  const body = html`${errorSummary(lang, errors)}
+<h1>${t('status.title')}</h1>
 ${
   outcome.status
     ? html`<section class="status-result" role="status" aria-labelledby="status-result-title">
@@ -139,5 +182,39 @@ ${fieldError(lang, errors, 'receipt')}
 <button type="submit">${t('status.submit')}</button>
 </form>
 <p><a href="/?lang=${lang}">${t('nav.home')}</a></p>`;
-  return renderPage({ lang, titleKey: 'status.title', path: '/status', body });
+  return renderPage({
+    lang,
+    titleKey: 'status.title',
+    path: '/status',
+    body,
+    hasErrors: Object.keys(errors).length > 0,
+  });
+}
+
+/** What happens after a report: the analysts' work, how long it takes, the status values, whom to call. */
+export function renderNextPage(lang: Lang): string {
+  const t = (key: string) => translate(lang, key);
+  const body = html`<h1>${t('next.title')}</h1>
+<p class="lead">${t('next.intro')}</p>
+<h2>${t('next.analyst.title')}</h2>
+<p>${t('next.analyst.text')}</p>
+<h2>${t('next.time.title')}</h2>
+<p>${t('next.time.text')}</p>
+<h2>${t('next.status.title')}</h2>
+<dl class="statuses">${reportStatuses.map(
+    (status) => html`<dt>${t(`status.${status}`)}</dt><dd>${t(`next.status.${status}`)}</dd>`,
+  )}</dl>
+<section class="notice warning" aria-labelledby="danger-title">
+<h2 id="danger-title">${t('next.danger.title')}</h2>
+<p>${t('next.danger.text')}</p>
+<p><a class="call" href="tel:112">${t('next.danger.call')}</a></p>
+</section>
+<section class="notice helpline" aria-labelledby="helpline-title">
+<h2 id="helpline-title">${t('form.helpline.title')}</h2>
+<p>${t('form.helpline.text')}</p>
+<p><a class="call" href="tel:116000">${t('form.helpline.call')}</a></p>
+</section>
+<p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>
+<p><a href="/?lang=${lang}">${t('nav.home')}</a></p>`;
+  return renderPage({ lang, titleKey: 'next.title', path: '/next', body });
 }

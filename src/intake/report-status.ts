@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { items, type ReportStatus, reports, reportUrls } from '../db/schema/intake.ts';
+import { items, reports, reportUrls } from '../db/schema/intake.ts';
+import type { ReportStatus } from '../taxonomy/vocabulary.ts';
 
 /**
  * What a reporter sees for a report of several addresses: forwarded as soon as any address was

@@ -3,12 +3,12 @@ import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { Invalid, NotFound, TooMany } from '../errors.ts';
 import { requireJsonObject } from '../http/errors.ts';
-import { requestLang } from '../http/i18n.ts';
+import { isLang, requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
 import { checkReportStatus } from './check-status.ts';
 import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
-import { renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
+import { renderNextPage, renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
 import { deriveIntakeKeys, submitReport } from './submit-report.ts';
 
 const bodyLimit = '32kb';
@@ -27,7 +27,7 @@ export function intakeRoutes(deps: AppDeps): Router {
     fetchAllow: deps.config.fetch.allow,
     triageDelay: () => randomInt(60_000),
   };
-  const tokens = createFormTokens(keys.formToken, deps.now);
+  const tokens = createFormTokens(deps.db, keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);
   const { reports, statusChecks, windowMs } = deps.config.throttle;
   const reportLimit = rateLimit({ limit: reports, windowMs, now: deps.now, keyer });
@@ -38,18 +38,34 @@ export function intakeRoutes(deps: AppDeps): Router {
 
   router.get('/', (req, res) => sendPage(res, 200, renderReportForm(requestLang(req), tokens.issue())));
 
+  // The language switch of the form: a submit button, so what was typed comes back in the new language.
+  router.post('/', form, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lang = isLang(body.switchTo) ? body.switchTo : requestLang(req);
+    sendPage(res, 200, renderReportForm(lang, tokens.issue(), formValues(body)));
+  });
+
+  router.get('/next', (req, res) => sendPage(res, 200, renderNextPage(requestLang(req))));
+
   router.post('/report', form, (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const lang = requestLang(req);
+    // The receipt page's language switch sends its form token back with the language chosen.
+    const lang = isLang(body.switchTo) ? body.switchTo : requestLang(req);
     const refuse = (errors: Record<string, string>, status = 400) =>
       sendPage(res, status, renderReportForm(lang, tokens.issue(), formValues(body), errors));
     // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
     if (!reportLimit.hit(req)) return refuse({ form: 'error.rate_limited' }, 429);
+    // The token is used up first: a post that trips the honeypot cannot be replayed either.
+    const redemption = tokens.redeem(body.formToken);
     if (body.leave_empty) return refuse({ form: 'error.rejected' });
-    if (!tokens.redeem(body.formToken)) return refuse({ form: 'error.form_token' });
+    // The same form sent again (reload, back, a second click) shows its receipt again, for a while.
+    if (!redemption.fresh && redemption.receipt)
+      return sendPage(res, 200, renderReceipt(lang, redemption.receipt, String(body.formToken)));
+    if (!redemption.fresh) return refuse({ form: 'error.form_token' });
     try {
       const { receipt } = submitReport(intake, submissionFromForm(body));
-      sendPage(res, 200, renderReceipt(lang, receipt));
+      redemption.keepReceipt(receipt);
+      sendPage(res, 200, renderReceipt(lang, receipt, String(body.formToken)));
     } catch (error) {
       if (error instanceof Invalid) return refuse(error.fields);
       throw error;

@@ -1,29 +1,35 @@
 import { z } from 'zod';
-import { languages } from '../http/i18n.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { languages, withValues } from '../http/i18n.ts';
+import { cleanText, fieldErrors } from '../http/validation.ts';
+import { dontKnow, reportCategories, reportedMediaTypes, reportedSiteTypes } from '../taxonomy/vocabulary.ts';
 
-export const categories = ['csam', 'grooming', 'sexting', 'other'] as const;
-export const siteTypes = ['website', 'social_network', 'chat', 'forum', 'file_host', 'peer_to_peer', 'other'] as const;
-export const mediaTypes = ['image', 'video', 'text', 'other'] as const;
 export const maxUrlsPerReport = 20;
+/** Lines of pasted text (or API entries) read for addresses; blank ones included. */
+export const maxPastedLines = 100;
 export const maxDescriptionLength = 2000;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-/** One schema for the form and the JSON API: the form body is first brought into this shape. */
+/**
+ * One schema for the form and the JSON API: the form body is first brought into this shape. Only the
+ * addresses are required: a frightened reporter may not know the rest, and a missing answer is `unknown`.
+ */
 export const reportSubmissionSchema = z.strictObject({
-  urls: z.array(z.string().max(8192)).min(1).max(maxUrlsPerReport),
-  category: z.enum(categories),
-  siteType: z.enum(siteTypes),
-  mediaType: z.enum(mediaTypes),
-  description: z.preprocess(emptyToUndefined, z.string().trim().max(maxDescriptionLength).optional()),
-  contact: z.preprocess(emptyToUndefined, z.string().trim().max(254).pipe(z.email()).optional()),
+  urls: z.array(cleanText().max(8192)).min(1).max(maxPastedLines),
+  category: z.preprocess(emptyToUndefined, z.enum(reportCategories).default(dontKnow)),
+  siteType: z.preprocess(emptyToUndefined, z.enum(reportedSiteTypes).default(dontKnow)),
+  mediaType: z.preprocess(emptyToUndefined, z.enum(reportedMediaTypes).default(dontKnow)),
+  description: z.preprocess(
+    emptyToUndefined,
+    cleanText({ multiline: true }).trim().max(maxDescriptionLength).optional(),
+  ),
+  contact: z.preprocess(emptyToUndefined, cleanText().trim().max(254).pipe(z.email()).optional()),
   lang: z.enum(languages).optional(),
 });
 
 export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
 
-export const statusQuerySchema = z.strictObject({ receipt: z.string().max(100), lang: z.enum(languages).optional() });
+export const statusQuerySchema = z.strictObject({ receipt: cleanText().max(100), lang: z.enum(languages).optional() });
 
 /** The message key per field of a refused report or status check, in the reporter's words. */
 export const reportFieldErrors = (error: z.ZodError) => fieldErrors(error, messageKeyFor);
@@ -32,8 +38,12 @@ function messageKeyFor(field: string, issue: z.core.$ZodIssue): string {
   switch (field) {
     case 'urls':
       if (issue.code === 'too_small') return 'error.urls.required';
-      if (issue.code === 'too_big') return issue.path.length > 1 ? 'error.urls.too_long' : 'error.urls.too_many';
-      return issue.code === 'invalid_type' && issue.path.length === 1 ? 'error.urls.required' : 'error.urls.not_a_url';
+      if (issue.path.length > 1) {
+        const line = { line: Number(issue.path[1]) + 1 };
+        return withValues(issue.code === 'too_big' ? 'error.urls.too_long' : 'error.urls.not_a_url', line);
+      }
+      if (issue.code === 'too_big') return 'error.urls.too_many';
+      return 'error.urls.required';
     case 'category':
     case 'siteType':
     case 'mediaType':

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { eq, getTableName, sql } from 'drizzle-orm';
+import type { SealedPlace } from '../crypto/seal.ts';
 import type { Tx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import { enqueueJob, requeueJob } from '../jobs/queue.ts';
@@ -16,11 +17,19 @@ export interface ReportedAddress {
   fetchUrl: string;
 }
 
+/** Where a report's contact address is sealed: it opens only in that report's row. */
+export const contactPlace = (reportId: number): SealedPlace => ({
+  table: getTableName(reports),
+  column: reports.contactCiphertext.name,
+  rowId: reportId,
+});
+
 export interface ReportToStore {
   submission: Omit<ReportSubmission, 'urls' | 'contact'>;
   addresses: ReportedAddress[];
   receiptHash: string;
-  contactCiphertext: string | undefined;
+  /** Seals the contact address to its report's row (see contactPlace); absent without one. */
+  sealContact: ((reportId: number) => string) | undefined;
   lang: string | null;
   now: number;
   /** When triage of the report's new items may start (see IntakeDeps.triageDelay). */
@@ -43,12 +52,15 @@ export function storeReport(tx: Tx, report: ReportToStore): { reportId: number; 
       siteType: report.submission.siteType,
       mediaType: report.submission.mediaType,
       description: report.submission.description ?? null,
-      contactCiphertext: report.contactCiphertext ?? null,
       lang: report.lang,
       receivedAt,
     })
     .returning({ id: reports.id })
     .get();
+  if (report.sealContact) {
+    const contactCiphertext = report.sealContact(inserted.id);
+    tx.update(reports).set({ contactCiphertext }).where(eq(reports.id, inserted.id)).run();
+  }
 
   const itemIdsByKey = new Map<string, number>();
   report.addresses.forEach((address, position) => {

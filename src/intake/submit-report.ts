@@ -2,12 +2,14 @@ import { deriveKey, seal } from '../crypto/seal.ts';
 import { type Db, writeTransaction } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
+import { withValues } from '../http/i18n.ts';
 import { minuteMs, startOfMinute } from '../minute.ts';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
+import { readPastedLine } from '../urls/extract-urls.ts';
 import { fetchAddress } from '../urls/fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
-import { reportFieldErrors, reportSubmissionSchema } from './schema.ts';
-import { type ReportedAddress, storeReport } from './store-report.ts';
+import { maxUrlsPerReport, reportFieldErrors, reportSubmissionSchema } from './schema.ts';
+import { contactPlace, type ReportedAddress, storeReport } from './store-report.ts';
 
 export interface IntakeKeys {
   receipt: Buffer;
@@ -57,12 +59,11 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
   const now = deps.now();
   const receipt = generateReceipt();
   const receiptHash = hashReceipt(deps.keys.receipt, normaliseReceipt(receipt) ?? receipt);
-  const contactCiphertext = contact ? seal(deps.keys.contact, contact) : undefined;
   const report = {
     submission,
     addresses: addresses.value,
     receiptHash,
-    contactCiphertext,
+    sealContact: contact ? (reportId: number) => seal(deps.keys.contact, contact, contactPlace(reportId)) : undefined,
     lang: contact ? (lang ?? 'fr') : null,
     now,
     triageNotBefore: triageNotBefore(now, deps.triageDelay),
@@ -73,14 +74,28 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
 
 type Canonicalised = { ok: true; value: ReportedAddress[] } | { ok: false; messageKey: string };
 
-function canonicaliseAll(urls: string[], fetchAllow: string[]): Canonicalised {
+/**
+ * Each line (a line of the form's box, an entry of the API's list) read the one way (readPastedLine),
+ * each address canonicalised. A refusal names its line: `error.urls.<problem>|line=<n>`.
+ */
+function canonicaliseAll(lines: string[], fetchAllow: string[]): Canonicalised {
   const value: ReportedAddress[] = [];
-  for (const input of urls) {
-    const result = canonicaliseUrl(input);
-    if (!result.ok) return { ok: false, messageKey: `error.urls.${result.error}` };
-    if (result.isLocal && !isAllowListedUrl(result.url, fetchAllow))
-      return { ok: false, messageKey: 'error.urls.local' };
-    value.push({ input, canonical: result, fetchUrl: fetchAddress(input, result) });
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const refuse = (problem: string): Canonicalised => ({
+      ok: false,
+      messageKey: withValues(`error.urls.${problem}`, { line: index + 1 }),
+    });
+    const pasted = readPastedLine(line);
+    if ('problem' in pasted) return refuse(pasted.problem);
+    for (const input of pasted.addresses) {
+      const result = canonicaliseUrl(input);
+      if (!result.ok) return refuse(result.error);
+      if (result.isLocal && !isAllowListedUrl(result.url, fetchAllow)) return refuse('local');
+      value.push({ input, canonical: result, fetchUrl: fetchAddress(input, result) });
+    }
   }
+  if (value.length === 0) return { ok: false, messageKey: 'error.urls.required' };
+  if (value.length > maxUrlsPerReport) return { ok: false, messageKey: 'error.urls.too_many' };
   return { ok: true, value };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type MediaType, mediaTypes, siteTypes } from './vocabulary.ts';
 
 /**
  * The classification vocabulary (DESIGN.md §7). The words are fixed here, in code, because types and
@@ -25,28 +26,11 @@ export const contentCategories = [
 ] as const;
 export type ContentCategory = (typeof contentCategories)[number];
 
-export const mediaTypes = ['image', 'video', 'text', 'other'] as const;
-export type MediaType = (typeof mediaTypes)[number];
-
 export const victimAgeGroups = ['infant_toddler', 'prepubescent', 'pubescent', 'unknown'] as const;
 export type VictimAgeGroup = (typeof victimAgeGroups)[number];
 
 export const victimGenders = ['female', 'male', 'both', 'unknown'] as const;
 export type VictimGender = (typeof victimGenders)[number];
-
-export const siteTypes = [
-  'website',
-  'image_host',
-  'file_host',
-  'forum',
-  'social_network',
-  'chat',
-  'video_platform',
-  'blog',
-  'peer_to_peer',
-  'other',
-] as const;
-export type SiteType = (typeof siteTypes)[number];
 
 /** Not in DESIGN.md §7's list, but the industry classes (A1..B2) cannot be derived without it. */
 export const depictions = ['sexual_act', 'lascivious_exhibition', 'other'] as const;

@@ -1,11 +1,10 @@
 import type { LegalStatus } from '../taxonomy/taxonomy.ts';
+import type { ReportCategory } from '../taxonomy/vocabulary.ts';
 
 /**
  * How urgent an item is, for the analyst queue. Pure and explained: every point comes with the
  * reason that earned it, so an analyst can see why an item sits where it does.
  */
-
-export type ReportCategory = 'csam' | 'grooming' | 'sexting' | 'other';
 
 export interface PriorityInput {
   now: number;
@@ -42,7 +41,7 @@ export interface Priority {
 
 // Known illegal content outranks everything a reporter can say: it is confirmed, not suspected.
 const matchPoints = { baseline: 100, national: 80, unassessed: 30 } as const;
-const categoryPoints: Record<ReportCategory, number> = { csam: 40, grooming: 30, sexting: 20, other: 0 };
+const categoryPoints: Record<ReportCategory, number> = { csam: 40, grooming: 30, sexting: 20, other: 0, unknown: 0 };
 /** Each report after the first, up to a cap so a flood of reports cannot outrank a confirmed match. */
 const pointsPerExtraReport = 5;
 const maxReportPoints = 25;

@@ -3,10 +3,8 @@ import type { DbOrTx } from '../db/client.ts';
 import { bankEntries, banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
+import type { ItemState } from '../taxonomy/vocabulary.ts';
 import type { PriorityReason } from './priority.ts';
-
-export const itemStates = ['new', 'fetching', 'ready', 'unreachable', 'failed', 'known'] as const;
-export type ItemState = (typeof itemStates)[number];
 
 export interface TriagedItem {
   id: number;

@@ -76,3 +76,37 @@ export function extractUrls(text: string): string[] {
   }
   return [...found];
 }
+
+/** Why a pasted line holds no address: shown back to the reporter, who may have meant the website. */
+export type PastedProblem = 'email' | 'local_name' | 'bare_word';
+
+/** What one pasted line holds: its addresses, or why it looks like something else. */
+export type PastedLine = { addresses: string[] } | { problem: PastedProblem };
+
+const EMAIL = /^(?:mailto:)?[^\s@/:]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]+$/iu;
+const SINGLE_LABEL = /^[\p{L}\p{N}_-]+(?::\d{1,5})?\/?$/u;
+const DOTTED_NAME = /^(?:[\p{L}\p{N}_-]+\.)+[\p{L}\p{N}_-]+(?::\d{1,5})?(?:[/?#].*)?$/u;
+
+function problemOf(word: string): PastedProblem | undefined {
+  if (EMAIL.test(word)) return 'email';
+  if (word.toLowerCase() === 'localhost' || (DOTTED_NAME.test(word) && !isBareAddress(word))) return 'local_name';
+  if (SINGLE_LABEL.test(word)) return 'bare_word';
+  return undefined;
+}
+
+/**
+ * The one reading of a pasted line, shared by the form, the API and `hotline normalize`: its
+ * addresses (see extractUrls); or, when it has none, whether it is really an e-mail address, a
+ * local name or a bare word; or else the line itself, trimmed, so that canonicalisation can say
+ * what is wrong with it (`javascript:`, `http://` without a host, ...).
+ */
+export function readPastedLine(line: string): PastedLine {
+  const addresses = extractUrls(line);
+  if (addresses.length > 0) return { addresses };
+  const words = line.split(WORD_BREAK).map((word) => trimTrailingNoise(word.replace(LEADING_NOISE, '')));
+  const meaningful = words.filter((word) => word !== '');
+  // An e-mail address anywhere in a sentence is what it meant; other readings only for a lone word.
+  if (meaningful.some((word) => problemOf(word) === 'email')) return { problem: 'email' };
+  const problem = meaningful.length === 1 ? problemOf(meaningful[0] as string) : undefined;
+  return problem ? { problem } : { addresses: [line.trim()] };
+}

@@ -39,7 +39,10 @@ describe('POST /api/v1/users', () => {
     const stored = row(t.database, 'select * from users where username = ?', 'quinn');
     expect(JSON.stringify(stored)).not.toContain(res.body.totpSecret);
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
-    expect(open(deriveKey(t.config.secretKey, 'totp-secret'), stored.totp_secret_sealed)).toBe(res.body.totpSecret);
+    const totpKey = deriveKey(t.config.secretKey, 'totp-secret');
+    const place = { table: 'users', column: 'totp_secret_sealed', rowId: stored.id };
+    expect(open(totpKey, stored.totp_secret_sealed, place)).toBe(res.body.totpSecret);
+    expect(() => open(totpKey, stored.totp_secret_sealed, { ...place, rowId: stored.id + 1 })).toThrow();
 
     const code = generateSync({ secret: res.body.totpSecret, epoch: Math.floor(t.clock.now() / 1000) });
     await request(t.app)

@@ -29,14 +29,15 @@ describe('deriveKey', () => {
 
 describe('seal and open', () => {
   const key = deriveKey(randomBytes(32), 'test');
+  const here = { table: 'reports', column: 'contact_ciphertext', rowId: 7 };
 
   it('round-trips any string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => open(key, seal(key, text)) === text));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => open(key, seal(key, text, here), here) === text));
   });
 
   it('uses a fresh IV each time and never contains the plaintext', () => {
-    const a = seal(key, 'reporter@example.org');
-    const b = seal(key, 'reporter@example.org');
+    const a = seal(key, 'reporter@example.org', here);
+    const b = seal(key, 'reporter@example.org', here);
     expect(a).not.toBe(b);
     expect(Buffer.from(a, 'base64').toString('latin1')).not.toContain('reporter');
     // iv (12) + tag (16) + one byte per ASCII character
@@ -44,19 +45,38 @@ describe('seal and open', () => {
   });
 
   it('refuses a value sealed under another key', () => {
-    expect(() => open(deriveKey(randomBytes(32), 'test'), seal(key, 'secret'))).toThrow();
+    expect(() => open(deriveKey(randomBytes(32), 'test'), seal(key, 'secret', here), here)).toThrow();
   });
 
   it('refuses a value with any byte altered', () => {
-    const sealed = Buffer.from(seal(key, 'secret value'), 'base64');
+    const sealed = Buffer.from(seal(key, 'secret value', here), 'base64');
     for (let i = 0; i < sealed.length; i++) {
       const altered = Buffer.from(sealed);
       altered[i] = (altered[i] ?? 0) ^ 0x01;
-      expect(() => open(key, altered.toString('base64'))).toThrow();
+      expect(() => open(key, altered.toString('base64'), here)).toThrow();
     }
   });
 
+  it('opens only in the place it was sealed for: another row, column or table refuses it', () => {
+    const sealed = seal(key, 'reporter@example.org', here);
+    expect(open(key, sealed, { ...here })).toBe('reporter@example.org');
+    for (const elsewhere of [
+      { ...here, rowId: 8 },
+      { ...here, column: 'description' },
+      { ...here, table: 'users' },
+      // The parts are delimited: moving a character from one to the next is another place.
+      { table: 'reportsc', column: 'ontact_ciphertext', rowId: 7 },
+    ]) {
+      expect(() => open(key, sealed, elsewhere)).toThrow();
+    }
+  });
+
+  it('refuses a place without a row id', () => {
+    expect(() => seal(key, 'x', { ...here, rowId: Number.NaN })).toThrow(/row id/);
+    expect(() => seal(key, 'x', { ...here, table: '' })).toThrow(/table/);
+  });
+
   it('refuses a truncated value', () => {
-    expect(() => open(key, Buffer.alloc(20).toString('base64'))).toThrow();
+    expect(() => open(key, Buffer.alloc(20).toString('base64'), here)).toThrow();
   });
 });

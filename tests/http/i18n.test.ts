@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { reportStatuses } from '../../src/db/schema/intake.ts';
-import { catalogues, languages, pickLanguage, translate } from '../../src/http/i18n.ts';
-import { categories, mediaTypes, siteTypes } from '../../src/intake/schema.ts';
+import { catalogues, languages, requestLang, translate } from '../../src/http/i18n.ts';
+import {
+  reportCategories,
+  reportedMediaTypes,
+  reportedSiteTypes,
+  reportStatuses,
+} from '../../src/taxonomy/vocabulary.ts';
 import type { CanonicalUrlError } from '../../src/urls/canonical-url.ts';
 
 describe('message catalogues', () => {
@@ -33,9 +39,9 @@ describe('message catalogues', () => {
 
   it('hold the keys the code builds at run time', () => {
     const built = [
-      ...categories.map((option) => `form.category.${option}`),
-      ...siteTypes.map((option) => `form.siteType.${option}`),
-      ...mediaTypes.map((option) => `form.mediaType.${option}`),
+      ...reportCategories.map((option) => `form.category.${option}`),
+      ...reportedSiteTypes.map((option) => `form.siteType.${option}`),
+      ...reportedMediaTypes.map((option) => `form.mediaType.${option}`),
       ...['category', 'siteType', 'mediaType', 'urls', 'description', 'contact'].map((field) => `form.${field}.label`),
       ...reportStatuses.map((status) => `status.${status}`),
       ...(['not_a_url', 'unsupported_scheme', 'no_host', 'too_long'] satisfies CanonicalUrlError[]).map(
@@ -48,17 +54,32 @@ describe('message catalogues', () => {
   });
 });
 
-describe('pickLanguage', () => {
-  it('prefers ?lang, then Accept-Language by weight, then French', () => {
-    expect(pickLanguage('de', 'nl')).toBe('de');
-    expect(pickLanguage('xx', 'nl-BE,nl;q=0.9')).toBe('nl');
-    expect(pickLanguage(undefined, 'en;q=0.5, de;q=0.8')).toBe('de');
-    expect(pickLanguage(undefined, 'es, it;q=0.9')).toBe('fr');
-    expect(pickLanguage(undefined, 'de;q=0, en')).toBe('en');
-    expect(pickLanguage(['nl'], undefined)).toBe('fr');
-    expect(pickLanguage(undefined, undefined)).toBe('fr');
+describe('requestLang', () => {
+  const app = express();
+  app.post('/', express.json(), (req, res) => {
+    res.send(requestLang(req));
   });
+  const langOf = async (query: string, acceptLanguage?: string, body: object = {}) => {
+    const req = request(app).post(`/${query}`);
+    if (acceptLanguage !== undefined) req.set('Accept-Language', acceptLanguage);
+    return (await req.send(body)).text;
+  };
 
+  it('prefers ?lang, then the body, then Accept-Language by weight, then French', async () => {
+    expect(await langOf('?lang=de', 'nl')).toBe('de');
+    expect(await langOf('?lang=xx', 'nl-BE,nl;q=0.9')).toBe('nl');
+    expect(await langOf('', 'en', { lang: 'nl' })).toBe('nl');
+    expect(await langOf('', 'en;q=0.5, de;q=0.8')).toBe('de');
+    expect(await langOf('', 'es, it;q=0.9')).toBe('fr');
+    expect(await langOf('', 'de;q=0, en')).toBe('en');
+    expect(await langOf('', 'de-AT')).toBe('de');
+    expect(await langOf('?lang=nl&lang=en', undefined)).toBe('fr');
+    expect(await langOf('', undefined)).toBe('fr');
+    expect(await langOf('', '*')).toBe('fr');
+  });
+});
+
+describe('translate', () => {
   it('translates a key, and shows an unknown key as itself', () => {
     expect(translate('en', 'status.title')).toBe('Check the status of a report');
     expect(translate('nl', 'status.title')).toBe('De status van een melding nagaan');

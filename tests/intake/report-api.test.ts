@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deriveKey, open } from '../../src/crypto/seal.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { countRows, row, rows } from '../support/db.ts';
 
@@ -49,6 +50,11 @@ describe('POST /api/v1/reports', () => {
     expect(report.receipt_hash).not.toContain(res.body.receipt.replaceAll('-', ''));
     expect(report.contact_ciphertext).toBeTruthy();
     expect(report.contact_ciphertext).not.toContain('me@example.net');
+    // The address opens only in its own report's row: copied to another, it no longer opens.
+    const contactKey = deriveKey(t.config.secretKey, 'contact');
+    const place = { table: 'reports', column: 'contact_ciphertext', rowId: report.id };
+    expect(open(contactKey, report.contact_ciphertext, place)).toBe('me@example.net');
+    expect(() => open(contactKey, report.contact_ciphertext, { ...place, rowId: report.id + 1 })).toThrow();
     expect(report.received_at % 60_000).toBe(0);
   });
 
@@ -104,6 +110,21 @@ describe('POST /api/v1/reports', () => {
     expect(status.body).toEqual({ status: 'forwarded' });
   });
 
+  it('needs only the addresses: what the reporter does not know is stored as unknown', async () => {
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ urls: ['https://www.example.com/only'] })
+      .expect(201);
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ urls: ['https://www.example.com/two'], category: 'unknown', siteType: 'video_platform', mediaType: '' })
+      .expect(201);
+    expect(rows(t.database, 'select category, site_type, media_type from reports order by id')).toEqual([
+      { category: 'unknown', site_type: 'unknown', media_type: 'unknown' },
+      { category: 'unknown', site_type: 'video_platform', media_type: 'unknown' },
+    ]);
+  });
+
   const refusals: [string, Record<string, unknown>, string][] = [
     ['no urls', { ...valid, urls: [] }, 'urls'],
     ['21 urls', { ...valid, urls: Array.from({ length: 21 }, (_, i) => `http://example.com/${i}`) }, 'urls'],
@@ -117,7 +138,7 @@ describe('POST /api/v1/reports', () => {
     ['a private address', { ...valid, urls: ['http://192.168.1.1/'] }, 'urls'],
     ['localhost', { ...valid, urls: ['http://localhost:8080/'] }, 'urls'],
     ['an unknown category', { ...valid, category: 'spam' }, 'category'],
-    ['a missing siteType', { ...valid, siteType: undefined }, 'siteType'],
+    ['an unknown siteType', { ...valid, siteType: 'darknet' }, 'siteType'],
     ['a numeric mediaType', { ...valid, mediaType: 3 }, 'mediaType'],
     ['a long description', { ...valid, description: 'x'.repeat(2001) }, 'description'],
     ['a bad contact', { ...valid, contact: 'not an address' }, 'contact'],

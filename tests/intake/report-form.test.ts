@@ -37,14 +37,21 @@ describe('GET /', () => {
     expect(unknown.text).toContain('<html lang="fr">');
   });
 
-  it('links every language, labels every field, explains what not to do and points to 116 000', async () => {
+  it('offers every language, labels every field, explains what not to do and points to 116 000', async () => {
     const t = createTestApp();
     const { text } = await request(t.app).get('/?lang=en').expect(200);
-    for (const lang of ['fr', 'nl', 'de']) expect(text).toContain(`href="/?lang=${lang}"`);
+    for (const lang of ['fr', 'nl', 'de']) {
+      expect(text).toContain(`form="report-form" formaction="/" formnovalidate name="switchTo" value="${lang}"`);
+    }
     for (const id of ['urls', 'description', 'contact']) expect(text).toContain(`<label for="${id}">`);
     expect(text).toMatch(/do not|not even to us/i);
     expect(text).toContain('116 000');
-    expect(text).not.toMatch(/<script|type="file"|style="/);
+    // The address box comes before every optional question and the advice; those fold away.
+    expect(text.indexOf('id="urls"')).toBeLessThan(text.indexOf('<details class="more">'));
+    expect(text.indexOf('<button type="submit">')).toBeLessThan(text.indexOf('class="advice"'));
+    // One small script of our own, no inline script, no upload, no inline style.
+    expect(text.match(/<script[^>]*>/g)).toEqual(['<script src="/static/hotline.js" defer>']);
+    expect(text).not.toMatch(/type="file"|style="/);
     expect(text).not.toMatch(/https?:\/\/(?!example)/); // no third-party resource of any kind
   });
 
@@ -56,7 +63,103 @@ describe('GET /', () => {
   });
 });
 
+describe('the language switch of the form', () => {
+  it('is a submit button that brings back what was typed, in the other language, with no cookie', async () => {
+    const t = createTestApp();
+    const res = await request(t.app)
+      .post('/?lang=en')
+      .type('form')
+      .send(
+        formBody('any', {
+          switchTo: 'de',
+          urls: 'https://example.com/typed',
+          description: 'mein Text',
+          siteType: 'blog',
+        }),
+      )
+      .expect(200);
+    expect(res.text).toContain('<html lang="de">');
+    expect(res.text).toContain('>https://example.com/typed</textarea>');
+    expect(res.text).toContain('>mein Text</textarea>');
+    expect(res.text).toContain('value="blog" checked');
+    expect(res.text).toContain('<details class="more" open>');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(countRows(t.database, 'reports')).toBe(0);
+    // The new page's token is a fresh one that works.
+    const sent = await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(formTokenOf(res.text)));
+    expect(sent.status).toBe(200);
+  });
+});
+
+describe('the receipt page', () => {
+  it('switches language by sending its form token back: the same receipt, in the other language, no URL', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t, 'en');
+    const first = await request(t.app).post('/report?lang=en').type('form').send(formBody(token));
+    const receipt = /<output id="receipt">([^<]+)<\/output>/.exec(first.text)?.[1];
+    expect(first.text).toContain(`<form id="receipt-language" method="post" action="/report" hidden>`);
+    expect(first.text).toContain('class="copy" hidden');
+    const nl = await request(t.app).post('/report').type('form').send({ formToken: token, switchTo: 'nl' }).expect(200);
+    expect(nl.text).toContain('<html lang="nl">');
+    expect(nl.text).toContain(`<output id="receipt">${receipt}</output>`);
+    expect(countRows(t.database, 'reports')).toBe(1);
+  });
+});
+
+describe('GET /next', () => {
+  it('says what happens after a report in all four languages: analysts, time, statuses, police and 116 000', async () => {
+    const t = createTestApp();
+    for (const [lang, words] of [
+      ['en', ['analyst', 'working day', 'Received', '112', '116 000']],
+      ['fr', ['analyste', 'jour ouvrable', 'Reçu', '112', '116 000']],
+      ['nl', ['analist', 'werkdag', 'Ontvangen', '112', '116 000']],
+      ['de', ['Fachkraft', 'Arbeitstages', 'Eingegangen', '112', '116 000']],
+    ] as const) {
+      const res = await request(t.app).get(`/next?lang=${lang}`).expect(200);
+      expect(res.text).toContain(`<html lang="${lang}">`);
+      for (const word of words) expect(res.text, `${lang} ${word}`).toContain(word);
+    }
+  });
+});
+
 describe('POST /report', () => {
+  it('accepts a report with one address and nothing else', async () => {
+    const t = createTestApp();
+    const token = await freshToken(t, 'nl');
+    const res = await request(t.app)
+      .post('/report')
+      .type('form')
+      .send({ formToken: token, urls: 'https://example.com/only', leave_empty: '' })
+      .expect(200);
+    expect(res.text).toContain('id="receipt"');
+    expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('puts the error summary first and starts the title with "Error:" in the language', async () => {
+    const t = createTestApp();
+    for (const [lang, prefix] of [
+      ['en', 'Error:'],
+      ['fr', 'Erreur :'],
+      ['nl', 'Fout:'],
+      ['de', 'Fehler:'],
+    ]) {
+      const token = await freshToken(t, lang);
+      const res = await request(t.app)
+        .post(`/report?lang=${lang}`)
+        .type('form')
+        .send(formBody(token, { urls: '', lang: lang as string }))
+        .expect(400);
+      expect(res.text).toMatch(new RegExp(`<title>${prefix} `));
+      const main = res.text.slice(res.text.indexOf('<main id="main">'));
+      expect(main.indexOf('class="error-summary"')).toBeLessThan(main.indexOf('<h1>'));
+    }
+    const ok = await request(t.app).get('/?lang=en');
+    expect(ok.text).not.toMatch(/<title>Error/);
+  });
+
   it('stores the report and shows the receipt once, never in a URL', async () => {
     const t = createTestApp();
     const token = await freshToken(t);
@@ -89,10 +192,43 @@ describe('POST /report', () => {
     expect(res.text).toContain('https://example.com/one'); // the reporter's text is kept
     expect(countRows(t.database, 'reports')).toBe(0);
 
+    // Replayed after its receipt's ten minutes: refused, nothing stored.
     const once = await freshToken(t);
     await request(t.app).post('/report').type('form').send(formBody(once)).expect(200);
+    t.clock.advance(10 * 60_000);
     await request(t.app).post('/report').type('form').send(formBody(once)).expect(400);
     expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('shows the same receipt when the same form is sent again (reload, back, double submit), never a second report', async () => {
+    const t = createTestApp();
+    const receiptOf = (page: string) => /<output id="receipt"[^>]*>([^<]+)<\/output>/.exec(page)?.[1];
+    const token = await freshToken(t, 'de');
+    const first = await request(t.app)
+      .post('/report?lang=de')
+      .type('form')
+      .send(formBody(token, { lang: 'de' }));
+    expect(first.status).toBe(200);
+    const receipt = receiptOf(first.text);
+    expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+    t.clock.advance(9 * 60_000);
+    for (let i = 0; i < 3; i++) {
+      const again = await request(t.app)
+        .post('/report?lang=de')
+        .type('form')
+        .send(formBody(token, { lang: 'de' }));
+      expect(again.status).toBe(200);
+      expect(again.headers['cache-control']).toBe('no-store');
+      expect(receiptOf(again.text)).toBe(receipt);
+    }
+    expect(countRows(t.database, 'reports')).toBe(1);
+    // Another form (another tab) never sees it.
+    const other = await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(await freshToken(t)));
+    expect(receiptOf(other.text)).not.toBe(receipt);
+    expect(countRows(t.database, 'reports')).toBe(2);
   });
 
   it('over the limit, comes back with what was typed (429), and stores nothing', async () => {
@@ -112,7 +248,7 @@ describe('POST /report', () => {
     expect(countRows(t.database, 'reports')).toBe(1);
   });
 
-  it('refuses a filled honeypot', async () => {
+  it('refuses a filled honeypot, and uses up its form token', async () => {
     const t = createTestApp();
     const token = await freshToken(t);
     await request(t.app)
@@ -120,6 +256,10 @@ describe('POST /report', () => {
       .type('form')
       .send(formBody(token, { leave_empty: 'http://spam' }))
       .expect(400);
+    expect(countRows(t.database, 'reports')).toBe(0);
+    // The token is used up like any other: sent again without the honeypot, it is refused.
+    const again = await request(t.app).post('/report').type('form').send(formBody(token)).expect(400);
+    expect(again.text).toContain('class="error-summary"');
     expect(countRows(t.database, 'reports')).toBe(0);
   });
 
@@ -142,7 +282,7 @@ describe('POST /report', () => {
     expect(res.text).toContain('<html lang="nl">');
     expect(res.text).toContain('class="error-summary"');
     expect(res.text).toContain('href="#field-urls"');
-    expect(res.text).toContain('Alleen webadressen (http of https)');
+    expect(res.text).toContain('Regel 1: alleen webadressen (http of https)');
     expect(res.text).toContain('>mijn tekst</textarea>');
     expect(res.text).toContain('javascript:alert(1)</textarea>');
     expect(res.text).toContain('aria-invalid="true"');

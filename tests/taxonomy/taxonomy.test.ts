@@ -10,18 +10,23 @@ import {
   labelFromProjectVic,
   legalStatuses,
   loadTaxonomy,
-  mediaTypes,
   outcomes,
   parseLabel,
   projectVicCategories,
   projectVicCategoryOf,
-  siteTypes,
   TAXONOMY_VERSION,
   taxonomy,
   taxonomyFileSchema,
   victimAgeGroups,
   victimGenders,
 } from '../../src/taxonomy/taxonomy.ts';
+import {
+  dontKnow,
+  mediaTypes,
+  reportedMediaTypes,
+  reportedSiteTypes,
+  siteTypes,
+} from '../../src/taxonomy/vocabulary.ts';
 
 const everyLabel: Label[] = [
   ...legalStatuses.map((legalStatus) => ({ legalStatus, content: null })),
@@ -52,6 +57,12 @@ describe('the data file', () => {
     ] as const) {
       expect(Object.keys(described).sort()).toEqual([...words].sort());
     }
+  });
+
+  it('offers the reporter exactly the taxonomy\'s site and media types, and "I don\'t know"', () => {
+    expect(reportedSiteTypes).toEqual([...Object.keys(taxonomy.siteType), 'unknown']);
+    expect(reportedMediaTypes).toEqual([...Object.keys(taxonomy.mediaType), 'unknown']);
+    expect(dontKnow).toBe('unknown');
   });
 
   it('is refused when a word is missing, unknown or a mapping points outside the vocabulary', () => {

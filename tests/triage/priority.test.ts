@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { legalStatuses } from '../../src/taxonomy/taxonomy.ts';
-import { type PriorityInput, priority, type ReportCategory } from '../../src/triage/priority.ts';
+import type { ReportCategory } from '../../src/taxonomy/vocabulary.ts';
+import { type PriorityInput, priority } from '../../src/triage/priority.ts';
 
 const now = 1_700_000_000_000;
 const hour = 3_600_000;

@@ -1,13 +1,20 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  itemStates,
+  reportCategories,
+  reportedMediaTypes,
+  reportedSiteTypes,
+  reportStatuses,
+} from '../../taxonomy/vocabulary.ts';
 
 /** One submission by a member of the public. Nothing here identifies the reporter. */
 export const reports = sqliteTable('reports', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** HMAC-SHA-256 of the receipt under a key derived from the secret key; the receipt itself is never stored. */
   receiptHash: text('receipt_hash').notNull().unique(),
-  category: text('category', { enum: ['csam', 'grooming', 'sexting', 'other'] }).notNull(),
-  siteType: text('site_type').notNull(),
-  mediaType: text('media_type').notNull(),
+  category: text('category', { enum: reportCategories }).notNull(),
+  siteType: text('site_type', { enum: reportedSiteTypes }).notNull(),
+  mediaType: text('media_type', { enum: reportedMediaTypes }).notNull(),
   description: text('description'),
   /** AES-256-GCM ciphertext of the optional contact address (base64 of iv|tag|ciphertext). */
   contactCiphertext: text('contact_ciphertext'),
@@ -29,14 +36,10 @@ export const items = sqliteTable(
     host: text('host').notNull(),
     registrableDomain: text('registrable_domain'),
     /** Triage state. */
-    state: text('state', { enum: ['new', 'fetching', 'ready', 'unreachable', 'failed', 'known'] })
-      .notNull()
-      .default('new'),
+    state: text('state', { enum: itemStates }).notNull().default('new'),
     stateReason: text('state_reason'),
     /** Where the item stands for the reporter: what a receipt check shows. */
-    reviewStatus: text('review_status', { enum: ['received', 'in_review', 'forwarded', 'closed'] })
-      .notNull()
-      .default('received'),
+    reviewStatus: text('review_status', { enum: reportStatuses }).notNull().default('received'),
     /** Set once an analyst assessed the item; later reports of it create no new work. */
     assessedAt: integer('assessed_at'),
     firstReportedAt: integer('first_reported_at').notNull(),
@@ -78,5 +81,22 @@ export const reportUrls = sqliteTable(
   (t) => [index('report_urls_report').on(t.reportId), index('report_urls_item').on(t.itemId)],
 );
 
-export const reportStatuses = ['received', 'in_review', 'forwarded', 'closed'] as const;
-export type ReportStatus = (typeof reportStatuses)[number];
+/**
+ * Form tokens already used, so a replay is refused even after a restart. Only a keyed hash of the
+ * token's nonce is kept, until the token would have expired anyway; then the row is swept.
+ * For a short while after a report was accepted with a token, the row also holds that report's
+ * receipt, sealed under a key derived from the token itself, which is not stored: only the browser
+ * tab that holds the form can have it shown again (reload, back, double submit).
+ */
+export const usedFormTokens = sqliteTable(
+  'used_form_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    nonceHash: text('nonce_hash').notNull().unique(),
+    expiresAt: integer('expires_at').notNull(),
+    receiptSealed: text('receipt_sealed'),
+    /** Until when the receipt can be shown again; the sealed receipt is erased after it. */
+    receiptUntil: integer('receipt_until'),
+  },
+  (t) => [index('used_form_tokens_expiry').on(t.expiresAt), index('used_form_tokens_receipt_until').on(t.receiptUntil)],
+);
