@@ -71,6 +71,10 @@ const envSchema = z
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
+    HOTLINE_EXPOSURE_LIMIT_MINUTES: positiveInt.default(120),
+    HOTLINE_STATUS_DELAY_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+    HOTLINE_STATUS_DELAY_RANDOM_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+    HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -108,6 +112,13 @@ export interface Config {
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
+  /** Defaults of the workspace settings; admins change them at run time (src/review/settings.ts). */
+  review: {
+    exposureLimitMinutes: number;
+    statusDelayHours: number;
+    statusDelayRandomHours: number;
+    analystsMayConfirm: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -183,6 +194,12 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
       lockoutMs: env.HOTLINE_LOCKOUT_MINUTES * 60_000,
+    },
+    review: {
+      exposureLimitMinutes: env.HOTLINE_EXPOSURE_LIMIT_MINUTES,
+      statusDelayHours: env.HOTLINE_STATUS_DELAY_HOURS,
+      statusDelayRandomHours: env.HOTLINE_STATUS_DELAY_RANDOM_HOURS,
+      analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
     },
   };
 }

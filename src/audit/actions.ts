@@ -12,6 +12,15 @@ export const auditActions = [
   'user.role_change',
   'user.reset',
   'user.unlock',
+  'user.password_change',
+  'item.claim',
+  'item.release',
+  'item.skip',
+  'assessment.create',
+  'assessment.confirm',
+  'assessment.dispute',
+  'media.view',
+  'settings.change',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -60,6 +60,20 @@ export const apiPolicy: readonly PolicyEntry[] = [
 
   // Audit trail.
   { method: 'GET', path: '/api/v1/audit', allow: supervisors },
+
+  // Analyst workspace (src/review): queue, items, assessments and four eyes, settings.
+  { method: 'GET', path: '/api/v1/queue', allow: anyRole },
+  { method: 'POST', path: '/api/v1/queue/next', allow: anyRole },
+  { method: 'POST', path: '/api/v1/queue/known/confirm', allow: supervisors },
+  { method: 'GET', path: '/api/v1/items', allow: anyRole },
+  { method: 'GET', path: '/api/v1/items/:id', allow: anyRole },
+  { method: 'POST', path: '/api/v1/items/:id/release', allow: anyRole },
+  { method: 'POST', path: '/api/v1/items/:id/skip', allow: anyRole },
+  { method: 'POST', path: '/api/v1/items/:id/assessments', allow: anyRole },
+  { method: 'POST', path: '/api/v1/assessments/:id/confirm', allow: anyRole },
+  { method: 'POST', path: '/api/v1/assessments/:id/dispute', allow: anyRole },
+  { method: 'GET', path: '/api/v1/settings', allow: supervisors },
+  { method: 'PATCH', path: '/api/v1/settings', allow: admins },
 ];
 
 export const isStateChanging = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());

@@ -1,0 +1,65 @@
+import { eq, sql } from 'drizzle-orm';
+import type { AuditAction } from '../audit/actions.ts';
+import type { JsonValue } from '../audit/canonical-json.ts';
+import type { AuditActor } from '../audit/chain.ts';
+import { auditKey } from '../audit/chain.ts';
+import { recordAuditEvent } from '../audit/record.ts';
+import type { Config } from '../config.ts';
+import type { DbOrTx, Tx } from '../db/client.ts';
+import { items } from '../db/schema/intake.ts';
+import { itemReviews } from '../db/schema/review.ts';
+import { notFound } from '../http/errors.ts';
+
+export type ItemReviewRow = typeof itemReviews.$inferSelect;
+
+/** A 404 that says which object is missing (a bare `not_found` means "no such route"). */
+export const itemNotFound = () => notFound('item_not_found');
+
+/** The item's triage state and its review row (all nulls when nobody touched it yet); 404 when there is no item. */
+export function requireItemForReview(db: DbOrTx, itemId: number): { state: string; review: ItemReviewRow } {
+  const row = db
+    .select({ state: items.state, review: itemReviews })
+    .from(items)
+    .leftJoin(itemReviews, eq(itemReviews.itemId, items.id))
+    .where(eq(items.id, itemId))
+    .get();
+  if (!row) throw itemNotFound();
+  const empty: ItemReviewRow = {
+    itemId,
+    queue: null,
+    claimedBy: null,
+    claimedUntil: null,
+    inReviewAt: null,
+    decidedAt: null,
+  };
+  return { state: row.state, review: row.review ?? empty };
+}
+
+/** Creates or updates the item's review row; `inReviewAt` keeps its first value. */
+export function updateItemReview(tx: Tx, itemId: number, set: Partial<Omit<ItemReviewRow, 'itemId'>>): void {
+  const { inReviewAt, ...rest } = set;
+  const values = { itemId, ...set };
+  const update = {
+    ...rest,
+    ...(inReviewAt !== undefined ? { inReviewAt: sql`coalesce(${itemReviews.inReviewAt}, ${inReviewAt})` } : {}),
+  };
+  const insert = tx.insert(itemReviews).values(values);
+  if (Object.keys(update).length === 0) insert.onConflictDoNothing().run();
+  else insert.onConflictDoUpdate({ target: itemReviews.itemId, set: update }).run();
+}
+
+/** Audits an action on an item (the event's object), in the caller's transaction. */
+export function auditItemEvent(
+  tx: Tx,
+  config: Pick<Config, 'secretKey'>,
+  event: { at: number; actor: AuditActor; action: AuditAction; itemId: number; details?: { [key: string]: JsonValue } },
+): void {
+  recordAuditEvent(tx, auditKey(config), {
+    at: event.at,
+    actor: event.actor,
+    action: event.action,
+    objectType: 'item',
+    objectId: event.itemId,
+    details: event.details,
+  });
+}

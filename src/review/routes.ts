@@ -1,0 +1,98 @@
+import { type Request, Router } from 'express';
+import { currentUser } from '../auth/guard.ts';
+import { positiveIdSchema } from '../auth/schema.ts';
+import type { AppDeps } from '../deps.ts';
+import { notFound } from '../http/errors.ts';
+import { parseOrFail } from '../http/validation.ts';
+import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
+import { claimNextItem, releaseItem, skipItem } from './claims.ts';
+import { exposureToday } from './exposure.ts';
+import { itemDetail } from './item-detail.ts';
+import { itemListQuerySchema, listItems } from './item-list.ts';
+import { countQueues } from './queue.ts';
+import {
+  assessmentSchemaFor,
+  decisionBodySchema,
+  disputeBodySchema,
+  knownConfirmBodySchema,
+  skipBodySchema,
+} from './schema.ts';
+import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
+
+/** The id in the path, or a 404 naming what is missing. */
+function idParam(req: Request, missing: string): number {
+  const id = positiveIdSchema.safeParse(req.params.id);
+  if (!id.success) throw notFound(missing);
+  return id.data;
+}
+
+/** The analyst workspace's API: queue, items, assessments, four eyes, settings (roles in src/auth/policy.ts). */
+export function reviewRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/queue', (_req, res) => {
+    const user = currentUser(res);
+    res.json({ queues: countQueues(deps.db), exposure: exposureToday(deps, user.userId) });
+  });
+
+  router.post('/queue/next', (_req, res) => {
+    const itemId = claimNextItem(deps, currentUser(res).userId);
+    if (itemId === undefined) return void res.status(204).end();
+    res.json({ item: itemDetail(deps.db, itemId, deps.now()) });
+  });
+
+  router.post('/queue/known/confirm', (req, res) => {
+    const body = parseOrFail(knownConfirmBodySchema, req.body);
+    res.json({ assessments: confirmKnownItems(deps, currentUser(res), body.itemIds, body.comment) });
+  });
+
+  router.get('/items', (req, res) => {
+    res.json(listItems(deps.db, parseOrFail(itemListQuerySchema, req.query), deps.now()));
+  });
+
+  router.get('/items/:id', (req, res) => {
+    res.json({ item: itemDetail(deps.db, idParam(req, 'item_not_found'), deps.now()) });
+  });
+
+  router.post('/items/:id/release', (req, res) => {
+    releaseItem(deps, currentUser(res).userId, idParam(req, 'item_not_found'));
+    res.status(204).end();
+  });
+
+  router.post('/items/:id/skip', (req, res) => {
+    const itemId = idParam(req, 'item_not_found');
+    const { reason } = parseOrFail(skipBodySchema, req.body);
+    skipItem(deps, currentUser(res).userId, itemId, reason);
+    res.status(204).end();
+  });
+
+  router.post('/items/:id/assessments', (req, res) => {
+    const itemId = idParam(req, 'item_not_found');
+    const body = parseOrFail(assessmentSchemaFor(req.body), req.body);
+    res.status(201).json({ assessment: createAssessment(deps, currentUser(res), itemId, body) });
+  });
+
+  router.post('/assessments/:id/confirm', (req, res) => {
+    const id = idParam(req, 'assessment_not_found');
+    const { comment } = parseOrFail(decisionBodySchema, req.body);
+    res.json({ assessment: confirmAssessment(deps, currentUser(res), id, comment) });
+  });
+
+  router.post('/assessments/:id/dispute', (req, res) => {
+    const id = idParam(req, 'assessment_not_found');
+    const { comment } = parseOrFail(disputeBodySchema, req.body);
+    res.json({ assessment: disputeAssessment(deps, currentUser(res), id, comment) });
+  });
+
+  router.get('/settings', (_req, res) => {
+    res.json({ settings: readSettings(deps.db, deps.config) });
+  });
+
+  router.patch('/settings', (req, res) => {
+    const user = currentUser(res);
+    const change = parseOrFail(settingsChangeSchema, req.body);
+    res.json({ settings: changeSettings(deps, `user:${user.userId}`, user.userId, change) });
+  });
+
+  return router;
+}

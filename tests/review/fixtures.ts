@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { EarlierMedia } from '../../src/matching/earlier-media.ts';
+import type { BankMatch } from '../../src/matching/matcher.ts';
+import { noPerceptualSignals } from '../../src/signals/compute-signals.ts';
+import type { InspectedMedium, Inspection } from '../../src/triage/pipeline.ts';
+import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
+import type { TestApp } from '../support/app.ts';
+import { row } from '../support/db.ts';
+
+const digest = (algorithm: string, seed: string) => createHash(algorithm).update(seed).digest('hex');
+
+/** A triaged medium with signals derived from `seed` (no bytes exist: only hashes are stored). */
+export function medium(seed: string, matches: BankMatch[] = []): InspectedMedium {
+  return {
+    url: `https://cdn.example.test/${seed}.jpg`,
+    size: 1000,
+    signals: {
+      sha256: digest('sha256', seed),
+      sha1: digest('sha1', seed),
+      md5: digest('md5', seed),
+      mediaType: 'image/jpeg',
+      ...noPerceptualSignals,
+      pdq: digest('sha256', `pdq ${seed}`),
+      pdqQuality: 100,
+      width: 10,
+      height: 10,
+    },
+    refusal: null,
+    matches,
+    hosting: { kind: 'ip', ip: '203.0.113.9', country: 'NL', asn: 64501, org: 'CDN' },
+  };
+}
+
+/**
+ * Reports `url` through the real intake and stores a triage result for its item through the real
+ * triage writer; returns the item id.
+ */
+export function reportAndTriage(
+  t: TestApp,
+  url: string,
+  media: InspectedMedium[],
+  report: { category?: string; contact?: string; error?: Inspection['error'] } = {},
+): number {
+  const deps = { db: t.database.db, keys: deriveIntakeKeys(t.config.secretKey), now: t.clock.now, fetchAllow: [] };
+  submitReport(deps, {
+    urls: [url],
+    category: report.category ?? 'csam',
+    siteType: 'website',
+    mediaType: 'image',
+    ...(report.contact ? { contact: report.contact } : {}),
+  });
+  const itemId = row(t.database, 'select i.id from items i where i.url = ?', url).id as number;
+  const inspection: Inspection = {
+    url,
+    finalUrl: url,
+    httpStatus: 200,
+    hosting: { kind: 'ip', ip: '198.51.100.7', country: 'BE', asn: 64500, org: 'Site' },
+    page: true,
+    media: report.error ? [] : media,
+    skipped: [],
+    error: report.error ?? null,
+  };
+  const earlierMedia = new EarlierMedia(t.config.matching);
+  t.database.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: t.clock.now(), earlierMedia }));
+  return itemId;
+}
