@@ -53,8 +53,9 @@ export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: nu
       .set({ status: 'overruled', decidedBy: user.userId, decidedAt: now })
       .where(and(eq(assessments.itemId, itemId), eq(assessments.status, 'disputed')))
       .run();
+    // The legal status is the outcome; `gone` has no other field.
     const { comment, ...fields } = body;
-    const outcome = 'outcome' in fields ? fields.outcome : fields.legalStatus;
+    const { legalStatus: outcome, ...judged } = 'outcome' in fields ? { legalStatus: fields.outcome } : fields;
     const created = tx
       .insert(assessments)
       .values({
@@ -62,7 +63,7 @@ export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: nu
         authorId: user.userId,
         source: 'analyst',
         outcome,
-        ...('legalStatus' in fields ? { ...fields, legalStatus: undefined } : {}),
+        ...judged,
         comment: comment ?? null,
         status: 'pending',
         createdAt: now,

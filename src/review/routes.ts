@@ -11,10 +11,10 @@ import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
 import { countQueues } from './queue.ts';
 import {
-  assessmentSchemaFor,
   decisionBodySchema,
   disputeBodySchema,
   knownConfirmBodySchema,
+  parseAssessmentBody,
   skipBodySchema,
 } from './schema.ts';
 import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
@@ -68,7 +68,7 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.post('/items/:id/assessments', (req, res) => {
     const itemId = idParam(req, 'item_not_found');
-    const body = parseOrFail(assessmentSchemaFor(req.body), req.body);
+    const body = parseAssessmentBody(req.body);
     res.status(201).json({ assessment: createAssessment(deps, currentUser(res), itemId, body) });
   });
 
