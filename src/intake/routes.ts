@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound, tooManyRequests, validationFailed } from '../http/errors.ts';
 import { requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
+import { reporterStatusClock } from '../review/reporter-status.ts';
 import { checkReportStatus } from './check-status.ts';
 import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
@@ -31,6 +32,7 @@ export function intakeRoutes(deps: AppDeps): Router {
     now: deps.now,
     fetchAllow: deps.config.fetch.allow,
     triageDelay: () => randomInt(60_000),
+    statusClock: reporterStatusClock(deps),
   };
   const tokens = createFormTokens(keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);

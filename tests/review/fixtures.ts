@@ -32,24 +32,25 @@ export function medium(seed: string, matches: BankMatch[] = []): InspectedMedium
   };
 }
 
-/**
- * Reports `url` through the real intake and stores a triage result for its item through the real
- * triage writer; returns the item id.
- */
-export function reportAndTriage(
-  t: TestApp,
-  url: string,
-  media: InspectedMedium[],
-  report: { category?: string; contact?: string; error?: Inspection['error'] } = {},
-): number {
+/** Reports `url` through the real intake; returns the receipt. */
+export function reportUrl(t: TestApp, url: string, report: { category?: string; contact?: string } = {}): string {
   const deps = { db: t.database.db, keys: deriveIntakeKeys(t.config.secretKey), now: t.clock.now, fetchAllow: [] };
-  submitReport(deps, {
+  return submitReport(deps, {
     urls: [url],
     category: report.category ?? 'csam',
     siteType: 'website',
     mediaType: 'image',
     ...(report.contact ? { contact: report.contact } : {}),
-  });
+  }).receipt;
+}
+
+/** Stores a triage result for the item of `url` through the real triage writer; returns the item id. */
+export function triageUrl(
+  t: TestApp,
+  url: string,
+  media: InspectedMedium[],
+  error: Inspection['error'] = null,
+): number {
   const itemId = row(t.database, 'select i.id from items i where i.url = ?', url).id as number;
   const inspection: Inspection = {
     url,
@@ -57,11 +58,22 @@ export function reportAndTriage(
     httpStatus: 200,
     hosting: { kind: 'ip', ip: '198.51.100.7', country: 'BE', asn: 64500, org: 'Site' },
     page: true,
-    media: report.error ? [] : media,
+    media: error ? [] : media,
     skipped: [],
-    error: report.error ?? null,
+    error,
   };
   const earlierMedia = new EarlierMedia(t.config.matching);
   t.database.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: t.clock.now(), earlierMedia }));
   return itemId;
+}
+
+/** A reported and triaged item; returns its id. */
+export function reportAndTriage(
+  t: TestApp,
+  url: string,
+  media: InspectedMedium[],
+  report: { category?: string; contact?: string; error?: Inspection['error'] } = {},
+): number {
+  reportUrl(t, url, report);
+  return triageUrl(t, url, media, report.error ?? null);
 }
