@@ -52,6 +52,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/session', allow: 'public' },
   { method: 'GET', path: '/api/v1/session', allow: anyRole },
   { method: 'DELETE', path: '/api/v1/session', allow: anyRole },
+  { method: 'POST', path: '/api/v1/session/password', allow: anyRole },
 
   // Accounts.
   { method: 'GET', path: '/api/v1/users', allow: admins },
@@ -75,6 +76,15 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'GET', path: '/api/v1/settings', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/settings', allow: admins },
 ];
+
+/** What a session of an account that must change its password may reach: who am I, sign out, change it. */
+const beforePasswordChange = new Set([
+  'GET /api/v1/session',
+  'DELETE /api/v1/session',
+  'POST /api/v1/session/password',
+]);
+export const isAllowedBeforePasswordChange = (entries: readonly PolicyEntry[]): boolean =>
+  entries.every((e) => beforePasswordChange.has(`${e.method} ${e.path}`));
 
 export const isStateChanging = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
 

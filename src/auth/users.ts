@@ -17,6 +17,10 @@ export type AuthDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
 export interface HashOptions {
   argon2Cost?: Argon2Cost;
 }
+/** An account an admin made through the API gets a password it did not choose: it must change it at first sign-in. */
+export interface CreateOptions extends HashOptions {
+  mustChangePassword?: boolean;
+}
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -69,15 +73,23 @@ export async function createUser(
   deps: AuthDeps,
   actor: AuditActor,
   input: NewUser,
-  options: HashOptions = {},
+  options: CreateOptions = {},
 ): Promise<Enrolment> {
   const { totpSecret, ...secrets } = await newCredentials(deps, input.username, input.password, options);
+  const mustChangePassword = options.mustChangePassword ?? false;
   const now = deps.now();
   const row = auditedTransaction(deps.db, (tx) => {
     if (findUserByUsername(tx, input.username)) throw conflict('username_taken');
     const created = tx
       .insert(users)
-      .values({ username: input.username, role: input.role, ...secrets, createdAt: now, updatedAt: now })
+      .values({
+        username: input.username,
+        role: input.role,
+        ...secrets,
+        mustChangePassword,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning()
       .get();
     recordAuditEvent(tx, auditKey(deps.config), {
@@ -86,7 +98,7 @@ export async function createUser(
       action: 'user.create',
       objectType: 'user',
       objectId: created.id,
-      details: { role: created.role },
+      details: { role: created.role, mustChangePassword },
     });
     return created;
   });
