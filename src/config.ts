@@ -75,6 +75,7 @@ const envSchema = z
     HOTLINE_STATUS_DELAY_HOURS: z.coerce.number().int().min(0).max(720).default(24),
     HOTLINE_STATUS_DELAY_RANDOM_HOURS: z.coerce.number().int().min(0).max(720).default(24),
     HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
+    HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -118,6 +119,7 @@ export interface Config {
     statusDelayHours: number;
     statusDelayRandomHours: number;
     analystsMayConfirm: boolean;
+    exposureBlurLevel: number;
   };
 }
 
@@ -200,6 +202,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       statusDelayHours: env.HOTLINE_STATUS_DELAY_HOURS,
       statusDelayRandomHours: env.HOTLINE_STATUS_DELAY_RANDOM_HOURS,
       analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
+      exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
     },
   };
 }

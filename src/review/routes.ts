@@ -1,4 +1,5 @@
 import { type Request, Router } from 'express';
+import { z } from 'zod';
 import { currentUser } from '../auth/guard.ts';
 import { positiveIdSchema } from '../auth/schema.ts';
 import type { AppDeps } from '../deps.ts';
@@ -9,7 +10,9 @@ import { claimNextItem, releaseItem, skipItem } from './claims.ts';
 import { exposureToday } from './exposure.ts';
 import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
+import { viewMedium } from './media-view.ts';
 import { countQueues } from './queue.ts';
+import { viewQuerySchema } from './safe-view.ts';
 import {
   decisionBodySchema,
   disputeBodySchema,
@@ -64,6 +67,21 @@ export function reviewRoutes(deps: AppDeps): Router {
     const { reason } = parseOrFail(skipBodySchema, req.body);
     skipItem(deps, currentUser(res).userId, itemId, reason);
     res.status(204).end();
+  });
+
+  router.get('/items/:id/media/:n/view', async (req, res) => {
+    const itemId = idParam(req, 'item_not_found');
+    const n = z.coerce.number().int().min(0).max(10_000).safeParse(req.params.n);
+    if (!n.success) throw notFound('medium_not_found');
+    const options = parseOrFail(viewQuerySchema, req.query);
+    const view = await viewMedium(deps, currentUser(res).userId, { itemId, n: n.data }, options);
+    res.set({
+      'Cache-Control': 'no-store',
+      'X-Exposure-Used-Ms': String(view.exposure.usedMs),
+      'X-Exposure-Limit-Ms': String(view.exposure.limitMs),
+      'X-Exposure-Warning': view.exposure.warning ? '1' : '0',
+    });
+    res.type('image/jpeg').send(view.jpeg);
   });
 
   router.post('/items/:id/assessments', (req, res) => {

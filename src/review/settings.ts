@@ -16,6 +16,8 @@ export const settingsSchema = z.strictObject({
   statusDelayHours: z.number().int().min(0).max(720),
   statusDelayRandomHours: z.number().int().min(0).max(720),
   analystsMayConfirm: z.boolean(),
+  /** Views blurred less than this level (0 none .. 5 strongest) count towards the exposure limit. */
+  exposureBlurLevel: z.number().int().min(1).max(5),
 });
 export type ReviewSettings = z.output<typeof settingsSchema>;
 export const settingsChangeSchema = settingsSchema.partial().refine((change) => Object.keys(change).length > 0, {

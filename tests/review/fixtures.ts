@@ -34,7 +34,12 @@ export function medium(seed: string, matches: BankMatch[] = []): InspectedMedium
 
 /** Reports `url` through the real intake; returns the receipt. */
 export function reportUrl(t: TestApp, url: string, report: { category?: string; contact?: string } = {}): string {
-  const deps = { db: t.database.db, keys: deriveIntakeKeys(t.config.secretKey), now: t.clock.now, fetchAllow: [] };
+  const deps = {
+    db: t.database.db,
+    keys: deriveIntakeKeys(t.config.secretKey),
+    now: t.clock.now,
+    fetchAllow: t.config.fetch.allow,
+  };
   return submitReport(deps, {
     urls: [url],
     category: report.category ?? 'csam',
