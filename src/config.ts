@@ -76,6 +76,7 @@ const envSchema = z
     HOTLINE_STATUS_DELAY_RANDOM_HOURS: z.coerce.number().int().min(0).max(720).default(24),
     HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
     HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
+    HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -120,6 +121,8 @@ export interface Config {
     statusDelayRandomHours: number;
     analystsMayConfirm: boolean;
     exposureBlurLevel: number;
+    /** Largest bank file an admin may upload (held in memory while it is imported). */
+    bankUploadMaxBytes: number;
   };
 }
 
@@ -203,6 +206,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       statusDelayRandomHours: env.HOTLINE_STATUS_DELAY_RANDOM_HOURS,
       analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
       exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
+      bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
     },
   };
 }

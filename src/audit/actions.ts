@@ -21,6 +21,7 @@ export const auditActions = [
   'assessment.dispute',
   'media.view',
   'settings.change',
+  'bank.import',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -74,6 +74,8 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/items/:id/assessments', allow: anyRole },
   { method: 'POST', path: '/api/v1/assessments/:id/confirm', allow: anyRole },
   { method: 'POST', path: '/api/v1/assessments/:id/dispute', allow: anyRole },
+  { method: 'GET', path: '/api/v1/banks', allow: supervisors },
+  { method: 'POST', path: '/api/v1/banks/:name/imports', allow: admins },
   { method: 'GET', path: '/api/v1/settings', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/settings', allow: admins },
 ];

@@ -2,10 +2,13 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/guard.ts';
 import { positiveIdSchema } from '../auth/schema.ts';
+import { listBanks } from '../banks/queries.ts';
 import type { AppDeps } from '../deps.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound, validationFailed } from '../http/errors.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
+import { importUploadedBankFile } from './bank-import.ts';
+import { bankFileUpload } from './bank-upload.ts';
 import { claimNextItem, releaseItem, skipItem } from './claims.ts';
 import { exposureToday } from './exposure.ts';
 import { itemDetail } from './item-detail.ts';
@@ -21,6 +24,8 @@ import {
   skipBodySchema,
 } from './schema.ts';
 import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
+
+const bankNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
 
 /** The id in the path, or a 404 naming what is missing. */
 function idParam(req: Request, missing: string): number {
@@ -100,6 +105,18 @@ export function reviewRoutes(deps: AppDeps): Router {
     const id = idParam(req, 'assessment_not_found');
     const { comment } = parseOrFail(disputeBodySchema, req.body);
     res.json({ assessment: disputeAssessment(deps, currentUser(res), id, comment) });
+  });
+
+  router.get('/banks', (_req, res) => {
+    res.json({ banks: listBanks(deps.db) });
+  });
+
+  router.post('/banks/:name/imports', bankFileUpload(deps.config.review.bankUploadMaxBytes), async (req, res) => {
+    const name = bankNameSchema.safeParse(req.params.name);
+    if (!name.success) throw notFound('bank_not_found');
+    if (!req.file) throw validationFailed({ file: 'error.upload.missing' });
+    const summary = await importUploadedBankFile(deps, currentUser(res).userId, name.data, req.file.buffer);
+    res.status(201).json({ import: summary });
   });
 
   router.get('/settings', (_req, res) => {

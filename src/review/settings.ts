@@ -27,11 +27,16 @@ export const settingsChangeSchema = settingsSchema.partial().refine((change) => 
 
 /** The settings in force: each stored value over its configured default. */
 export function readSettings(db: DbOrTx, config: Pick<Config, 'review'>): ReviewSettings {
+  const defaults = settingsSchema.parse(pickSettings(config.review));
   const stored: Record<string, unknown> = {};
   for (const row of db.select().from(reviewSettings).all()) stored[row.key] = JSON.parse(row.value);
-  // A stored value that no longer fits the schema (an older version's) falls back to the default.
-  const merged = settingsSchema.safeParse({ ...config.review, ...stored });
-  return merged.success ? merged.data : { ...config.review };
+  // A stored value that no longer fits the schema (an older version's) falls back to its default.
+  const valid = settingsSchema.partial().safeParse(pickSettings(stored));
+  return { ...defaults, ...(valid.success ? valid.data : {}) };
+}
+
+function pickSettings(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(settingsSchema.shape).flatMap((k) => (k in source ? [[k, source[k]]] : [])));
 }
 
 /** Stores the changed settings and audits each change, with its old and new value, in one transaction. */
