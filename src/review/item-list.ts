@@ -53,20 +53,22 @@ export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
     id: number;
     url: string;
     host: string;
-    queue: string;
+    state: string;
+    reviewQueue: string | null;
     priority: number;
     reportCount: number;
     firstReportedAt: number;
     hostingCountry: string | null;
     claimedBy: number | null;
     claimedUntil: number | null;
-  }>(sql`select i.id, i.url, i.host, ${queueOf} as queue, ${effectivePriority(now)} as priority,
+  }>(sql`select i.id, i.url, i.host, i.state, i.review_queue as reviewQueue, ${effectivePriority(now)} as priority,
       i.report_count as reportCount, i.first_reported_at as firstReportedAt, i.hosting_country as hostingCountry,
       r.claimed_by as claimedBy, r.claimed_until as claimedUntil
     from items i left join item_reviews r on r.item_id = i.id
     where ${sql.join(where, sql` and `)} order by i.id desc limit ${query.limit + 1}`);
-  const page = rows.slice(0, query.limit).map(({ claimedBy, claimedUntil, ...row }) => ({
+  const page = rows.slice(0, query.limit).map(({ claimedBy, claimedUntil, state, reviewQueue, ...row }) => ({
     ...row,
+    queue: queueOf(state, reviewQueue),
     firstReportedAt: new Date(row.firstReportedAt).toISOString(),
     claimedBy: claimedBy !== null && (claimedUntil ?? 0) > now ? claimedBy : null,
   }));

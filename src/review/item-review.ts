@@ -9,8 +9,10 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemReviews } from '../db/schema/review.ts';
 import { notFound } from '../http/errors.ts';
+import type { ReviewQueue } from './review-queues.ts';
 
-export type ItemReviewRow = typeof itemReviews.$inferSelect;
+/** The item's review row with its review queue (kept on the item, where the queue indexes are). */
+export type ItemReviewRow = typeof itemReviews.$inferSelect & { queue: ReviewQueue | null };
 
 /** A 404 that says which object is missing (a bare `not_found` means "no such route"). */
 export const itemNotFound = () => notFound('item_not_found');
@@ -18,25 +20,20 @@ export const itemNotFound = () => notFound('item_not_found');
 /** The item's triage state and its review row (all nulls when nobody touched it yet); 404 when there is no item. */
 export function requireItemForReview(db: DbOrTx, itemId: number): { state: string; review: ItemReviewRow } {
   const row = db
-    .select({ state: items.state, review: itemReviews })
+    .select({ state: items.state, queue: items.reviewQueue, review: itemReviews })
     .from(items)
     .leftJoin(itemReviews, eq(itemReviews.itemId, items.id))
     .where(eq(items.id, itemId))
     .get();
   if (!row) throw itemNotFound();
-  const empty: ItemReviewRow = {
-    itemId,
-    queue: null,
-    claimedBy: null,
-    claimedUntil: null,
-    inReviewAt: null,
-    decidedAt: null,
-  };
-  return { state: row.state, review: row.review ?? empty };
+  const empty = { itemId, claimedBy: null, claimedUntil: null, inReviewAt: null, decidedAt: null };
+  return { state: row.state, review: { ...(row.review ?? empty), queue: row.queue } };
 }
 
-/** Creates or updates the item's review row; `inReviewAt` keeps its first value. */
-export function updateItemReview(tx: Tx, itemId: number, set: Partial<Omit<ItemReviewRow, 'itemId'>>): void {
+/** Creates or updates the item's review row and queue; `inReviewAt` keeps its first value. */
+export function updateItemReview(tx: Tx, itemId: number, change: Partial<Omit<ItemReviewRow, 'itemId'>>): void {
+  const { queue, ...set } = change;
+  if (queue !== undefined) tx.update(items).set({ reviewQueue: queue }).where(eq(items.id, itemId)).run();
   const { inReviewAt, ...rest } = set;
   const values = { itemId, ...set };
   const update = {

@@ -96,9 +96,7 @@ describe('POST /api/v1/reports', () => {
   it('creates no new work for a report of an item already assessed, and the report takes its status', async () => {
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
     t.database.sqlite.prepare("update items set assessed_at = 1, review_status = 'forwarded'").run();
-    t.database.sqlite
-      .prepare("insert into item_reviews (item_id, queue, in_review_at, decided_at) values (1, 'decided', 1, 1)")
-      .run();
+    t.database.sqlite.prepare('insert into item_reviews (item_id, in_review_at, decided_at) values (1, 1, 1)').run();
     t.database.sqlite.prepare('delete from jobs').run();
     const res = await request(t.app).post('/api/v1/reports').send(valid).expect(201);
     expect(count(t, 'jobs')).toBe(0);

@@ -135,3 +135,25 @@ it('audits claims, skips and releases on the item', async () => {
   const actions = rows(t.database, "select action from audit_events where object_type = 'item' order by seq");
   expect(actions.map((r) => r.action)).toEqual(['item.claim', 'item.release']);
 });
+
+describe('the order of Next', () => {
+  it('adds waiting to the stored priority: highest sum first, the oldest first among equals', async () => {
+    const set = (id: number, priority: number, hoursAgo: number) =>
+      t.database.sqlite
+        .prepare('update items set priority = ?, first_reported_at = ? where id = ?')
+        .run(priority, t.clock.now() - hoursAgo * hour, id);
+    const ids = ['a', 'b', 'c', 'd', 'e'].map((n) => reportAndTriage(t, `https://${n}.example.test/`, [medium(n)]));
+    const [fresh100, old80, old60, tieNewer, tieOlder] = ids as [number, number, number, number, number];
+    set(fresh100, 100, 0); // 100
+    set(old80, 80, 30); // 80 + 24 = 104
+    set(old60, 60, 100); // 60 + 24 = 84
+    set(tieNewer, 94, 10); // 104, but newer than old80
+    set(tieOlder, 74, 50); // 98
+    const order: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await next(sessionFor(t, await addUser(t, 'analyst'))).expect(200);
+      order.push(res.body.item.id);
+    }
+    expect(order).toEqual([old80, tieNewer, fresh100, tieOlder, old60]);
+  });
+});

@@ -43,7 +43,6 @@ CREATE INDEX `assessments_item` ON `assessments` (`item_id`);--> statement-break
 CREATE INDEX `assessments_status` ON `assessments` (`status`);--> statement-breakpoint
 CREATE TABLE `item_reviews` (
 	`item_id` integer PRIMARY KEY NOT NULL,
-	`queue` text,
 	`claimed_by` integer,
 	`claimed_until` integer,
 	`in_review_at` integer,
@@ -52,7 +51,6 @@ CREATE TABLE `item_reviews` (
 	FOREIGN KEY (`claimed_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `item_reviews_queue` ON `item_reviews` (`queue`);--> statement-breakpoint
 CREATE INDEX `item_reviews_claimed_by` ON `item_reviews` (`claimed_by`);--> statement-breakpoint
 CREATE TABLE `item_skips` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -74,4 +72,7 @@ CREATE TABLE `review_settings` (
 	FOREIGN KEY (`updated_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-ALTER TABLE `users` ADD `must_change_password` integer DEFAULT false NOT NULL;
+ALTER TABLE `users` ADD `must_change_password` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `items` ADD `review_queue` text;--> statement-breakpoint
+CREATE INDEX `items_queue_priority` ON `items` (`state`,`review_queue`,`priority`,`first_reported_at`);--> statement-breakpoint
+CREATE INDEX `items_queue_id` ON `items` (`state`,`review_queue`,`id`);

@@ -45,18 +45,13 @@ export const assessments = sqliteTable(
   (t) => [index('assessments_item').on(t.itemId), index('assessments_status').on(t.status)],
 );
 
-/** The review side of an item, once someone touched it: its queue, its claim, and when the reporter may learn what. */
-export const reviewQueues = ['to_confirm', 'disputed', 'decided', 'gone'] as const;
-export type ReviewQueue = (typeof reviewQueues)[number];
-
+/** The review side of an item, once someone touched it: its claim, and when the reporter may learn what. */
 export const itemReviews = sqliteTable(
   'item_reviews',
   {
     itemId: integer('item_id')
       .primaryKey()
       .references(() => items.id, { onDelete: 'cascade' }),
-    /** Null while the item waits in the queue its triage state gives it (`new`, `known`, `unreachable`). */
-    queue: text('queue', { enum: reviewQueues }),
     claimedBy: integer('claimed_by').references(() => users.id),
     claimedUntil: integer('claimed_until'),
     /** First claim or assessment: from then on the reporter may see `in_review` (after the delay). */
@@ -64,7 +59,7 @@ export const itemReviews = sqliteTable(
     /** Confirmation: from then on the reporter may see `closed` (after the delay). */
     decidedAt: integer('decided_at'),
   },
-  (t) => [index('item_reviews_queue').on(t.queue), index('item_reviews_claimed_by').on(t.claimedBy)],
+  (t) => [index('item_reviews_claimed_by').on(t.claimedBy)],
 );
 
 /** An analyst passed an item, and why; it is not served to them again that (UTC) day. */
