@@ -8,7 +8,7 @@ import { items } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemSuggestions } from '../db/schema/triage.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
-import { formatLabel, type LegalStatus, parseLabel } from '../taxonomy/taxonomy.ts';
+import { parseLabel } from '../taxonomy/taxonomy.ts';
 import type { ReviewDeps } from './claims.ts';
 import { requireItemForReview, updateItemReview } from './item-review.ts';
 import { bankConfirmedItem } from './own-bank-entries.ts';
@@ -94,11 +94,10 @@ function checkDecider(deps: ReviewDeps, tx: Tx, user: SessionUser, assessment: A
   if (!isSupervisor(user) && !readSettings(tx, deps.config).analystsMayConfirm) throw forbidden('confirm_not_allowed');
 }
 
-/** The bank label of a judgement; undefined for `gone`, which says nothing about content. */
+/** The bank label of a judgement (formatLabel's form); undefined for `gone`, which says nothing about content. */
 function labelOf(assessment: Pick<AssessmentRow, 'outcome' | 'content'>): string | undefined {
   if (assessment.outcome === 'gone') return undefined;
-  const content = assessment.outcome === 'not_illegal' ? null : assessment.content;
-  return formatLabel({ legalStatus: assessment.outcome as LegalStatus, content: content as never });
+  return assessment.content ? `${assessment.outcome}/${assessment.content}` : assessment.outcome;
 }
 
 /** Marks the item decided (the reporter may see `closed` after the delay) and banks its signals. */

@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { users } from '../db/schema/auth.ts';
 import { analystExposure } from '../db/schema/review.ts';
 import type { ReviewDeps } from './claims.ts';
 import { utcDay } from './queue.ts';
@@ -30,4 +31,16 @@ export function exposureToday(deps: ReviewDeps, userId: number) {
     warning: usedMs >= limitMs * exposureWarningShare,
     exhausted: usedMs >= limitMs,
   };
+}
+
+/** Every active account's viewing time today, for supervisors. */
+export function teamExposureToday(db: DbOrTx, now: number): { userId: number; username: string; usedMs: number }[] {
+  return db
+    .select({ userId: users.id, username: users.username, ms: analystExposure.ms })
+    .from(users)
+    .leftJoin(analystExposure, and(eq(analystExposure.userId, users.id), eq(analystExposure.day, utcDay(now))))
+    .where(isNull(users.disabledAt))
+    .orderBy(asc(users.username))
+    .all()
+    .map(({ ms, ...user }) => ({ ...user, usedMs: ms ?? 0 }));
 }

@@ -10,7 +10,7 @@ import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessme
 import { importUploadedBankFile } from './bank-import.ts';
 import { bankFileUpload } from './bank-upload.ts';
 import { claimNextItem, releaseItem, skipItem } from './claims.ts';
-import { exposureToday } from './exposure.ts';
+import { exposureToday, teamExposureToday } from './exposure.ts';
 import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
 import { viewMedium } from './media-view.ts';
@@ -40,7 +40,13 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.get('/queue', (_req, res) => {
     const user = currentUser(res);
-    res.json({ queues: countQueues(deps.db), exposure: exposureToday(deps, user.userId) });
+    const supervises = user.role === 'supervisor' || user.role === 'admin';
+    res.json({
+      queues: countQueues(deps.db),
+      exposure: exposureToday(deps, user.userId),
+      // Supervisors watch everyone's viewing time.
+      ...(supervises ? { team: teamExposureToday(deps.db, deps.now()) } : {}),
+    });
   });
 
   router.post('/queue/next', (_req, res) => {

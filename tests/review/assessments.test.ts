@@ -123,7 +123,9 @@ describe('four eyes', () => {
     const second = (await assess(a, gone, { outcome: 'gone' }).expect(201)).body.assessment;
     await decide(supervisor, first.id, 'confirm').expect(200);
     await decide(supervisor, second.id, 'confirm').expect(200);
-    expect(rows(t.database, 'select distinct label from bank_entries').map((r) => r.label)).toEqual(['not_illegal']);
+    expect(rows(t.database, 'select distinct label from bank_entries').map((r) => r.label)).toEqual([
+      'not_illegal/other',
+    ]);
     expect(await queues()).toMatchObject({ gone: 1, to_confirm: 0 });
   });
 

@@ -98,6 +98,12 @@ describe('GET /api/v1/items/:id/media/:n/view', () => {
     ]);
     const queue = await request(t.app).get('/api/v1/queue').set(asSession(analyst)).expect(200);
     expect(queue.body.exposure.usedMs).toBe(60_000);
+    expect(queue.body.team).toBeUndefined();
+    const supervisor = sessionFor(t, await addUser(t, 'supervisor', 'sue'));
+    const team = (await request(t.app).get('/api/v1/queue').set(asSession(supervisor)).expect(200)).body.team;
+    expect(team).toHaveLength(2);
+    expect(team).toContainEqual({ userId: expect.any(Number), username: 'sue', usedMs: 0 });
+    expect(team.find((m: { username: string }) => m.username !== 'sue').usedMs).toBe(60_000);
   });
 
   it('warns at 80 % of the daily budget and refuses views at the limit; other work goes on', async () => {
