@@ -22,6 +22,7 @@ export const auditActions = [
   'media.view',
   'settings.change',
   'bank.import',
+  'report.contact_view',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

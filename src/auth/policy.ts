@@ -71,6 +71,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/items/:id/release', allow: anyRole },
   { method: 'POST', path: '/api/v1/items/:id/skip', allow: anyRole },
   { method: 'GET', path: '/api/v1/items/:id/media/:n/view', allow: anyRole },
+  { method: 'GET', path: '/api/v1/reports/:id/contact', allow: supervisors },
   { method: 'POST', path: '/api/v1/items/:id/assessments', allow: anyRole },
   { method: 'POST', path: '/api/v1/assessments/:id/confirm', allow: anyRole },
   { method: 'POST', path: '/api/v1/assessments/:id/dispute', allow: anyRole },

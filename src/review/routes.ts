@@ -15,6 +15,7 @@ import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
 import { viewMedium } from './media-view.ts';
 import { countQueues } from './queue.ts';
+import { revealReportContact } from './report-contact.ts';
 import { viewQuerySchema } from './safe-view.ts';
 import {
   decisionBodySchema,
@@ -66,6 +67,10 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.get('/items/:id', (req, res) => {
     res.json({ item: itemDetail(deps.db, idParam(req, 'item_not_found'), deps.now()) });
+  });
+
+  router.get('/reports/:id/contact', (req, res) => {
+    res.json(revealReportContact(deps, currentUser(res).userId, idParam(req, 'report_not_found')));
   });
 
   router.post('/items/:id/release', (req, res) => {

@@ -125,6 +125,14 @@ describe('GET /api/v1/items/:id', () => {
     expect(item.history.map((e: { action: string }) => e.action)).toEqual(['item.claim']);
     const missing = await request(t.app).get('/api/v1/items/999').set(asSession(a)).expect(404);
     expect(missing.body.error).toBe('item_not_found');
+
+    // The contact address: only to supervisors, only on request, and the request is in the item's history.
+    const reportId = item.reports[0].id;
+    await request(t.app).get(`/api/v1/reports/${reportId}/contact`).set(asSession(a)).expect(403);
+    const contact = await request(t.app).get(`/api/v1/reports/${reportId}/contact`).set(asSession(supervisor));
+    expect(contact.body).toEqual({ contact: 'me@example.test' });
+    const history = await request(t.app).get(`/api/v1/items/${id}`).set(asSession(supervisor)).expect(200);
+    expect(history.body.item.history[0]).toMatchObject({ action: 'report.contact_view', objectType: 'report' });
   });
 });
 
