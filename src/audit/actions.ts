@@ -13,6 +13,7 @@ export const auditActions = [
   'user.reset',
   'user.unlock',
   'user.password_change',
+  'item.view',
   'item.claim',
   'item.release',
   'item.skip',

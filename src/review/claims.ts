@@ -58,3 +58,12 @@ export function skipItem(deps: ReviewDeps, userId: number, itemId: number, reaso
     });
   });
 }
+
+/** Opening an item screen is audited: who looked at which item, and when. */
+export function recordItemView(deps: ReviewDeps, userId: number, itemId: number): void {
+  const now = deps.now();
+  auditedTransaction(deps.db, (tx) => {
+    requireItemForReview(tx, itemId);
+    auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.view', itemId });
+  });
+}

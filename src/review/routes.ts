@@ -9,7 +9,7 @@ import { parseOrFail } from '../http/validation.ts';
 import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
 import { importUploadedBankFile } from './bank-import.ts';
 import { bankFileUpload } from './bank-upload.ts';
-import { claimNextItem, releaseItem, skipItem } from './claims.ts';
+import { claimNextItem, recordItemView, releaseItem, skipItem } from './claims.ts';
 import { exposureToday, teamExposureToday } from './exposure.ts';
 import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
@@ -66,7 +66,9 @@ export function reviewRoutes(deps: AppDeps): Router {
   });
 
   router.get('/items/:id', (req, res) => {
-    res.json({ item: itemDetail(deps.db, idParam(req, 'item_not_found'), deps.now()) });
+    const itemId = idParam(req, 'item_not_found');
+    recordItemView(deps, currentUser(res).userId, itemId);
+    res.json({ item: itemDetail(deps.db, itemId, deps.now()) });
   });
 
   router.get('/reports/:id/contact', (req, res) => {

@@ -122,7 +122,7 @@ describe('GET /api/v1/items/:id', () => {
       hosting: { country: 'NL' },
     });
     expect(item.review.claim).not.toBeNull();
-    expect(item.history.map((e: { action: string }) => e.action)).toEqual(['item.claim']);
+    expect(item.history.map((e: { action: string }) => e.action)).toEqual(['item.view', 'item.claim']);
     const missing = await request(t.app).get('/api/v1/items/999').set(asSession(a)).expect(404);
     expect(missing.body.error).toBe('item_not_found');
 
@@ -132,7 +132,7 @@ describe('GET /api/v1/items/:id', () => {
     const contact = await request(t.app).get(`/api/v1/reports/${reportId}/contact`).set(asSession(supervisor));
     expect(contact.body).toEqual({ contact: 'me@example.test' });
     const history = await request(t.app).get(`/api/v1/items/${id}`).set(asSession(supervisor)).expect(200);
-    expect(history.body.item.history[0]).toMatchObject({ action: 'report.contact_view', objectType: 'report' });
+    expect(history.body.item.history[1]).toMatchObject({ action: 'report.contact_view', objectType: 'report' });
   });
 });
 
