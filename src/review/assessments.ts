@@ -187,6 +187,7 @@ export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: 
         })
         .returning()
         .get();
+      tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
       const banked = decideItem(tx, assessment, user.userId, now);
       auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.confirm' }, assessment, {
         bankEntryId: suggestion.entryId,

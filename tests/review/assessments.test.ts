@@ -177,6 +177,7 @@ describe('known items', () => {
     expect(res.status).toBe(200);
     expect(res.body.assessments[0]).toMatchObject({ source: 'known', outcome: 'national', status: 'confirmed' });
     expect(await queues()).toMatchObject({ known: 0 });
+    expect(row(t.database, 'select assessed_at from items where id = ?', known).assessed_at).toBe(t.clock.now());
     const event = row(
       t.database,
       "select details from audit_events where action = 'assessment.confirm' order by seq desc",
