@@ -13,6 +13,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
+import { reviewRoutes } from './review/routes.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
-  app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps)]));
+  app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps), reviewRoutes(deps)]));
   app.use(intakeRoutes(deps));
 
   app.use((_req, _res, next) => next(new NotFound()));

@@ -73,6 +73,12 @@ const envSchema = z
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
+    HOTLINE_EXPOSURE_LIMIT_MINUTES: positiveInt.default(120),
+    HOTLINE_STATUS_DELAY_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+    HOTLINE_STATUS_DELAY_RANDOM_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+    HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
+    HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
+    HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -113,6 +119,16 @@ export interface Config {
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
+  /** Defaults of the workspace settings; admins change them at run time (src/review/settings.ts). */
+  review: {
+    exposureLimitMinutes: number;
+    statusDelayHours: number;
+    statusDelayRandomHours: number;
+    analystsMayConfirm: boolean;
+    exposureBlurLevel: number;
+    /** Largest bank file an admin may upload (held in memory while it is imported). */
+    bankUploadMaxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -188,6 +204,14 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
       lockoutMs: env.HOTLINE_LOCKOUT_MINUTES * 60_000,
+    },
+    review: {
+      exposureLimitMinutes: env.HOTLINE_EXPOSURE_LIMIT_MINUTES,
+      statusDelayHours: env.HOTLINE_STATUS_DELAY_HOURS,
+      statusDelayRandomHours: env.HOTLINE_STATUS_DELAY_RANDOM_HOURS,
+      analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
+      exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
+      bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
     },
   };
 }

@@ -53,3 +53,24 @@ export class TooMany extends DomainError {
     super('rate_limited', 'error.rate_limited');
   }
 }
+
+/** What was asked for existed and is no longer there (reported content taken down). */
+export class Gone extends DomainError {
+  constructor(id = 'gone') {
+    super(id, `error.${id}`);
+  }
+}
+
+/** The thing exists but is of a kind this operation does not handle (a video in the safe view). */
+export class Unsupported extends DomainError {
+  constructor(id: string) {
+    super(id, `error.${id}`);
+  }
+}
+
+/** Something outside the hotline that the request depends on did not answer (a reported site). */
+export class UpstreamFailed extends DomainError {
+  constructor(id: string) {
+    super(id, `error.${id}`);
+  }
+}

@@ -12,6 +12,18 @@ export const auditActions = [
   'user.role_change',
   'user.reset',
   'user.unlock',
+  'user.password_change',
+  'item.view',
+  'item.claim',
+  'item.release',
+  'item.skip',
+  'assessment.create',
+  'assessment.confirm',
+  'assessment.dispute',
+  'media.view',
+  'settings.change',
+  'bank.import',
+  'report.contact_view',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

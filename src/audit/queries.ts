@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { auditEvents } from '../db/schema/audit.ts';
+import { auditEventObjects, auditEvents } from '../db/schema/audit.ts';
 import type { JsonValue } from './canonical-json.ts';
 
 export interface AuditQuery {
@@ -34,8 +34,19 @@ export interface AuditPage {
  */
 export function listAuditEvents(db: DbOrTx, query: AuditQuery): AuditPage {
   const filters: SQL[] = [];
-  if (query.objectType) filters.push(eq(auditEvents.objectType, query.objectType));
-  if (query.objectId) filters.push(eq(auditEvents.objectId, query.objectId));
+  if (query.objectType && query.objectId) {
+    // An event about the object as its main object, or as one of the others it names.
+    const alsoAbout = db
+      .select({ seq: auditEventObjects.seq })
+      .from(auditEventObjects)
+      .where(and(eq(auditEventObjects.objectType, query.objectType), eq(auditEventObjects.objectId, query.objectId)));
+    filters.push(
+      or(
+        and(eq(auditEvents.objectType, query.objectType), eq(auditEvents.objectId, query.objectId)),
+        inArray(auditEvents.seq, alsoAbout),
+      ) as SQL,
+    );
+  } else if (query.objectType) filters.push(eq(auditEvents.objectType, query.objectType));
   if (query.before !== undefined) filters.push(lt(auditEvents.seq, query.before));
   // One row more than a page tells whether an older page exists without counting the whole table.
   const rows = db

@@ -1,6 +1,6 @@
 import { desc } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { auditEvents } from '../db/schema/audit.ts';
+import { auditEventObjects, auditEvents } from '../db/schema/audit.ts';
 import { type AuditAction, isAuditAction } from './actions.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
 import { type AuditActor, type ChainedEventFields, genesisHash, hashEvent } from './chain.ts';
@@ -14,6 +14,8 @@ export interface AuditEventInput {
   objectId?: string | number | null;
   /** Ids, states, counts: never secrets, content or personal data. */
   details?: { [key: string]: JsonValue };
+  /** Other objects the event is about (`item:12` for an assessment's confirmation); hashed as `details.about`. */
+  about?: readonly { type: string; id: string | number }[];
 }
 
 export type RecordedAuditEvent = ChainedEventFields & { prevHash: string; hash: string };
@@ -48,12 +50,23 @@ export function recordAuditEvent(tx: Tx, key: Buffer, event: AuditEventInput): R
     action: event.action,
     objectType: event.objectType,
     objectId: event.objectId === undefined || event.objectId === null ? null : String(event.objectId),
-    details: event.details ?? {},
+    details: withAbout(event),
   };
   const prevHash = last?.hash ?? genesisHash;
   const hash = hashEvent(key, prevHash, fields);
   tx.insert(auditEvents)
     .values({ ...fields, details: canonicalJson(fields.details), prevHash, hash })
     .run();
+  for (const other of event.about ?? []) {
+    tx.insert(auditEventObjects)
+      .values({ seq: fields.seq, objectType: other.type, objectId: String(other.id) })
+      .run();
+  }
   return { ...fields, prevHash, hash };
+}
+
+function withAbout(event: AuditEventInput): { [key: string]: JsonValue } {
+  const details = event.details ?? {};
+  if (!event.about?.length) return details;
+  return { ...details, about: event.about.map((other) => `${other.type}:${other.id}`) };
 }

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
-import { isAllowed, isStateChanging, policyEntriesFor } from './policy.ts';
+import { isAllowed, isAllowedBeforePasswordChange, isStateChanging, policyEntriesFor } from './policy.ts';
 import { readSessionCookie } from './session-cookie.ts';
 import { csrfKey, csrfTokenMatches, resumeSession, type SessionUser } from './sessions.ts';
 
@@ -24,6 +24,9 @@ export function apiGuard(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): RequestH
       if (!tokenOk || !isSameOrigin(req)) return next(new Forbidden('csrf'));
     }
     if (!isAllowed(entries, user.role)) return next(new Forbidden());
+    if (user.mustChangePassword && !isAllowedBeforePasswordChange(entries)) {
+      return next(new Forbidden('password_change_required'));
+    }
     res.locals.user = user;
     next();
   };

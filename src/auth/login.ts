@@ -12,7 +12,11 @@ import { acceptTotp } from './totp.ts';
 import { type AuthDeps, findUserByUsername, totpSecretKey, totpSecretPlace, type UserRow } from './users.ts';
 
 export type LoginResult =
-  | { ok: true; token: string; user: { id: number; username: string; role: UserRow['role'] } }
+  | {
+      ok: true;
+      token: string;
+      user: { id: number; username: string; role: UserRow['role']; mustChangePassword: boolean };
+    }
   | { ok: false };
 
 /** Checks credentials and starts a session; `previousToken` is the session the client came with. */
@@ -68,7 +72,8 @@ export function createLogin(deps: AuthDeps): Login {
         objectType: 'user',
         objectId: user.id,
       });
-      return { ok: true, token, user: { id: user.id, username: user.username, role: user.role } };
+      const { id, username, role, mustChangePassword } = user;
+      return { ok: true, token, user: { id, username, role, mustChangePassword } };
     });
   };
 }

@@ -52,6 +52,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/session', allow: 'public' },
   { method: 'GET', path: '/api/v1/session', allow: anyRole },
   { method: 'DELETE', path: '/api/v1/session', allow: anyRole },
+  { method: 'POST', path: '/api/v1/session/password', allow: anyRole },
 
   // Accounts.
   { method: 'GET', path: '/api/v1/users', allow: admins },
@@ -60,7 +61,34 @@ export const apiPolicy: readonly PolicyEntry[] = [
 
   // Audit trail.
   { method: 'GET', path: '/api/v1/audit', allow: supervisors },
+
+  // Analyst workspace (src/review): queue, items, assessments and four eyes, settings.
+  { method: 'GET', path: '/api/v1/queue', allow: anyRole },
+  { method: 'POST', path: '/api/v1/queue/next', allow: anyRole },
+  { method: 'POST', path: '/api/v1/queue/known/confirm', allow: supervisors },
+  { method: 'GET', path: '/api/v1/items', allow: anyRole },
+  { method: 'GET', path: '/api/v1/items/:id', allow: anyRole },
+  { method: 'POST', path: '/api/v1/items/:id/release', allow: anyRole },
+  { method: 'POST', path: '/api/v1/items/:id/skip', allow: anyRole },
+  { method: 'GET', path: '/api/v1/items/:id/media/:n/view', allow: anyRole },
+  { method: 'GET', path: '/api/v1/reports/:id/contact', allow: supervisors },
+  { method: 'POST', path: '/api/v1/items/:id/assessments', allow: anyRole },
+  { method: 'POST', path: '/api/v1/assessments/:id/confirm', allow: anyRole },
+  { method: 'POST', path: '/api/v1/assessments/:id/dispute', allow: anyRole },
+  { method: 'GET', path: '/api/v1/banks', allow: supervisors },
+  { method: 'POST', path: '/api/v1/banks/:name/imports', allow: admins },
+  { method: 'GET', path: '/api/v1/settings', allow: supervisors },
+  { method: 'PATCH', path: '/api/v1/settings', allow: admins },
 ];
+
+/** What a session of an account that must change its password may reach: who am I, sign out, change it. */
+const beforePasswordChange = new Set([
+  'GET /api/v1/session',
+  'DELETE /api/v1/session',
+  'POST /api/v1/session/password',
+]);
+export const isAllowedBeforePasswordChange = (entries: readonly PolicyEntry[]): boolean =>
+  entries.every((e) => beforePasswordChange.has(`${e.method} ${e.path}`));
 
 export const isStateChanging = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
 

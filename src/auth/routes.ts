@@ -5,8 +5,9 @@ import { ClientKeyer, throttle } from '../http/throttle.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { createLogin, logout } from './login.ts';
+import { changeOwnPassword } from './password-change.ts';
 import type { Role } from './roles.ts';
-import { loginSchema } from './schema.ts';
+import { loginSchema, passwordChangeSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { csrfKey, csrfTokenFor } from './sessions.ts';
 
@@ -24,8 +25,16 @@ export function sessionRoutes(deps: AppDeps): Router {
   const json = express.json({ limit: '4kb' });
   const login = createLogin(deps);
   const key = csrfKey(deps.config);
-  const sendSession = (res: Response, token: string, user: { username: string; role: Role }) =>
-    res.json({ user: { username: user.username, role: user.role }, csrfToken: csrfTokenFor(key, token) });
+  const sendSession = (
+    res: Response,
+    token: string,
+    user: { username: string; role: Role; mustChangePassword: boolean },
+  ) =>
+    res.json({
+      user: { username: user.username, role: user.role },
+      csrfToken: csrfTokenFor(key, token),
+      mustChangePassword: user.mustChangePassword,
+    });
 
   router.post('/session', limitAttempts, json, async (req, res) => {
     const input = parseOrFail(loginSchema, req.body);
@@ -38,6 +47,12 @@ export function sessionRoutes(deps: AppDeps): Router {
   router.get('/session', (_req, res) => {
     const user = currentUser(res);
     sendSession(res, user.token, user);
+  });
+
+  router.post('/session/password', async (req, res) => {
+    const input = parseOrFail(passwordChangeSchema, req.body);
+    await changeOwnPassword(deps, currentUser(res), input);
+    res.status(204).end();
   });
 
   router.delete('/session', (_req, res) => {

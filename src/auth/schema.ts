@@ -45,3 +45,5 @@ export const loginSchema = z.object({
   totp: cleanText().trim().min(1).max(16),
 });
 export type LoginInput = z.output<typeof loginSchema>;
+
+export const passwordChangeSchema = z.strictObject({ current: passwordSchema, new: passwordSchema });

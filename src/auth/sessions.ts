@@ -16,6 +16,8 @@ export interface SessionUser {
   role: Role;
   /** The session id as presented in the cookie; needed for the CSRF token and for logout. */
   token: string;
+  /** Until the account chose its own password, the session reaches only the routes that let it do so. */
+  mustChangePassword: boolean;
 }
 
 /** 256 random bits; base64url so it sits in a cookie unescaped. */
@@ -83,6 +85,7 @@ export function resumeSession(db: Db, token: string, now: number, timeouts: Sess
       username: users.username,
       role: users.role,
       disabledAt: users.disabledAt,
+      mustChangePassword: users.mustChangePassword,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -94,7 +97,8 @@ export function resumeSession(db: Db, token: string, now: number, timeouts: Sess
     return undefined;
   }
   db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
-  return { userId: row.userId, username: row.username, role: row.role, token };
+  const { userId, username, role, mustChangePassword } = row;
+  return { userId, username, role, token, mustChangePassword };
 }
 
 /** The key of the CSRF tokens; the guard and the session routes both derive it here. */

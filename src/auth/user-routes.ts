@@ -17,7 +17,7 @@ export function userRoutes(deps: AppDeps): Router {
 
   router.post('/users', async (req, res) => {
     const input = parseOrFail(newUserSchema, req.body);
-    const enrolment = await createUser(deps, userActor(currentUser(res).userId), input);
+    const enrolment = await createUser(deps, userActor(currentUser(res).userId), input, { mustChangePassword: true });
     res.status(201).json(enrolment);
   });
 

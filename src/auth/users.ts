@@ -17,6 +17,10 @@ export type AuthDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
 export interface HashOptions {
   argon2Cost?: Argon2Cost;
 }
+/** An account an admin made through the API gets a password it did not choose: it must change it at first sign-in. */
+export interface CreateOptions extends HashOptions {
+  mustChangePassword?: boolean;
+}
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -76,9 +80,10 @@ export async function createUser(
   deps: AuthDeps,
   actor: AuditActor,
   input: NewUser,
-  options: HashOptions = {},
+  options: CreateOptions = {},
 ): Promise<Enrolment> {
   const { totpSecret, ...secrets } = await newCredentials(input.username, input.password, options);
+  const mustChangePassword = options.mustChangePassword ?? false;
   const now = deps.now();
   const row = auditedTransaction(deps.db, (tx) => {
     if (findUserByUsername(tx, input.username)) throw new Conflict('username_taken');
@@ -90,6 +95,7 @@ export async function createUser(
         role: input.role,
         ...secrets,
         totpSecretSealed: '',
+        mustChangePassword,
         createdAt: now,
         updatedAt: now,
       })
@@ -103,7 +109,7 @@ export async function createUser(
       action: 'user.create',
       objectType: 'user',
       objectId: created.id,
-      details: { role: created.role },
+      details: { role: created.role, mustChangePassword },
     });
     return created;
   });

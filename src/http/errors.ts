@@ -1,5 +1,16 @@
 import type { Request } from 'express';
-import { Conflict, type DomainError, Forbidden, Invalid, NotFound, TooMany, Unauthorized } from '../errors.ts';
+import {
+  Conflict,
+  type DomainError,
+  Forbidden,
+  Gone,
+  Invalid,
+  NotFound,
+  TooMany,
+  Unauthorized,
+  Unsupported,
+  UpstreamFailed,
+} from '../errors.ts';
 
 /**
  * An answer only the HTTP layer can give (a body too large, not JSON) or a domain error given its
@@ -25,7 +36,10 @@ const statuses: [abstract new (...args: never[]) => DomainError, number][] = [
   [Forbidden, 403],
   [NotFound, 404],
   [Conflict, 409],
+  [Gone, 410],
+  [Unsupported, 415],
   [TooMany, 429],
+  [UpstreamFailed, 502],
 ];
 
 /** The HTTP answer to a domain error; undefined for a kind this table does not know (a plain 500). */

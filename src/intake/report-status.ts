@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
+import { itemReviews } from '../db/schema/review.ts';
+import { type ReporterStatusClock, visibleItemStatus } from '../review/reporter-status.ts';
 import type { ReportStatus } from '../taxonomy/vocabulary.ts';
 
 /**
@@ -14,15 +16,46 @@ export function combineItemStatuses(statuses: readonly ReportStatus[]): ReportSt
   return 'received';
 }
 
-/** The status of the report with this receipt hash, or undefined when there is none. */
-export function findReportStatus(db: DbOrTx, receiptHash: string): ReportStatus | undefined {
+/**
+ * The status of the report with this receipt hash, or undefined when there is none. Each item's
+ * status follows the review's rule (src/review/reporter-status.ts): shown only a delay after the report.
+ */
+export function findReportStatus(
+  db: DbOrTx,
+  receiptHash: string,
+  clock: ReporterStatusClock,
+): ReportStatus | undefined {
   const rows = db
-    .select({ reportId: reports.id, itemStatus: items.reviewStatus })
+    .select({
+      reportId: reports.id,
+      receivedAt: reports.receivedAt,
+      itemId: items.id,
+      forwarded: items.reviewStatus,
+      inReviewAt: itemReviews.inReviewAt,
+      decidedAt: itemReviews.decidedAt,
+    })
     .from(reports)
     .leftJoin(reportUrls, eq(reportUrls.reportId, reports.id))
     .leftJoin(items, eq(items.id, reportUrls.itemId))
+    .leftJoin(itemReviews, eq(itemReviews.itemId, items.id))
     .where(eq(reports.receiptHash, receiptHash))
     .all();
-  if (rows.length === 0) return undefined;
-  return combineItemStatuses(rows.flatMap((row) => (row.itemStatus ? [row.itemStatus] : [])));
+  const [first] = rows;
+  if (!first) return undefined;
+  const delayMs = clock.delayMs(first.reportId);
+  const now = clock.now();
+  return combineItemStatuses(
+    rows.flatMap((row) =>
+      row.itemId === null
+        ? []
+        : [
+            visibleItemStatus(
+              { inReviewAt: row.inReviewAt, decidedAt: row.decidedAt, forwarded: row.forwarded === 'forwarded' },
+              row.receivedAt,
+              delayMs,
+              now,
+            ),
+          ],
+    ),
+  );
 }

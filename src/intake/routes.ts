@@ -5,6 +5,7 @@ import { Invalid, NotFound, TooMany } from '../errors.ts';
 import { requireJsonObject } from '../http/errors.ts';
 import { isLang, requestLang } from '../http/i18n.ts';
 import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
+import { reporterStatusClock } from '../review/reporter-status.ts';
 import { checkReportStatus } from './check-status.ts';
 import { formValues, submissionFromForm } from './form-body.ts';
 import { createFormTokens } from './form-token.ts';
@@ -26,6 +27,7 @@ export function intakeRoutes(deps: AppDeps): Router {
     now: deps.now,
     fetchAllow: deps.config.fetch.allow,
     triageDelay: () => randomInt(60_000),
+    statusClock: reporterStatusClock(deps),
   };
   const tokens = createFormTokens(deps.db, keys.formToken, deps.now);
   const keyer = new ClientKeyer(deps.now);

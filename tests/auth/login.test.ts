@@ -35,7 +35,11 @@ describe('POST /api/v1/session', () => {
     const t = createTestApp();
     const alice = await addUser(t, 'analyst', 'alice');
     const res = await attempt(t, alice).expect(200);
-    expect(res.body).toEqual({ user: { username: 'alice', role: 'analyst' }, csrfToken: expect.any(String) });
+    expect(res.body).toEqual({
+      user: { username: 'alice', role: 'analyst' },
+      csrfToken: expect.any(String),
+      mustChangePassword: false,
+    });
     expect(res.headers['cache-control']).toBe('no-store');
 
     const setCookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(sessionCookieName));

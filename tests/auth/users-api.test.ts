@@ -55,7 +55,7 @@ describe('POST /api/v1/users', () => {
       String(stored.id),
     );
     expect(created.actor).toBe(`user:${adminId}`);
-    expect(JSON.parse(created.details)).toEqual({ role: 'supervisor' });
+    expect(JSON.parse(created.details)).toEqual({ role: 'supervisor', mustChangePassword: true });
   });
 
   it.each([

@@ -102,12 +102,16 @@ describe('POST /api/v1/reports', () => {
   it('creates no new work for a report of an item already assessed, and the report takes its status', async () => {
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
     t.database.sqlite.prepare("update items set assessed_at = 1, review_status = 'forwarded'").run();
+    t.database.sqlite.prepare('insert into item_reviews (item_id, in_review_at, decided_at) values (1, 1, 1)').run();
     t.database.sqlite.prepare('delete from jobs').run();
     const res = await request(t.app).post('/api/v1/reports').send(valid).expect(201);
     expect(count(t, 'jobs')).toBe(0);
     expect(row(t.database, 'select report_count from items').report_count).toBe(2);
-    const status = await request(t.app).post('/api/v1/status').send({ receipt: res.body.receipt }).expect(200);
-    expect(status.body).toEqual({ status: 'forwarded' });
+    // The decision counts as made when this report arrived, and shows only after the status delay.
+    const check = () => request(t.app).post('/api/v1/status').send({ receipt: res.body.receipt }).expect(200);
+    expect((await check()).body).toEqual({ status: 'received' });
+    t.clock.advance(48 * 3_600_000);
+    expect((await check()).body).toEqual({ status: 'forwarded' });
   });
 
   it('needs only the addresses: what the reporter does not know is stored as unknown', async () => {
@@ -192,7 +196,8 @@ describe('POST /api/v1/status', () => {
     await request(t.app).post('/api/v1/status').send({ receipt }).expect(200, { status: 'received' });
     const sloppy = ` ${receipt.toLowerCase().replaceAll('-', ' ')} `;
     await request(t.app).post('/api/v1/status').send({ receipt: sloppy }).expect(200, { status: 'received' });
-    t.database.db.run(sql`update items set review_status = 'in_review'`);
+    t.database.db.run(sql`insert into item_reviews (item_id, in_review_at) select id, ${t.clock.now()} from items`);
+    t.clock.advance(48 * 3_600_000);
     await request(t.app).post('/api/v1/status').send({ receipt }).expect(200, { status: 'in_review' });
     const flipped = (receipt[0] === 'A' ? 'B' : 'A') + receipt.slice(1);
     const res = await request(t.app).post('/api/v1/status').send({ receipt: flipped }).expect(404);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPolicy, isStateChanging, type PolicyEntry } from '../../src/auth/policy.ts';
+import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows } from '../support/db.ts';
@@ -98,8 +99,33 @@ const accepted: Record<string, HeaderCase> = {
 
 let usernames = 0;
 let roleChanges = 0;
+let counter = 0;
+/** What the success cases below need from the test's app: set in beforeAll. */
+const world = {} as { t: TestApp; adminId: number; authorId: number; password: string; entryId: number };
+const sql = (query: string, ...params: unknown[]) => world.t.database.sqlite.prepare(query).run(...params);
+
+interface Success {
+  body: object;
+  status: number;
+  /** A file to send as multipart instead of a JSON body. */
+  file?: { field: string; content: string; name: string };
+}
+
+/**
+ * Makes assessment 2 a pending assessment of item 3 by another user. The routes' `:id` is the
+ * target user's id; the items and assessments made in beforeAll give the same ids to items.
+ */
+function pendingAssessment(): void {
+  sql("update items set review_queue = 'to_confirm' where id = 3");
+  sql(
+    `insert or replace into assessments (id, item_id, author_id, source, outcome, status, created_at)
+     values (2, 3, ?, 'analyst', 'not_illegal', 'pending', 0)`,
+    world.authorId,
+  );
+}
+
 /** A request each state-changing route really carries out (a change, so audited), and the status it answers. */
-const successes: Record<string, () => { body: object; status: number }> = {
+const successes: Record<string, () => Success> = {
   'DELETE /api/v1/session': () => ({ body: {}, status: 204 }),
   'POST /api/v1/users': () => ({
     body: { username: `csrf.ok${++usernames}`, role: 'analyst', password: 'a long and unusual passphrase' },
@@ -107,6 +133,53 @@ const successes: Record<string, () => { body: object; status: number }> = {
   }),
   // The target starts as an analyst; every call changes its role.
   'PATCH /api/v1/users/:id': () => ({ body: { role: ++roleChanges % 2 ? 'supervisor' : 'analyst' }, status: 200 }),
+  'POST /api/v1/session/password': () => {
+    const current = world.password;
+    world.password = `csrf passphrase number ${++counter} ok`;
+    return { body: { current, new: world.password }, status: 204 };
+  },
+  'POST /api/v1/queue/next': () => {
+    sql('delete from item_reviews');
+    return { body: {}, status: 200 };
+  },
+  'POST /api/v1/queue/known/confirm': () => {
+    sql("update items set state = 'known', review_queue = null where id = 4");
+    sql(
+      "insert or replace into item_suggestions (item_id, label, bank_entry_id, created_at) values (4, 'national/real_abuse', ?, 0)",
+      world.entryId,
+    );
+    return { body: { itemIds: [4] }, status: 200 };
+  },
+  'POST /api/v1/items/:id/release': () => {
+    sql(
+      'insert or replace into item_reviews (item_id, claimed_by, claimed_until) values (2, ?, ?)',
+      world.adminId,
+      9e15,
+    );
+    return { body: {}, status: 204 };
+  },
+  'POST /api/v1/items/:id/skip': () => {
+    sql('delete from item_reviews');
+    return { body: { reason: 'testing CSRF' }, status: 204 };
+  },
+  'POST /api/v1/items/:id/assessments': () => {
+    sql('update items set review_queue = null where id = 2');
+    return { body: { legalStatus: 'not_illegal' }, status: 201 };
+  },
+  'POST /api/v1/assessments/:id/confirm': () => {
+    pendingAssessment();
+    return { body: {}, status: 200 };
+  },
+  'POST /api/v1/assessments/:id/dispute': () => {
+    pendingAssessment();
+    return { body: { comment: 'not so sure' }, status: 200 };
+  },
+  'PATCH /api/v1/settings': () => ({ body: { exposureLimitMinutes: 100 + ++counter }, status: 200 }),
+  'POST /api/v1/banks/:name/imports': () => {
+    const md5 = (++counter).toString(16).padStart(32, '0');
+    const content = `signal_type,value,label,source\nmd5,${md5},national,csrf\n`;
+    return { body: {}, status: 201, file: { field: 'file', content, name: 'list.csv' } };
+  },
 };
 const successFor = (entry: PolicyEntry) => {
   const success = successes[`${entry.method} ${entry.path}`];
@@ -123,6 +196,17 @@ describe('CSRF protection on every state-changing route', () => {
     t = createTestApp();
     admin = await addUser(t, 'admin');
     target = await addUser(t, 'analyst');
+    // Items 1 to 4 (item 2 shares the target user's id, the `:id` of every route here).
+    for (const n of [1, 2, 3, 4]) reportAndTriage(t, `https://csrf${n}.example.test/`, [medium(`csrf ${n}`)]);
+    const entry = t.database.sqlite
+      .prepare("insert into banks (name, source, created_at) values ('hotline', 'own', 0)")
+      .run().lastInsertRowid;
+    const entryId = t.database.sqlite
+      .prepare(
+        "insert into bank_entries (bank_id, signal_type, value, label, taxonomy_version, added_at) values (?, 'md5', ?, 'national/real_abuse', 1, 0)",
+      )
+      .run(entry, 'f'.repeat(32)).lastInsertRowid;
+    Object.assign(world, { t, adminId: admin.id, authorId: target.id, password: admin.password, entryId });
   });
 
   it('covers at least the account and session routes', () => {
@@ -131,11 +215,12 @@ describe('CSRF protection on every state-changing route', () => {
     );
   });
 
-  const send = (entry: PolicyEntry, headers: Record<string, string>, body: object = {}) =>
-    request(t.app)
+  const send = (entry: PolicyEntry, headers: Record<string, string>, body: object = {}, file?: Success['file']) => {
+    const call = request(t.app)
       [entry.method.toLowerCase() as 'post'](entry.path.replace(/:\w+/g, String(target.id)))
-      .set(headers)
-      .send(body);
+      .set(headers);
+    return file ? call.attach(file.field, Buffer.from(file.content), file.name) : call.send(body);
+  };
 
   for (const entry of guardedChanges) {
     for (const [name, headersFor] of Object.entries(refused)) {
@@ -154,9 +239,9 @@ describe('CSRF protection on every state-changing route', () => {
     for (const [name, headersFor] of Object.entries(accepted)) {
       it(`${entry.method} ${entry.path} with ${name}: carried out`, async () => {
         const own = sessionFor(t, admin);
-        const { body, status } = successFor(entry);
+        const { body, status, file } = successFor(entry);
         const events = countRows(t.database, 'audit_events');
-        const res = await send(entry, headersFor(own, own), body);
+        const res = await send(entry, headersFor(own, own), body, file);
         expect(res.status).toBe(status);
         expect(countRows(t.database, 'audit_events')).toBeGreaterThan(events);
       });

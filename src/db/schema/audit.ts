@@ -23,3 +23,20 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_events_object').on(t.objectType, t.objectId, t.seq)],
 );
+
+/**
+ * The other objects an audit event is about (an assessment's confirmation is also about its item),
+ * so `GET /api/v1/audit?object=item:ID` finds every event about the item. The same objects are in
+ * the event's hashed `details.about`; this table only indexes them.
+ */
+export const auditEventObjects = sqliteTable(
+  'audit_event_objects',
+  {
+    seq: integer('seq')
+      .notNull()
+      .references(() => auditEvents.seq),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+  },
+  (t) => [index('audit_event_objects_object').on(t.objectType, t.objectId, t.seq)],
+);

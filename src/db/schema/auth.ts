@@ -16,6 +16,8 @@ export const users = sqliteTable('users', {
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: integer('locked_until'),
   disabledAt: integer('disabled_at'),
+  /** Set for accounts an admin created or reset through the API: the first sign-in must choose a new password. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { reviewQueues } from '../../review/review-queues.ts';
 import {
   itemStates,
   reportCategories,
@@ -60,8 +61,16 @@ export const items = sqliteTable(
     priority: integer('priority').notNull().default(0),
     /** JSON array of the reasons behind `priority`. */
     priorityReasons: text('priority_reasons').notNull().default('[]'),
+    /** The review's queue once an assessment exists (src/review/review-queues.ts); null before. */
+    reviewQueue: text('review_queue', { enum: reviewQueues }),
   },
-  (t) => [index('items_state_priority').on(t.state, t.priority), index('items_review_status').on(t.reviewStatus)],
+  (t) => [
+    index('items_state_priority').on(t.state, t.priority),
+    index('items_review_status').on(t.reviewStatus),
+    // The analyst queues: "Next" walks priority then age, the list pages by id, the counts read it alone.
+    index('items_queue_priority').on(t.state, t.reviewQueue, t.priority, t.firstReportedAt),
+    index('items_queue_id').on(t.state, t.reviewQueue, t.id),
+  ],
 );
 
 /** One reported address as the reporter pasted it, linked to its item. */

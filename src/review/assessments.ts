@@ -1,0 +1,201 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { AuditActor } from '../audit/chain.ts';
+import { auditKey, userActor } from '../audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
+import type { SessionUser } from '../auth/sessions.ts';
+import type { Tx } from '../db/client.ts';
+import { items } from '../db/schema/intake.ts';
+import { assessments } from '../db/schema/review.ts';
+import { itemSuggestions } from '../db/schema/triage.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { parseLabel } from '../taxonomy/taxonomy.ts';
+import type { ReviewDeps } from './claims.ts';
+import { requireItemForReview, updateItemReview } from './item-review.ts';
+import { bankConfirmedItem } from './own-bank-entries.ts';
+import type { AssessmentBody } from './schema.ts';
+import { readSettings } from './settings.ts';
+
+type AssessmentRow = typeof assessments.$inferSelect;
+const isSupervisor = (user: SessionUser) => user.role === 'supervisor' || user.role === 'admin';
+
+function auditAssessment(
+  tx: Tx,
+  deps: ReviewDeps,
+  event: { at: number; actor: AuditActor; action: 'assessment.create' | 'assessment.confirm' | 'assessment.dispute' },
+  assessment: Pick<AssessmentRow, 'id' | 'itemId' | 'outcome' | 'source'>,
+  details: Record<string, string | number | null> = {},
+): void {
+  recordAuditEvent(tx, auditKey(deps.config), {
+    ...event,
+    objectType: 'assessment',
+    objectId: assessment.id,
+    details: { outcome: assessment.outcome, source: assessment.source, ...details },
+    about: [{ type: 'item', id: assessment.itemId }],
+  });
+}
+
+/**
+ * Records an analyst's assessment; the item waits in `to_confirm` for a second person. An item
+ * with an assessment pending or decided takes no other; a disputed one takes a supervisor's new
+ * assessment, which overrules the disputed one. The author's claim ends.
+ */
+export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: number, body: AssessmentBody) {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const { review } = requireItemForReview(tx, itemId);
+    if (review.queue === 'to_confirm') throw new Conflict('assessment_pending');
+    if (review.queue === 'decided' || review.queue === 'gone') throw new Conflict('item_decided');
+    if (review.queue === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');
+    if (review.claimedBy !== null && review.claimedBy !== user.userId && (review.claimedUntil ?? 0) > now) {
+      throw new Conflict('claimed_by_other');
+    }
+    tx.update(assessments)
+      .set({ status: 'overruled', decidedBy: user.userId, decidedAt: now })
+      .where(and(eq(assessments.itemId, itemId), eq(assessments.status, 'disputed')))
+      .run();
+    // The legal status is the outcome; `gone` has no other field.
+    const { comment, ...fields } = body;
+    const { legalStatus: outcome, ...judged } = 'outcome' in fields ? { legalStatus: fields.outcome } : fields;
+    const created = tx
+      .insert(assessments)
+      .values({
+        itemId,
+        authorId: user.userId,
+        source: 'analyst',
+        outcome,
+        ...judged,
+        comment: comment ?? null,
+        status: 'pending',
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    updateItemReview(tx, itemId, { queue: 'to_confirm', claimedBy: null, claimedUntil: null, inReviewAt: now });
+    tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
+    auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.create' }, created);
+    return created;
+  });
+}
+
+function requireAssessment(tx: Tx, id: number): AssessmentRow {
+  const found = tx.select().from(assessments).where(eq(assessments.id, id)).get();
+  if (!found) throw new NotFound('assessment_not_found');
+  return found;
+}
+
+/**
+ * Who may decide an assessment: never its author (four eyes); a pending one a supervisor, or any
+ * analyst when the settings allow it; a disputed one only a supervisor.
+ */
+function checkDecider(deps: ReviewDeps, tx: Tx, user: SessionUser, assessment: AssessmentRow): void {
+  if (assessment.status !== 'pending' && assessment.status !== 'disputed') throw new Conflict('assessment_decided');
+  if (assessment.authorId === user.userId) throw new Forbidden('self_confirmation');
+  if (assessment.status === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');
+  if (!isSupervisor(user) && !readSettings(tx, deps.config).analystsMayConfirm)
+    throw new Forbidden('confirm_not_allowed');
+}
+
+/** The bank label of a judgement (formatLabel's form); undefined for `gone`, which says nothing about content. */
+function labelOf(assessment: Pick<AssessmentRow, 'outcome' | 'content'>): string | undefined {
+  if (assessment.outcome === 'gone') return undefined;
+  return assessment.content ? `${assessment.outcome}/${assessment.content}` : assessment.outcome;
+}
+
+/** Marks the item decided (the reporter may see `closed` after the delay) and banks its signals. */
+function decideItem(tx: Tx, assessment: AssessmentRow, confirmedBy: number, now: number): number {
+  updateItemReview(tx, assessment.itemId, {
+    queue: assessment.outcome === 'gone' ? 'gone' : 'decided',
+    claimedBy: null,
+    claimedUntil: null,
+    inReviewAt: now,
+    decidedAt: now,
+  });
+  const label = labelOf(assessment);
+  if (!label) return 0;
+  return bankConfirmedItem(tx, { itemId: assessment.itemId, label, assessmentId: assessment.id, confirmedBy, now });
+}
+
+/** A second person agrees: the assessment is final and the item's signals go into the own bank. */
+export function confirmAssessment(deps: ReviewDeps, user: SessionUser, id: number, comment: string | undefined) {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const assessment = requireAssessment(tx, id);
+    checkDecider(deps, tx, user, assessment);
+    const decided = {
+      status: 'confirmed' as const,
+      decidedBy: user.userId,
+      decidedAt: now,
+      decisionComment: comment ?? null,
+    };
+    tx.update(assessments).set(decided).where(eq(assessments.id, id)).run();
+    const banked = decideItem(tx, assessment, user.userId, now);
+    const actor = userActor(user.userId);
+    auditAssessment(tx, deps, { at: now, actor, action: 'assessment.confirm' }, assessment, { banked });
+    return { ...assessment, ...decided, banked };
+  });
+}
+
+/** A second person disagrees: the item goes to the supervisors' `disputed` queue. */
+export function disputeAssessment(deps: ReviewDeps, user: SessionUser, id: number, comment: string) {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const assessment = requireAssessment(tx, id);
+    if (assessment.status !== 'pending') throw new Conflict('assessment_decided');
+    checkDecider(deps, tx, user, assessment);
+    const decided = { status: 'disputed' as const, decidedBy: user.userId, decidedAt: now, decisionComment: comment };
+    tx.update(assessments).set(decided).where(eq(assessments.id, id)).run();
+    updateItemReview(tx, assessment.itemId, { queue: 'disputed' });
+    auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.dispute' }, assessment);
+    return { ...assessment, ...decided };
+  });
+}
+
+/**
+ * Supervisors confirm triage's suggestion for `known` items in bulk, from the signals and the
+ * source assessment alone: nobody views the content. All items or none: each must still be
+ * `known` and undecided. The audit names the own-bank entry the label comes from.
+ */
+export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: readonly number[], comment?: string) {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const suggestions = new Map(
+      tx
+        .select({ itemId: itemSuggestions.itemId, label: itemSuggestions.label, entryId: itemSuggestions.bankEntryId })
+        .from(itemSuggestions)
+        .where(inArray(itemSuggestions.itemId, [...itemIds]))
+        .all()
+        .map((s) => [s.itemId, s]),
+    );
+    return [...new Set(itemIds)].map((itemId) => {
+      const { state, review } = requireItemForReview(tx, itemId);
+      const suggestion = suggestions.get(itemId);
+      const label = suggestion ? parseLabel(suggestion.label) : null;
+      if (state !== 'known' || review.queue !== null || !suggestion || !label?.legalStatus)
+        throw new Conflict('not_known');
+      const assessment = tx
+        .insert(assessments)
+        .values({
+          itemId,
+          authorId: null,
+          source: 'known',
+          sourceBankEntryId: suggestion.entryId,
+          outcome: label.legalStatus,
+          content: label.content,
+          comment: comment ?? null,
+          status: 'confirmed',
+          createdAt: now,
+          decidedBy: user.userId,
+          decidedAt: now,
+        })
+        .returning()
+        .get();
+      tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
+      const banked = decideItem(tx, assessment, user.userId, now);
+      auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.confirm' }, assessment, {
+        bankEntryId: suggestion.entryId,
+        banked,
+      });
+      return assessment;
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import { userActor } from '../audit/chain.ts';
+import { auditedTransaction } from '../audit/record.ts';
+import { itemSkips } from '../db/schema/review.ts';
+import type { AppDeps } from '../deps.ts';
+import { Conflict } from '../errors.ts';
+import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
+import { claimMs, heldClaim, nextDrawableItem, utcDay } from './queue.ts';
+
+export type ReviewDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
+
+/**
+ * "Next": the item the analyst already holds, else the highest-priority drawable item, claimed for
+ * `claimMs`. Undefined when nothing waits. One immediate transaction, so two analysts never draw the same item.
+ */
+export function claimNextItem(deps: ReviewDeps, userId: number): number | undefined {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const held = heldClaim(tx, userId, now);
+    if (held !== undefined) return held;
+    const itemId = nextDrawableItem(tx, userId, now);
+    if (itemId === undefined) return undefined;
+    updateItemReview(tx, itemId, { claimedBy: userId, claimedUntil: now + claimMs, inReviewAt: now });
+    auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.claim', itemId });
+    return itemId;
+  });
+}
+
+/** Ends the caller's claim on the item; 409 `not_claimed` when they hold none. */
+export function releaseItem(deps: ReviewDeps, userId: number, itemId: number): void {
+  const now = deps.now();
+  auditedTransaction(deps.db, (tx) => {
+    const { review } = requireItemForReview(tx, itemId);
+    if (review.claimedBy !== userId || (review.claimedUntil ?? 0) <= now) throw new Conflict('not_claimed');
+    updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
+    auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.release', itemId });
+  });
+}
+
+/**
+ * Passes the item with a reason: its claim (if the caller's) ends, and Next does not serve it to
+ * the caller again this UTC day. 409 `claimed_by_other` while someone else holds it.
+ */
+export function skipItem(deps: ReviewDeps, userId: number, itemId: number, reason: string): void {
+  const now = deps.now();
+  auditedTransaction(deps.db, (tx) => {
+    const { review } = requireItemForReview(tx, itemId);
+    const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
+    if (claimLive && review.claimedBy !== userId) throw new Conflict('claimed_by_other');
+    if (claimLive) updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
+    const day = utcDay(now);
+    tx.insert(itemSkips).values({ itemId, userId, day, reason, at: now }).run();
+    auditItemEvent(tx, deps.config, {
+      at: now,
+      actor: userActor(userId),
+      action: 'item.skip',
+      itemId,
+      details: { day, reason },
+    });
+  });
+}
+
+/** Opening an item screen is audited: who looked at which item, and when. */
+export function recordItemView(deps: ReviewDeps, userId: number, itemId: number): void {
+  const now = deps.now();
+  auditedTransaction(deps.db, (tx) => {
+    requireItemForReview(tx, itemId);
+    auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.view', itemId });
+  });
+}

@@ -1,0 +1,80 @@
+import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { listAuditEvents } from '../audit/queries.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { reports, reportUrls } from '../db/schema/intake.ts';
+import { assessments } from '../db/schema/review.ts';
+import { itemMedia } from '../db/schema/triage.ts';
+import { listTriagedItems } from '../triage/triaged-items.ts';
+import { itemNotFound, requireItemForReview } from './item-review.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Everything the item screen shows: triage's results (media with signals, matches, hosting,
+ * skipped media, suggestion), the reports merged into it (never their contact address), the
+ * earlier items its media duplicate, its assessments, its claim and its audit history.
+ */
+export function itemDetail(db: DbOrTx, itemId: number, now: number) {
+  const { review } = requireItemForReview(db, itemId);
+  // The triage listing pages by id: the first item after id-1 is this one.
+  const [item] = listTriagedItems(db, { afterId: itemId - 1, limit: 1 });
+  if (!item || item.id !== itemId) throw itemNotFound();
+
+  const itemReports = db
+    .select({
+      id: reports.id,
+      category: reports.category,
+      siteType: reports.siteType,
+      mediaType: reports.mediaType,
+      description: reports.description,
+      receivedAt: reports.receivedAt,
+    })
+    .from(reportUrls)
+    .innerJoin(reports, eq(reports.id, reportUrls.reportId))
+    .where(eq(reportUrls.itemId, itemId))
+    .orderBy(asc(reports.id))
+    .all()
+    // receivedAt is stored to the minute already.
+    .map((r) => ({ ...r, receivedAt: iso(r.receivedAt) }));
+
+  const duplicateIds = item.media.flatMap((m) => (m.duplicateOf ? [m.duplicateOf.mediaId] : []));
+  const duplicateItems = new Map(
+    (duplicateIds.length
+      ? db
+          .select({ id: itemMedia.id, itemId: itemMedia.itemId })
+          .from(itemMedia)
+          .where(inArray(itemMedia.id, duplicateIds))
+          .all()
+      : []
+    ).map((m) => [m.id, m.itemId]),
+  );
+
+  const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
+  return {
+    ...item,
+    firstReportedAt: iso(item.firstReportedAt),
+    fetchedAt: iso(item.fetchedAt),
+    reports: itemReports,
+    reportCount: itemReports.length,
+    media: item.media.map((medium, n) => ({
+      n,
+      ...medium,
+      duplicateOf: medium.duplicateOf
+        ? { ...medium.duplicateOf, itemId: duplicateItems.get(medium.duplicateOf.mediaId) ?? null }
+        : null,
+    })),
+    duplicates: [...new Set(duplicateItems.values())].filter((id) => id !== itemId),
+    review: {
+      queue: review.queue,
+      claim: claimLive ? { userId: review.claimedBy, until: iso(review.claimedUntil) } : null,
+    },
+    assessments: db
+      .select()
+      .from(assessments)
+      .where(eq(assessments.itemId, itemId))
+      .orderBy(desc(assessments.id))
+      .all()
+      .map((a) => ({ ...a, createdAt: iso(a.createdAt), decidedAt: iso(a.decidedAt) })),
+    history: listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events,
+  };
+}

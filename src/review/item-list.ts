@@ -1,0 +1,76 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { positiveIdSchema } from '../auth/schema.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { reportCategories, reportedSiteTypes as reportSiteTypes } from '../taxonomy/vocabulary.ts';
+import { effectivePriority, inQueue, queueNames, queueOf } from './queue.ts';
+
+const isoDate = z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`));
+
+/** `GET /api/v1/items` filters; every one optional. `cursor` is the `next` of the page before. */
+export const itemListQuerySchema = z.strictObject({
+  state: z.enum(queueNames).optional(),
+  category: z.enum(reportCategories).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((c) => c.toUpperCase())
+    .optional(),
+  siteType: z.enum(reportSiteTypes).optional(),
+  matched: z.enum(['true', 'false']).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  cursor: positiveIdSchema.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/)
+    .transform(Number)
+    .pipe(z.number().max(200))
+    .default(50),
+});
+export type ItemListQuery = z.output<typeof itemListQuerySchema>;
+
+/**
+ * One page of items, newest first, by keyset on the id (a deep page costs what the first does),
+ * with the filters of the list view.
+ */
+export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
+  const where: SQL[] = [sql`1 = 1`];
+  if (query.state) where.push(inQueue(query.state));
+  if (query.country) where.push(sql`i.hosting_country = ${query.country}`);
+  if (query.from !== undefined) where.push(sql`i.first_reported_at >= ${query.from}`);
+  if (query.to !== undefined) where.push(sql`i.first_reported_at < ${query.to + 86_400_000}`);
+  if (query.cursor !== undefined) where.push(sql`i.id < ${query.cursor}`);
+  const reportWith = (column: SQL) =>
+    sql`exists (select 1 from report_urls u join reports rp on rp.id = u.report_id where u.item_id = i.id and ${column})`;
+  if (query.category) where.push(reportWith(sql`rp.category = ${query.category}`));
+  if (query.siteType) where.push(reportWith(sql`rp.site_type = ${query.siteType}`));
+  if (query.matched) {
+    const matched = sql`exists (select 1 from item_media m join media_matches mm on mm.media_id = m.id where m.item_id = i.id)`;
+    where.push(query.matched === 'true' ? matched : sql`not ${matched}`);
+  }
+  const rows = db.all<{
+    id: number;
+    url: string;
+    host: string;
+    state: string;
+    reviewQueue: string | null;
+    priority: number;
+    reportCount: number;
+    firstReportedAt: number;
+    hostingCountry: string | null;
+    claimedBy: number | null;
+    claimedUntil: number | null;
+  }>(sql`select i.id, i.url, i.host, i.state, i.review_queue as reviewQueue, ${effectivePriority(now)} as priority,
+      i.report_count as reportCount, i.first_reported_at as firstReportedAt, i.hosting_country as hostingCountry,
+      r.claimed_by as claimedBy, r.claimed_until as claimedUntil
+    from items i left join item_reviews r on r.item_id = i.id
+    where ${sql.join(where, sql` and `)} order by i.id desc limit ${query.limit + 1}`);
+  const page = rows.slice(0, query.limit).map(({ claimedBy, claimedUntil, state, reviewQueue, ...row }) => ({
+    ...row,
+    queue: queueOf(state, reviewQueue),
+    firstReportedAt: new Date(row.firstReportedAt).toISOString(),
+    claimedBy: claimedBy !== null && (claimedUntil ?? 0) > now ? claimedBy : null,
+  }));
+  return { items: page, next: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+}

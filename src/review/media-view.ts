@@ -1,0 +1,87 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { userActor } from '../audit/chain.ts';
+import { auditedTransaction } from '../audit/record.ts';
+import { analystExposure } from '../db/schema/review.ts';
+import { itemMedia } from '../db/schema/triage.ts';
+import { Conflict, Forbidden, Gone, NotFound, Unsupported, UpstreamFailed } from '../errors.ts';
+import { createFetcher, FetchError, fetchOptionsFromConfig } from '../fetcher/index.ts';
+import type { ReviewDeps } from './claims.ts';
+import { exposureToday } from './exposure.ts';
+import { auditItemEvent, requireItemForReview } from './item-review.ts';
+import { utcDay } from './queue.ts';
+import { renderSafeView, type ViewOptions } from './safe-view.ts';
+import { readSettings } from './settings.ts';
+
+/**
+ * Exposure a view below the blur threshold counts: the server cannot see how long the picture stays
+ * on screen, so each such view counts as this long.
+ */
+export const viewChargeMs = 60_000;
+
+/** The content is no longer there: the analyst may record the `gone` outcome. */
+const gone = () => new Gone();
+
+/** Whether a failed fetch means the content is no longer there, rather than a passing failure. */
+function isGone(error: FetchError): boolean {
+  return error.reason === 'dns' || (error.reason === 'http_status' && [404, 410, 451].includes(error.status ?? 0));
+}
+
+/**
+ * A safe view of an item's n-th medium: fetched now through the safe fetcher (the analyst's browser
+ * never contacts the site), checked to be exactly what triage hashed, then blurred, greyed and
+ * downscaled in memory. Refused once the analyst's daily exposure is spent. The view and the
+ * exposure it costs are recorded in one transaction.
+ */
+export async function viewMedium(
+  deps: ReviewDeps,
+  userId: number,
+  target: { itemId: number; n: number },
+  options: ViewOptions,
+): Promise<{ jpeg: Buffer; exposure: ReturnType<typeof exposureToday> }> {
+  requireItemForReview(deps.db, target.itemId);
+  const medium = deps.db
+    .select({ url: itemMedia.url, sha256: itemMedia.sha256 })
+    .from(itemMedia)
+    .where(and(eq(itemMedia.itemId, target.itemId), eq(itemMedia.position, target.n)))
+    .get();
+  if (!medium) throw new NotFound('medium_not_found');
+  if (exposureToday(deps, userId).exhausted) throw new Forbidden('exposure_exhausted');
+
+  const fetcher = createFetcher(fetchOptionsFromConfig(deps.config));
+  let bytes: Buffer | null;
+  try {
+    const fetched = await fetcher.fetch(medium.url);
+    if (fetched.exact.sha256 !== medium.sha256) throw new Conflict('content_changed');
+    bytes = fetched.bytes;
+  } catch (error) {
+    if (error instanceof FetchError) throw isGone(error) ? gone() : new UpstreamFailed('fetch_failed');
+    throw error;
+  } finally {
+    await fetcher.close();
+  }
+  // Video and other media are never streamed through the workspace.
+  if (!bytes) throw new Unsupported('not_viewable');
+  const jpeg = await renderSafeView(bytes, options, deps.config.signals.maxPixels).finally(() => bytes?.fill(0));
+
+  const now = deps.now();
+  const charged = options.blur < readSettings(deps.db, deps.config).exposureBlurLevel ? viewChargeMs : 0;
+  auditedTransaction(deps.db, (tx) => {
+    if (charged > 0) {
+      tx.insert(analystExposure)
+        .values({ userId, day: utcDay(now), ms: charged })
+        .onConflictDoUpdate({
+          target: [analystExposure.userId, analystExposure.day],
+          set: { ms: sql`${analystExposure.ms} + ${charged}` },
+        })
+        .run();
+    }
+    auditItemEvent(tx, deps.config, {
+      at: now,
+      actor: userActor(userId),
+      action: 'media.view',
+      itemId: target.itemId,
+      details: { medium: target.n, blur: options.blur, grey: options.grey, exposureMs: charged },
+    });
+  });
+  return { jpeg, exposure: exposureToday(deps, userId) };
+}

@@ -1,0 +1,57 @@
+import { createHmac } from 'node:crypto';
+import { deriveKey } from '../crypto/seal.ts';
+import type { ReportStatus } from '../taxonomy/vocabulary.ts';
+import type { ReviewDeps } from './claims.ts';
+import { type ReviewSettings, readSettings } from './settings.ts';
+
+const hourMs = 3_600_000;
+
+/**
+ * How long after a report its status may first change: the configured hours plus a random part,
+ * the same for every check of the report (a keyed hash of its id), so asking again and again
+ * reveals nothing new, and two reports sent together change at different moments.
+ */
+export function statusDelayMs(
+  key: Buffer,
+  reportId: number,
+  settings: Pick<ReviewSettings, 'statusDelayHours' | 'statusDelayRandomHours'>,
+): number {
+  const fraction = createHmac('sha256', key).update(`report:${reportId}`).digest().readUIntBE(0, 6) / 2 ** 48;
+  return settings.statusDelayHours * hourMs + Math.floor(fraction * settings.statusDelayRandomHours * hourMs);
+}
+
+/** When the review touched and decided an item (null: not yet); see item_reviews. */
+export interface ItemReviewTimes {
+  inReviewAt: number | null;
+  decidedAt: number | null;
+  /** Set by forwarding once the item was sent on; shown only once its decision is shown. */
+  forwarded: boolean;
+}
+
+/**
+ * What one item's reporter may see now. A step counts as made at the report's time when it was
+ * made before (a site operator reporting their own, already assessed, address learns nothing at
+ * once), and is shown only `delayMs` after that.
+ */
+export function visibleItemStatus(
+  times: ItemReviewTimes,
+  reportedAt: number,
+  delayMs: number,
+  now: number,
+): ReportStatus {
+  const shown = (at: number | null) => at !== null && Math.max(at, reportedAt) + delayMs <= now;
+  if (shown(times.decidedAt)) return times.forwarded ? 'forwarded' : 'closed';
+  if (shown(times.inReviewAt)) return 'in_review';
+  return 'received';
+}
+
+/** What the status check needs from the review: the clock and each report's delay under the settings in force. */
+export interface ReporterStatusClock {
+  now: () => number;
+  delayMs: (reportId: number) => number;
+}
+
+export function reporterStatusClock(deps: ReviewDeps): ReporterStatusClock {
+  const key = deriveKey(deps.config.secretKey, 'status-delay');
+  return { now: deps.now, delayMs: (reportId) => statusDelayMs(key, reportId, readSettings(deps.db, deps.config)) };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { type AuditActor, auditKey } from '../audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
+import type { Config } from '../config.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { reviewSettings } from '../db/schema/review.ts';
+import type { AppDeps } from '../deps.ts';
+
+/** What an admin may change at run time; the configuration gives the defaults (src/config.ts `review`). */
+export const settingsSchema = z.strictObject({
+  exposureLimitMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  statusDelayHours: z.number().int().min(0).max(720),
+  statusDelayRandomHours: z.number().int().min(0).max(720),
+  analystsMayConfirm: z.boolean(),
+  /** Views blurred less than this level (0 none .. 5 strongest) count towards the exposure limit. */
+  exposureBlurLevel: z.number().int().min(1).max(5),
+});
+export type ReviewSettings = z.output<typeof settingsSchema>;
+export const settingsChangeSchema = settingsSchema.partial().refine((change) => Object.keys(change).length > 0, {
+  path: ['body'],
+  message: 'error.settings.empty',
+});
+
+/** The settings in force: each stored value over its configured default. */
+export function readSettings(db: DbOrTx, config: Pick<Config, 'review'>): ReviewSettings {
+  const defaults = settingsSchema.parse(pickSettings(config.review));
+  const stored: Record<string, unknown> = {};
+  for (const row of db.select().from(reviewSettings).all()) stored[row.key] = JSON.parse(row.value);
+  // A stored value that no longer fits the schema (an older version's) falls back to its default.
+  const valid = settingsSchema.partial().safeParse(pickSettings(stored));
+  return { ...defaults, ...(valid.success ? valid.data : {}) };
+}
+
+function pickSettings(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(settingsSchema.shape).flatMap((k) => (k in source ? [[k, source[k]]] : [])));
+}
+
+/** Stores the changed settings and audits each change, with its old and new value, in one transaction. */
+export function changeSettings(
+  deps: Pick<AppDeps, 'db' | 'config' | 'now'>,
+  actor: AuditActor,
+  userId: number,
+  change: Partial<ReviewSettings>,
+): ReviewSettings {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const before = readSettings(tx, deps.config);
+    for (const [key, value] of Object.entries(change)) {
+      const old = before[key as keyof ReviewSettings];
+      if (value === undefined || value === old) continue;
+      const row = { key, value: JSON.stringify(value), updatedAt: now, updatedBy: userId };
+      tx.insert(reviewSettings).values(row).onConflictDoUpdate({ target: reviewSettings.key, set: row }).run();
+      recordAuditEvent(tx, auditKey(deps.config), {
+        at: now,
+        actor,
+        action: 'settings.change',
+        objectType: 'setting',
+        objectId: key,
+        details: { from: old, to: value },
+      });
+    }
+    return readSettings(tx, deps.config);
+  });
+}

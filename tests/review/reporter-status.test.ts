@@ -1,0 +1,141 @@
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deriveKey } from '../../src/crypto/seal.ts';
+import { statusDelayMs, visibleItemStatus } from '../../src/review/reporter-status.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor, type TestUser } from '../support/auth.ts';
+import { row } from '../support/db.ts';
+import { medium, reportUrl, triageUrl } from './fixtures.ts';
+
+const hour = 3_600_000;
+const settings = { statusDelayHours: 24, statusDelayRandomHours: 24 };
+
+describe('statusDelayMs', () => {
+  const key = Buffer.alloc(32, 7);
+  it('is 24 hours plus a part under 24 hours, the same for a report every time, different across reports', () => {
+    const delays = Array.from({ length: 50 }, (_, id) => statusDelayMs(key, id + 1, settings));
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(24 * hour);
+      expect(delay).toBeLessThan(48 * hour);
+    }
+    expect(statusDelayMs(key, 1, settings)).toBe(delays[0]);
+    expect(new Set(delays).size).toBe(50);
+    expect(statusDelayMs(Buffer.alloc(32, 8), 1, settings)).not.toBe(delays[0]);
+    expect(statusDelayMs(key, 1, { statusDelayHours: 2, statusDelayRandomHours: 0 })).toBe(2 * hour);
+  });
+});
+
+describe('visibleItemStatus', () => {
+  const times = { inReviewAt: 10 * hour, decidedAt: 20 * hour, forwarded: false };
+  it('shows each step a delay after it, and a step made before the report as made at the report', () => {
+    expect(visibleItemStatus(times, 0, 24 * hour, 34 * hour - 1)).toBe('received');
+    expect(visibleItemStatus(times, 0, 24 * hour, 34 * hour)).toBe('in_review');
+    expect(visibleItemStatus(times, 0, 24 * hour, 44 * hour)).toBe('closed');
+    expect(visibleItemStatus({ ...times, forwarded: true }, 0, 24 * hour, 44 * hour)).toBe('forwarded');
+    // Reported at 100 h, long after the decision: nothing shows before 124 h.
+    expect(visibleItemStatus(times, 100 * hour, 24 * hour, 124 * hour - 1)).toBe('received');
+    expect(visibleItemStatus(times, 100 * hour, 24 * hour, 124 * hour)).toBe('closed');
+  });
+});
+
+describe('the status a reporter sees, end to end', () => {
+  let t: TestApp;
+  let analyst: TestUser;
+  let supervisor: TestUser;
+  /** The delay of the report made last. */
+  const lastReportDelay = () => {
+    const reportId = row(t.database, 'select max(id) as id from reports').id as number;
+    return statusDelayMs(deriveKey(t.config.secretKey, 'status-delay'), reportId, settings);
+  };
+  const statusOf = async (receipt: string) =>
+    (await request(t.app).post('/api/v1/status').send({ receipt }).expect(200)).body.status;
+
+  beforeEach(async () => {
+    t = createTestApp();
+    analyst = await addUser(t, 'analyst');
+    supervisor = await addUser(t, 'supervisor');
+  });
+
+  it('received, in_review after a claim, closed after the confirmation: each only after the delay', async () => {
+    const url = 'https://a.example.test/';
+    const receipt = reportUrl(t, url);
+    const delay = lastReportDelay();
+    const reportedAt = t.clock.now();
+    const itemId = triageUrl(t, url, [medium('a')]);
+    t.clock.advance(hour);
+    await request(t.app)
+      .post('/api/v1/queue/next')
+      .set(asSession(sessionFor(t, analyst)))
+      .send({})
+      .expect(200);
+    const claimedAt = t.clock.now();
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(claimedAt + delay - 1);
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(claimedAt + delay);
+    expect(await statusOf(receipt)).toBe('in_review');
+
+    const legal = { legalStatus: 'not_illegal' };
+    const created = await request(t.app)
+      .post(`/api/v1/items/${itemId}/assessments`)
+      .set(asSession(sessionFor(t, analyst)))
+      .send(legal)
+      .expect(201);
+    await request(t.app)
+      .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
+      .set(asSession(sessionFor(t, supervisor)))
+      .send({})
+      .expect(200);
+    const decidedAt = t.clock.now();
+    expect(await statusOf(receipt)).toBe('in_review');
+    t.clock.set(decidedAt + delay);
+    expect(await statusOf(receipt)).toBe('closed');
+    expect(decidedAt).toBeGreaterThan(reportedAt);
+  });
+
+  it('a site operator reporting an address already decided learns nothing at once', async () => {
+    const url = 'https://a.example.test/';
+    reportUrl(t, url);
+    const itemId = triageUrl(t, url, [medium('a')]);
+    const created = await request(t.app)
+      .post(`/api/v1/items/${itemId}/assessments`)
+      .set(asSession(sessionFor(t, analyst)))
+      .send({ legalStatus: 'not_illegal' })
+      .expect(201);
+    await request(t.app)
+      .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
+      .set(asSession(sessionFor(t, supervisor)))
+      .send({})
+      .expect(200);
+    t.clock.advance(10 * 24 * hour);
+    const receipt = reportUrl(t, url);
+    const delay = lastReportDelay();
+    const reportedAt = t.clock.now();
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(reportedAt + delay - 1);
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(reportedAt + delay);
+    expect(await statusOf(receipt)).toBe('closed');
+  });
+
+  it('follows the status delay set by an admin', async () => {
+    const admin = await addUser(t, 'admin');
+    await request(t.app)
+      .patch('/api/v1/settings')
+      .set(asSession(sessionFor(t, admin)))
+      .send({ statusDelayHours: 1, statusDelayRandomHours: 0 })
+      .expect(200);
+    const url = 'https://a.example.test/';
+    const receipt = reportUrl(t, url);
+    triageUrl(t, url, [medium('a')]);
+    await request(t.app)
+      .post('/api/v1/queue/next')
+      .set(asSession(sessionFor(t, analyst)))
+      .send({})
+      .expect(200);
+    t.clock.advance(hour - 1);
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.advance(1);
+    expect(await statusOf(receipt)).toBe('in_review');
+  });
+});

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
+import { rows } from '../support/db.ts';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
+import { syntheticImage } from '../support/synthetic-images.ts';
+import { medium, reportUrl, triageUrl } from './fixtures.ts';
+
+/** Variance of the 4-neighbour Laplacian of the greyscale picture: low when it is blurred. */
+async function laplacianVariance(image: Buffer): Promise<number> {
+  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = info;
+  const at = (x: number, y: number) => data[(y * width + x) * channels] as number;
+  const values: number[] = [];
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      values.push(at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1) - 4 * at(x, y));
+    }
+  }
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+}
+
+let server: LoopbackServer;
+let picture: Buffer;
+let served: Buffer;
+let t: TestApp;
+let analyst: TestSession;
+
+beforeAll(async () => {
+  picture = await syntheticImage(7, { width: 320, height: 240 });
+  served = picture;
+  server = await startLoopbackServer((req, res) => {
+    if (req.url === '/picture.png') return void res.writeHead(200, { 'Content-Type': 'image/png' }).end(served);
+    res.writeHead(404).end();
+  });
+});
+afterAll(() => server.close());
+
+beforeEach(async () => {
+  served = picture;
+  t = createTestApp({ env: { HOTLINE_FETCH_ALLOW: server.pair } });
+  analyst = sessionFor(t, await addUser(t, 'analyst'));
+});
+
+function triagedPicture(path = '/picture.png'): number {
+  const url = `${server.origin}${path}`;
+  reportUrl(t, url);
+  const triaged = medium('picture');
+  triaged.url = url;
+  triaged.signals = { ...triaged.signals, sha256: createHash('sha256').update(picture).digest('hex') };
+  return triageUrl(t, url, [triaged]);
+}
+
+const view = (itemId: number, query = '') =>
+  request(t.app)
+    .get(`/api/v1/items/${itemId}/media/0/view${query}`)
+    .set(asSession(analyst))
+    .set('Accept-Language', 'en')
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+
+describe('GET /api/v1/items/:id/media/:n/view', () => {
+  it('answers a blurred, greyscale JPEG, not stored, by default at the strongest blur', async () => {
+    const itemId = triagedPicture();
+    const res = await view(itemId).expect(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['cache-control']).toBe('no-store');
+    const image = res.body as Buffer;
+    const meta = await sharp(image).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(meta.channels).toBe(1);
+    const original = await laplacianVariance(picture);
+    expect(await laplacianVariance(image)).toBeLessThan(original / 20);
+    const clearer = await view(itemId, '?blur=1&grey=0').expect(200);
+    expect((await sharp(clearer.body as Buffer).metadata()).channels).toBe(3);
+    expect(await laplacianVariance(clearer.body as Buffer)).toBeGreaterThan(await laplacianVariance(image));
+  });
+
+  it('audits every view with its blur level and counts only views below the blur threshold as exposure', async () => {
+    const itemId = triagedPicture();
+    await view(itemId).expect(200);
+    await view(itemId, '?blur=1').expect(200);
+    const events = rows(
+      t.database,
+      "select object_id, details from audit_events where action = 'media.view' order by seq",
+    );
+    expect(events.map((e) => [e.object_id, JSON.parse(e.details)])).toEqual([
+      [String(itemId), { medium: 0, blur: 5, grey: true, exposureMs: 0 }],
+      [String(itemId), { medium: 0, blur: 1, grey: true, exposureMs: 60_000 }],
+    ]);
+    const queue = await request(t.app).get('/api/v1/queue').set(asSession(analyst)).expect(200);
+    expect(queue.body.exposure.usedMs).toBe(60_000);
+    expect(queue.body.team).toBeUndefined();
+    const supervisor = sessionFor(t, await addUser(t, 'supervisor', 'sue'));
+    const team = (await request(t.app).get('/api/v1/queue').set(asSession(supervisor)).expect(200)).body.team;
+    expect(team).toHaveLength(2);
+    expect(team).toContainEqual({ userId: expect.any(Number), username: 'sue', usedMs: 0 });
+    expect(team.find((m: { username: string }) => m.username !== 'sue').usedMs).toBe(60_000);
+  });
+
+  it('warns at 80 % of the daily budget and refuses views at the limit; other work goes on', async () => {
+    const admin = sessionFor(t, await addUser(t, 'admin'));
+    await request(t.app).patch('/api/v1/settings').set(asSession(admin)).send({ exposureLimitMinutes: 5 }).expect(200);
+    const itemId = triagedPicture();
+    for (const expected of ['0', '0', '0', '1', '1']) {
+      const res = await view(itemId, '?blur=0').expect(200);
+      expect(res.headers['x-exposure-warning']).toBe(expected);
+    }
+    const refused = await request(t.app)
+      .get(`/api/v1/items/${itemId}/media/0/view?blur=5`)
+      .set(asSession(analyst))
+      .expect(403);
+    expect(refused.body.error).toBe('exposure_exhausted');
+    await request(t.app).get(`/api/v1/items/${itemId}`).set(asSession(analyst)).expect(200);
+    t.clock.advance(24 * 3_600_000);
+    await view(itemId, '?blur=0')
+      .set(asSession(sessionFor(t, await addUser(t, 'analyst'))))
+      .expect(200);
+  });
+
+  it('says the content changed when its hash is not triage’s, and gone when it is gone', async () => {
+    const itemId = triagedPicture();
+    served = await syntheticImage(8, { width: 320, height: 240 });
+    expect((await view(itemId).expect(409)).body.toString()).toContain('content_changed');
+    const goneItem = triagedPicture('/removed.png');
+    expect((await view(goneItem).expect(410)).body.toString()).toContain('"gone"');
+    expect(rows(t.database, "select * from audit_events where action = 'media.view'")).toEqual([]);
+  });
+
+  it('refuses a bad blur level or an unknown medium', async () => {
+    const itemId = triagedPicture();
+    await view(itemId, '?blur=9').expect(400);
+    await request(t.app).get(`/api/v1/items/${itemId}/media/3/view`).set(asSession(analyst)).expect(404);
+  });
+});

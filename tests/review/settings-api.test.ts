@@ -1,0 +1,47 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor } from '../support/auth.ts';
+import { rows } from '../support/db.ts';
+
+describe('GET|PATCH /api/v1/settings', () => {
+  it('reads the configured defaults, stores an admin’s change in the database, audits each changed value', async () => {
+    const t = createTestApp({ env: { HOTLINE_EXPOSURE_LIMIT_MINUTES: '90' } });
+    const admin = sessionFor(t, await addUser(t, 'admin'));
+    const before = await request(t.app).get('/api/v1/settings').set(asSession(admin)).expect(200);
+    expect(before.body.settings).toEqual({
+      exposureLimitMinutes: 90,
+      statusDelayHours: 24,
+      statusDelayRandomHours: 24,
+      analystsMayConfirm: false,
+      exposureBlurLevel: 3,
+    });
+    const change = { exposureLimitMinutes: 60, statusDelayHours: 24, analystsMayConfirm: true };
+    const after = await request(t.app).patch('/api/v1/settings').set(asSession(admin)).send(change).expect(200);
+    expect(after.body.settings).toMatchObject(change);
+    const events = rows(t.database, "select object_id, details from audit_events where action = 'settings.change'");
+    expect(events.map((e) => [e.object_id, JSON.parse(e.details)])).toEqual([
+      ['exposureLimitMinutes', { from: 90, to: 60 }],
+      ['analystsMayConfirm', { from: false, to: true }],
+    ]);
+    expect(rows(t.database, 'select key from review_settings order by key').map((r) => r.key)).toEqual([
+      'analystsMayConfirm',
+      'exposureLimitMinutes',
+    ]);
+  });
+
+  it('refuses bad values and unknown settings, naming each, and changes nothing', async () => {
+    const t = createTestApp();
+    const admin = sessionFor(t, await addUser(t, 'admin'));
+    const res = await request(t.app)
+      .patch('/api/v1/settings')
+      .set(asSession(admin))
+      .send({ exposureLimitMinutes: 0, colour: 'red' })
+      .expect(400);
+    expect(Object.keys(res.body.fields).sort()).toEqual(['colour', 'exposureLimitMinutes']);
+    await request(t.app).patch('/api/v1/settings').set(asSession(admin)).send({}).expect(400);
+    expect(rows(t.database, 'select * from review_settings')).toEqual([]);
+    const supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+    await request(t.app).patch('/api/v1/settings').set(asSession(supervisor)).send({ statusDelayHours: 1 }).expect(403);
+  });
+});
