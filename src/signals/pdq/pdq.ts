@@ -1,6 +1,6 @@
 import type { Pixels } from '../pixels.ts';
 import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { decimateTo64, jaroszFilter, PDQ_SIDE } from './downscale.ts';
+import { decimateTo64, jaroszDownscaleTo64, PDQ_SIDE } from './downscale.ts';
 import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
 
 /**
@@ -36,8 +36,8 @@ export function pdq(pixels: Pixels): PdqResult {
   try {
     fillLumaPlane(pixels, rows, cols, columns, plane);
     // A 64x64 plane is taken as already downsampled, as the reference tool does.
-    if (rows !== PDQ_SIDE || cols !== PDQ_SIDE) jaroszFilter(plane, scratch, rows, cols);
-    decimateTo64(plane, rows, cols, image64);
+    if (rows === PDQ_SIDE && cols === PDQ_SIDE) decimateTo64(plane, rows, cols, image64);
+    else jaroszDownscaleTo64(plane, scratch, rows, cols, image64);
     dct64To16(image64, partial, coefficients);
     const variants = Object.fromEntries(
       PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
