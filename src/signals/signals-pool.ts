@@ -49,7 +49,7 @@ export class SignalsPool {
   private nextId = 0;
   private closed = false;
 
-  constructor(readonly size = availableParallelism()) {
+  constructor(readonly size = defaultPoolSize()) {
     // libvips settings are per process, and its environment is read from the real one: the main
     // thread sets them before any worker decodes (a worker's process.env is only a copy).
     applyDecoderPolicy();
@@ -142,6 +142,9 @@ function takeMemory(bytes: Buffer): ArrayBuffer {
   bytes.fill(0);
   return memory;
 }
+
+/** One thread per core the process may use. */
+export const defaultPoolSize = (): number => availableParallelism();
 
 let shared: SignalsPool | null = null;
 
