@@ -8,8 +8,8 @@ import { type ExactSignals, SignalsError, type SignalsRefusal } from './signals-
 
 /**
  * computeSignals on every core: a pool of worker threads, one per core, so that decoding and
- * hashing leave the event loop free to fetch. The fetched bytes are handed over, not copied: their
- * memory moves to the worker (the caller's Buffer is left empty) and is zeroed there after use.
+ * hashing leave the event loop free to fetch. The fetched bytes are handed over: moved into memory
+ * that is transferred to the worker (the caller's Buffer is zeroed at once) and zeroed there after use.
  */
 
 export interface SignalsRequest {
@@ -49,14 +49,14 @@ export class SignalsPool {
   private nextId = 0;
   private closed = false;
 
-  constructor(readonly size = availableParallelism()) {
+  constructor(readonly size = defaultPoolSize()) {
     // libvips settings are per process, and its environment is read from the real one: the main
     // thread sets them before any worker decodes (a worker's process.env is only a copy).
     applyDecoderPolicy();
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
-  /** Same contract as computeSignals, except that `bytes` is emptied: it now belongs to the pool. */
+  /** Same contract as computeSignals, except that `bytes` is zeroed: its content now belongs to the pool. */
   computeSignals(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
     if (this.closed) return Promise.reject(new Error('the signals pool is closed'));
     const request: SignalsRequest = { id: this.nextId++, bytes: takeMemory(bytes), limits };
@@ -79,10 +79,12 @@ export class SignalsPool {
 
   private spawn(): Worker {
     const worker = new Worker(workerBootstrap, { eval: true });
-    worker.unref();
     worker.on('message', (response: SignalsResponse) => this.settle(worker, response));
     worker.on('error', (error) => this.replace(worker, error));
     worker.on('exit', (code) => this.replace(worker, new Error(`signals worker stopped (exit code ${code})`)));
+    // An idle worker must not keep the process alive; a busy one must (see dispatch and settle).
+    // Unref'd after the listeners, which would ref it again.
+    worker.unref();
     return worker;
   }
 
@@ -91,6 +93,7 @@ export class SignalsPool {
       const worker = this.idle.pop() as Worker;
       const task = this.queue.shift() as Task;
       this.busy.set(worker, task);
+      worker.ref();
       worker.postMessage(task.request, [task.request.bytes]);
     }
   }
@@ -98,6 +101,7 @@ export class SignalsPool {
   private settle(worker: Worker, response: SignalsResponse): void {
     const task = this.busy.get(worker);
     this.busy.delete(worker);
+    worker.unref();
     this.idle.push(worker);
     if (task) {
       if ('signals' in response) task.resolve(response.signals);
@@ -127,26 +131,26 @@ function removeFrom(workers: Worker[], worker: Worker): boolean {
 }
 
 /**
- * The memory of `bytes` as an ArrayBuffer the pool can transfer. A Buffer that is the whole of its
- * ArrayBuffer hands that over (leaving the Buffer empty); a view into shared memory (Node's small
- * Buffer pool, a slice of a larger read) is copied once and its own bytes zeroed at once.
+ * The bytes, moved into memory of their own that can be transferred to a worker; the caller's
+ * copy is zeroed at once, so the worker's is the only one left. (Transferring the caller's own
+ * ArrayBuffer would leave it a detached Buffer, which callers that zero their bytes afterwards
+ * cannot fill; and a Buffer is often a view into memory shared with other Buffers.)
  */
 function takeMemory(bytes: Buffer): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength && byteLength > 0) {
-    return buffer;
-  }
-  const copy = new ArrayBuffer(byteLength);
-  new Uint8Array(copy).set(bytes);
+  const memory = new ArrayBuffer(bytes.length);
+  new Uint8Array(memory).set(bytes);
   bytes.fill(0);
-  return copy;
+  return memory;
 }
+
+/** One thread per core the process may use. */
+export const defaultPoolSize = (): number => availableParallelism();
 
 let shared: SignalsPool | null = null;
 
 /**
  * computeSignals through the process's pool (started on first use, one thread per core): the
- * drop-in for the triage call site. `bytes` is emptied or zeroed by the call.
+ * drop-in for the triage call site. `bytes` is zeroed by the call.
  */
 export function computeSignalsInPool(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
   shared ??= new SignalsPool();

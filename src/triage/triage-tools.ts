@@ -3,8 +3,9 @@ import type { Db } from '../db/client.ts';
 import { createFetcher, fetchOptionsFromConfig, type Resolver } from '../fetcher/index.ts';
 import { createHostingLookup, hostingOf } from '../hosting/lookup.ts';
 import { Matcher } from '../matching/matcher.ts';
-import { computeSignals, type Signals } from '../signals/compute-signals.ts';
+import type { Signals } from '../signals/compute-signals.ts';
 import { PDQ_VARIANTS } from '../signals/pdq/dct.ts';
+import { computeSignalsInPool } from '../signals/signals-pool.ts';
 import { extractPageMedia } from './page-media.ts';
 import type { TriageTools } from './pipeline.ts';
 
@@ -30,7 +31,7 @@ export async function createTriageTools(
   return {
     tools: {
       fetch: (url, signal) => fetcher.fetch(url, signal),
-      computeSignals: (bytes) => computeSignals(bytes, limits),
+      computeSignals: (bytes) => computeSignalsInPool(bytes, limits),
       match: (signals) => matcher.match(matchableSignals(signals)),
       lookupHosting: (reached) => hostingOf(reached, hosting),
       extractPageMedia,

@@ -8,6 +8,9 @@
  * near the median. Exact arithmetic lands values on the other side of the median (issue 14).
  */
 
+import { boxFilterLanes, boxFilterMemory } from './box-filter.ts';
+import { REFERENCE_MAX_SIDE } from './luma.ts';
+
 export const PDQ_SIDE = 64;
 const PASSES = 2;
 
@@ -16,65 +19,65 @@ export function jaroszWindow(length: number): number {
   return Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE));
 }
 
+/** Rows filtered together: enough independent running sums to keep the processor busy. */
+const ROW_BLOCK = 16;
+
 /**
- * Filters `plane` (rows x cols, row-major) in place; `scratch` holds the intermediate passes.
- * Both hold at least rows * cols values.
+ * The plane and its scratch copy live in the filter's WebAssembly memory, followed by the lane
+ * offsets and running sums of up to 512 lines: allocated once per thread, the plane never
+ * exceeding the reference's 512x512.
  */
-export function jaroszFilter(plane: Float32Array, scratch: Float32Array, rows: number, cols: number): void {
+const PLANE_BYTES = REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE * 4;
+const SCRATCH_AT = PLANE_BYTES;
+const LANES_AT = 2 * PLANE_BYTES;
+const SUMS_AT = LANES_AT + REFERENCE_MAX_SIDE * 4;
+export const lumaPlane = new Float32Array(boxFilterMemory, 0, PLANE_BYTES / 4);
+const scratch = new Float32Array(boxFilterMemory, SCRATCH_AT, PLANE_BYTES / 4);
+const lanes = new Int32Array(boxFilterMemory, LANES_AT, REFERENCE_MAX_SIDE);
+const sums = new Float32Array(boxFilterMemory, SUMS_AT, REFERENCE_MAX_SIDE);
+
+/**
+ * Filters `lumaPlane` (rows x cols, row-major, as fillLumaPlane left it) and writes the 64x64
+ * grid-centre samples to `out`; then clears the plane and everything derived from it. A 64x64
+ * plane is taken as already downsampled, unfiltered, as the reference tool does.
+ *
+ * The reference filters one line at a time; we advance many lines side by side (a block of rows,
+ * or every column), each with the reference's exact sequence of operations. The last column pass
+ * filters only the 64 columns that are sampled: columns are filtered independently, so the
+ * others cannot change them.
+ */
+export function jaroszDownscaleTo64(rows: number, cols: number, out: Float32Array): void {
   const alongRows = jaroszWindow(cols);
   const alongCols = jaroszWindow(rows);
-  for (let pass = 0; pass < PASSES; pass++) {
-    for (let i = 0; i < rows; i++) boxFilterLine(plane, scratch, i * cols, 1, cols, alongRows);
-    for (let j = 0; j < cols; j++) boxFilterLine(scratch, plane, j, cols, rows, alongCols);
+  const filtered = rows !== PDQ_SIDE || cols !== PDQ_SIDE;
+  try {
+    for (let pass = 0; filtered && pass < PASSES; pass++) {
+      for (let first = 0; first < rows; first += ROW_BLOCK) {
+        const count = Math.min(ROW_BLOCK, rows - first);
+        for (let k = 0; k < count; k++) lanes[k] = (first + k) * cols;
+        boxFilterLanes(0, SCRATCH_AT, LANES_AT, count, 1, cols, alongRows, SUMS_AT);
+      }
+      const lastPass = pass === PASSES - 1;
+      const columns = lastPass ? PDQ_SIDE : cols;
+      for (let k = 0; k < columns; k++) lanes[k] = lastPass ? gridCentre(k, cols) : k;
+      boxFilterLanes(SCRATCH_AT, 0, LANES_AT, columns, cols, rows, alongCols, SUMS_AT);
+    }
+    decimateTo64(lumaPlane, rows, cols, out);
+  } finally {
+    // Derived from the content: cleared rather than left for the next image to overwrite.
+    lumaPlane.fill(0, 0, rows * cols);
+    scratch.fill(0, 0, rows * cols);
+    sums.fill(0);
   }
 }
 
-/**
- * One line of the reference's box filter: the mean over a window of `window` values reaching
- * `half - 1` before and `window - half` after each position (clipped at the ends, where the mean
- * is over the values covered), kept as a running float sum: added before subtracted, as there.
- */
-function boxFilterLine(
-  input: Float32Array,
-  output: Float32Array,
-  start: number,
-  stride: number,
-  length: number,
-  window: number,
-): void {
-  const half = Math.floor((window + 2) / 2);
-  let sum = 0;
-  let count = 0;
-  let read = start;
-  let drop = start;
-  let write = start;
-  for (let i = 0; i < half - 1; i++, read += stride) {
-    sum = Math.fround(sum + (input[read] as number));
-    count++;
-  }
-  for (let i = 0; i < window - half + 1; i++, read += stride, write += stride) {
-    sum = Math.fround(sum + (input[read] as number));
-    count++;
-    output[write] = sum / count;
-  }
-  for (let i = 0; i < length - window; i++, read += stride, drop += stride, write += stride) {
-    sum = Math.fround(sum + (input[read] as number));
-    sum = Math.fround(sum - (input[drop] as number));
-    output[write] = sum / count;
-  }
-  for (let i = 0; i < half - 1; i++, drop += stride, write += stride) {
-    sum = Math.fround(sum - (input[drop] as number));
-    count--;
-    output[write] = sum / count;
-  }
-}
+/** Index of the centre of cell n of 64 along a side of `length` (the reference's decimation). */
+const gridCentre = (n: number, length: number) => Math.floor(((n + 0.5) * length) / PDQ_SIDE);
 
-/** The filtered values at the centres of the 64x64 grid (the reference's decimateFloat). */
+/** The plane's values at the centres of the 64x64 grid (the reference's decimateFloat). */
 export function decimateTo64(plane: Float32Array, rows: number, cols: number, out: Float32Array): void {
   for (let i = 0; i < PDQ_SIDE; i++) {
-    const row = Math.floor(((i + 0.5) * rows) / PDQ_SIDE) * cols;
-    for (let j = 0; j < PDQ_SIDE; j++) {
-      out[i * PDQ_SIDE + j] = plane[row + Math.floor(((j + 0.5) * cols) / PDQ_SIDE)] as number;
-    }
+    const row = gridCentre(i, rows) * cols;
+    for (let j = 0; j < PDQ_SIDE; j++) out[i * PDQ_SIDE + j] = plane[row + gridCentre(j, cols)] as number;
   }
 }

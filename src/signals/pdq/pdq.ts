@@ -1,6 +1,6 @@
 import type { Pixels } from '../pixels.ts';
 import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { decimateTo64, jaroszFilter, PDQ_SIDE } from './downscale.ts';
+import { jaroszDownscaleTo64, lumaPlane, PDQ_SIDE } from './downscale.ts';
 import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
 
 /**
@@ -32,12 +32,10 @@ export function pdq(pixels: Pixels): PdqResult {
     };
   }
   const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
-  const { plane, scratch, columns, image64, partial, coefficients } = buffers;
+  const { columns, image64, partial, coefficients } = buffers;
   try {
-    fillLumaPlane(pixels, rows, cols, columns, plane);
-    // A 64x64 plane is taken as already downsampled, as the reference tool does.
-    if (rows !== PDQ_SIDE || cols !== PDQ_SIDE) jaroszFilter(plane, scratch, rows, cols);
-    decimateTo64(plane, rows, cols, image64);
+    fillLumaPlane(pixels, rows, cols, columns, lumaPlane);
+    jaroszDownscaleTo64(rows, cols, image64);
     dct64To16(image64, partial, coefficients);
     const variants = Object.fromEntries(
       PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
@@ -45,16 +43,12 @@ export function pdq(pixels: Pixels): PdqResult {
     return { hash: variants.original, quality: qualityMetric(image64), variants };
   } finally {
     // Derived from the content: cleared rather than left for the next image to overwrite.
-    plane.fill(0, 0, rows * cols);
-    scratch.fill(0, 0, rows * cols);
     for (const buffer of [image64, partial, coefficients]) buffer.fill(0);
   }
 }
 
-/** Working memory, allocated once per thread: the plane never exceeds the reference's 512x512. */
+/** Working memory, allocated once per thread (the plane is the filter's, see downscale.ts). */
 const buffers = {
-  plane: new Float32Array(REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE),
-  scratch: new Float32Array(REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE),
   columns: new Int32Array(REFERENCE_MAX_SIDE),
   image64: new Float32Array(PDQ_SIDE * PDQ_SIDE),
   partial: new Float32Array(DCT_SIDE * PDQ_SIDE),
