@@ -7,6 +7,7 @@ import { apiPrefix } from './auth/policy.ts';
 import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { AppDeps } from './deps.ts';
+import { bodyLimits } from './http/body-limits.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { notFound } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
+  app.use(bodyLimits());
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
 
   app.get('/healthz', (_req, res) => {

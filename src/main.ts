@@ -3,6 +3,7 @@ import { firstAdminHint } from './auth/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { createHttpServer } from './http/server-limits.ts';
 import { createLogger } from './logger.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
@@ -24,7 +25,7 @@ function start(): void {
   if (hint) process.stderr.write(hint);
 
   const app = createApp({ config, db: database.db, logger, now: Date.now });
-  const server = app.listen(config.port, () => {
+  const server = createHttpServer(app).listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
   });
 
