@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { createLogger } from './logger.ts';
+import { startHousekeepingWorker } from './retention/housekeeping-worker.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
 function start(): void {
@@ -35,6 +36,9 @@ function start(): void {
         return w;
       })
     : undefined;
+  const housekeeping = config.worker.enabled
+    ? startHousekeepingWorker({ config, db: database.db, logger, now: Date.now })
+    : undefined;
   worker?.catch((error: unknown) => {
     logger.fatal({ event: 'worker_start_failed', err: error }, 'the triage worker could not start');
     process.exit(2);
@@ -42,7 +46,10 @@ function start(): void {
 
   const stop = () => {
     logger.info({ event: 'stopping' }, 'stopping');
-    const workerStopped = worker?.then((w) => w.stop(shutdownGraceMs));
+    const workerStopped = Promise.all([
+      worker?.then((w) => w.stop(shutdownGraceMs)),
+      housekeeping?.stop(shutdownGraceMs),
+    ]);
     server.close(() => {
       void Promise.resolve(workerStopped).finally(() => {
         database.close();

@@ -12,6 +12,7 @@ export const auditActions = [
   'user.role_change',
   'user.reset',
   'user.unlock',
+  'retention.purge',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
