@@ -143,7 +143,7 @@ export function resolveSecretKey(env: Env): Buffer {
   return key;
 }
 
-function secretKeyPath(dbPath: string): string {
+export function secretKeyPath(dbPath: string): string {
   return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
 }
 

@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
+import { writeServerPid } from './backup/server-pid.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
@@ -25,6 +26,8 @@ function start(): void {
   const hint = firstAdminHint(database.db);
   if (hint) process.stderr.write(hint);
 
+  // `hotline restore` refuses to replace the database while this file names a live process.
+  const removePid = config.dbPath === ':memory:' ? () => {} : writeServerPid(config.dbPath);
   const app = createApp({ config, db: database.db, logger, now: Date.now });
   const server = createHttpServer(app).listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
@@ -53,6 +56,7 @@ function start(): void {
     server.close(() => {
       void Promise.resolve(workerStopped).finally(() => {
         database.close();
+        removePid();
         process.exit(0);
       });
     });
