@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import express, { type Express } from 'express';
 import { auditRoutes } from './audit/routes.ts';
 import { apiRouter } from './auth/api-router.ts';
@@ -13,6 +12,7 @@ import { notFound } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
+import { healthRoutes } from './metrics/routes.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -30,10 +30,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(bodyLimits());
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
 
-  app.get('/healthz', (_req, res) => {
-    deps.db.get(sql`select 1`);
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
-  });
+  app.use(healthRoutes(deps));
 
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
   app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps)]));

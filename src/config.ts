@@ -71,6 +71,7 @@ const envSchema = z
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
+    HOTLINE_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -108,6 +109,8 @@ export interface Config {
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
+  /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +187,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
       lockoutMs: env.HOTLINE_LOCKOUT_MINUTES * 60_000,
     },
+    metricsToken: env.HOTLINE_METRICS_TOKEN,
   };
 }
 

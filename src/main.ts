@@ -28,7 +28,14 @@ function start(): void {
 
   // `hotline restore` refuses to replace the database while this file names a live process.
   const removePid = config.dbPath === ':memory:' ? () => {} : writeServerPid(config.dbPath);
-  const app = createApp({ config, db: database.db, logger, now: Date.now });
+  let workerRunning = false;
+  const app = createApp({
+    config,
+    db: database.db,
+    logger,
+    now: Date.now,
+    ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
+  });
   const server = createHttpServer(app).listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
   });
@@ -36,6 +43,7 @@ function start(): void {
   const worker = config.worker.enabled
     ? createTriageWorker({ config, db: database.db, logger, now: Date.now }).then((w) => {
         w.worker.start();
+        workerRunning = true;
         return w;
       })
     : undefined;
@@ -49,6 +57,7 @@ function start(): void {
 
   const stop = () => {
     logger.info({ event: 'stopping' }, 'stopping');
+    workerRunning = false;
     const workerStopped = Promise.all([
       worker?.then((w) => w.stop(shutdownGraceMs)),
       housekeeping?.stop(shutdownGraceMs),
