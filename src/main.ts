@@ -6,7 +6,7 @@ import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { createLogger } from './logger.ts';
-import { startHousekeepingWorker } from './retention/housekeeping-worker.ts';
+import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
 function start(): void {
@@ -48,8 +48,9 @@ function start(): void {
       })
     : undefined;
   const housekeeping = config.worker.enabled
-    ? startHousekeepingWorker({ config, db: database.db, logger, now: Date.now })
+    ? createHousekeepingWorker({ config, db: database.db, logger, now: Date.now })
     : undefined;
+  housekeeping?.start();
   worker?.catch((error: unknown) => {
     logger.fatal({ event: 'worker_start_failed', err: error }, 'the triage worker could not start');
     process.exit(2);

@@ -7,9 +7,10 @@ import { purgeJobHandler, purgeJobType, scheduleDailyPurge } from './purge-job.t
 
 /**
  * A worker of its own for the daily chores (the retention purge), beside the triage worker: it
- * claims only its own job types, so triage's queue and its figures are left alone.
+ * claims only its own job types, so triage's queue and its figures are left alone. Schedules
+ * today's purge; the caller starts it.
  */
-export function startHousekeepingWorker(deps: { config: Config; db: Db; logger: Logger; now: () => number }): Worker {
+export function createHousekeepingWorker(deps: { config: Config; db: Db; logger: Logger; now: () => number }): Worker {
   const { config, db, logger, now } = deps;
   db.transaction((tx) => scheduleDailyPurge(tx, now()));
   const worker = createWorker({
@@ -22,6 +23,5 @@ export function startHousekeepingWorker(deps: { config: Config; db: Db; logger: 
     concurrency: 1,
     pollMs: 60_000,
   });
-  worker.start();
   return worker;
 }
