@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import express, { type Express } from 'express';
 import { auditRoutes } from './audit/routes.ts';
 import { apiRouter } from './auth/api-router.ts';
@@ -9,10 +8,12 @@ import { userRoutes } from './auth/user-routes.ts';
 import type { AppDeps } from './deps.ts';
 import { NotFound } from './errors.ts';
 import { analystApp } from './http/analyst-app.ts';
+import { bodyLimits } from './http/body-limits.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
+import { healthRoutes } from './metrics/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
@@ -28,13 +29,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
+  app.use(bodyLimits());
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
   app.use(analystApp());
 
-  app.get('/healthz', (_req, res) => {
-    deps.db.get(sql`select 1`);
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
-  });
+  app.use(healthRoutes(deps));
 
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
   app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps), reviewRoutes(deps)]));

@@ -79,6 +79,7 @@ const envSchema = z
     HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
     HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
     HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
+    HOTLINE_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -129,6 +130,8 @@ export interface Config {
     /** Largest bank file an admin may upload (held in memory while it is imported). */
     bankUploadMaxBytes: number;
   };
+  /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -164,7 +167,7 @@ export function resolveSecretKey(env: Env): Buffer {
   return key;
 }
 
-function secretKeyPath(dbPath: string): string {
+export function secretKeyPath(dbPath: string): string {
   return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
 }
 
@@ -213,6 +216,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
       bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
     },
+    metricsToken: env.HOTLINE_METRICS_TOKEN,
   };
 }
 

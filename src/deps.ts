@@ -9,4 +9,6 @@ export interface AppDeps {
   logger: Logger;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
+  /** Whether this process's worker runs; absent when the worker runs elsewhere (HOTLINE_WORKER=off). */
+  workerAlive?: () => boolean;
 }

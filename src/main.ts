@@ -1,15 +1,19 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
+import { writeServerPid } from './backup/server-pid.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { createHttpServer } from './http/server-limits.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
 /** The triage worker beside the server; a worker that cannot start stops the process. */
-function startWorker(config: Config, db: Db, logger: Logger) {
+function startWorker(config: Config, db: Db, logger: Logger, onStarted: () => void) {
   const worker = createTriageWorker({ config, db, logger, now: Date.now }).then((w) => {
     w.worker.start();
+    onStarted();
     return w;
   });
   worker.catch((error: unknown) => {
@@ -36,27 +40,49 @@ function start(): void {
   const hint = firstAdminHint(database.db);
   if (hint) process.stderr.write(hint);
 
-  const app = createApp({ config, db: database.db, logger, now: Date.now });
+  // `hotline restore` refuses to replace the database while this file names a live process.
+  const removePid = config.dbPath === ':memory:' ? () => {} : writeServerPid(config.dbPath);
+  let workerRunning = false;
+  const app = createApp({
+    config,
+    db: database.db,
+    logger,
+    now: Date.now,
+    ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
+  });
   let worker: ReturnType<typeof startWorker> | undefined;
-  // Express 5 hands a listen error (a port in use) to this callback instead of throwing it.
-  const server = app.listen(config.port, (error?: Error) => {
-    if (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${code ?? error.name})`;
-      process.stderr.write(`hotline: port ${config.port} ${reason}; set PORT to another port\n`);
-      database.close();
-      process.exit(1);
-    }
+  let housekeeping: ReturnType<typeof createHousekeepingWorker> | undefined;
+  const server = createHttpServer(app);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${error.code ?? error.name})`;
+    process.stderr.write(`hotline: port ${config.port} ${reason}; set PORT to another port\n`);
+    database.close();
+    removePid();
+    process.exit(1);
+  });
+  // The workers start only once the server serves: a start that fails to listen does no work.
+  server.listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
-    worker = config.worker.enabled ? startWorker(config, database.db, logger) : undefined;
+    if (!config.worker.enabled) return;
+    worker = startWorker(config, database.db, logger, () => {
+      workerRunning = true;
+    });
+    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now });
+    housekeeping.start();
   });
 
   const stop = () => {
     logger.info({ event: 'stopping' }, 'stopping');
-    const workerStopped = worker?.then((w) => w.stop(shutdownGraceMs));
+    workerRunning = false;
+    const workerStopped = Promise.all([
+      worker?.then((w) => w.stop(shutdownGraceMs)),
+      housekeeping?.stop(shutdownGraceMs),
+    ]);
     server.close(() => {
-      void Promise.resolve(workerStopped).finally(() => {
+      void workerStopped.finally(() => {
         database.close();
+        removePid();
         process.exit(0);
       });
     });

@@ -24,6 +24,7 @@ export const auditActions = [
   'settings.change',
   'bank.import',
   'report.contact_view',
+  'retention.purge',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,4 +1,5 @@
 import audit from './audit.ts';
+import backup from './backup.ts';
 import bank from './bank.ts';
 import type { CliCommand } from './command.ts';
 import hash from './hash.ts';
@@ -6,6 +7,8 @@ import items from './items.ts';
 import match from './match.ts';
 import migrate from './migrate.ts';
 import normalize from './normalize.ts';
+import purge from './purge.ts';
+import restore from './restore.ts';
 import triage from './triage.ts';
 import user from './user.ts';
 import worker from './worker.ts';
@@ -22,4 +25,7 @@ export const commands: Readonly<Record<string, CliCommand>> = {
   user,
   audit,
   migrate,
+  purge,
+  backup,
+  restore,
 };

@@ -21,7 +21,7 @@ function fromClientError(err: unknown): HttpError | undefined {
   return new HttpError(code, 'bad_request', 'error.bad_request');
 }
 
-function errorBody(error: HttpError, lang: Lang) {
+export function errorBody(error: HttpError, lang: Lang) {
   const body: { error: string; message: string; fields?: Record<string, string> } = {
     error: error.id,
     message: translate(lang, error.messageKey),

@@ -26,7 +26,7 @@ describe('security headers', () => {
 
   it('answers /healthz with 200 when the database is reachable, and 500 when it is not', async () => {
     const t = createTestApp();
-    await request(t.app).get('/healthz').expect(200, { status: 'ok' });
+    expect((await request(t.app).get('/healthz').expect(200)).body.status).toBe('ok');
     t.database.close();
     await request(t.app).get('/healthz').expect(500);
   });

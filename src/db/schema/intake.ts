@@ -23,6 +23,8 @@ export const reports = sqliteTable('reports', {
   lang: text('lang'),
   /** Truncated to the minute: a precise time could be matched against someone's network logs. */
   receivedAt: integer('received_at').notNull(),
+  /** When retention removed what the reporter wrote (description, contact, receipt); the rest feeds statistics. */
+  purgedAt: integer('purged_at'),
 });
 
 /** The item a reported address belongs to, keyed by its dedupKey. Many reports can point at one item. */

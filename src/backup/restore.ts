@@ -1,0 +1,65 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { verifyAuditChain } from '../audit/verify.ts';
+import { checkIntegrity } from './backup.ts';
+import { runningServerPid } from './server-pid.ts';
+
+/** Why a restore did not happen; nothing was changed. */
+export class RestoreRefused extends Error {}
+
+export interface RestoreOutcome {
+  restored: string;
+  /** Where the database that was replaced was moved, if there was one. */
+  previous: string | undefined;
+}
+
+function checkBackup(file: string, auditKey: Buffer): void {
+  if (!existsSync(file)) throw new RestoreRefused(`${file} does not exist`);
+  let integrity: string;
+  try {
+    integrity = checkIntegrity(file);
+  } catch (error) {
+    throw new RestoreRefused(`${file} cannot be read as a database: ${(error as Error).message}`);
+  }
+  if (integrity !== 'ok') throw new RestoreRefused(`${file} is damaged: ${integrity}`);
+  const copy = new Database(file, { readonly: true });
+  try {
+    const tables = copy.prepare("select name from sqlite_master where type = 'table'").pluck().all();
+    if (!tables.includes('reports') || !tables.includes('audit_events'))
+      throw new RestoreRefused(`${file} is not a Hotline database`);
+    // The key must be the one the backup was made under: else receipts, contacts and the chain are lost.
+    if (!verifyAuditChain(drizzle(copy), auditKey).ok)
+      throw new RestoreRefused(`the audit chain of ${file} does not verify under the configured secret key`);
+  } finally {
+    copy.close();
+  }
+}
+
+/**
+ * Puts `backupFile` in place of the database at `dbPath`. Refused while a server uses it, and for
+ * a backup that is damaged, not ours, or made under another key. The replaced database (with its
+ * write-ahead log) is moved aside, never deleted.
+ */
+export function restoreDatabase(backupFile: string, dbPath: string, auditKey: Buffer, now: number): RestoreOutcome {
+  const source = resolve(backupFile);
+  const target = resolve(dbPath);
+  const pid = runningServerPid(target);
+  if (pid !== undefined) throw new RestoreRefused(`a server (pid ${pid}) is using ${target}; stop it first`);
+  checkBackup(source, auditKey);
+
+  let previous: string | undefined;
+  if (existsSync(target)) {
+    previous = `${target}.replaced-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(target, previous);
+    if (existsSync(`${target}-wal`)) renameSync(`${target}-wal`, `${previous}-wal`);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  // A shared-memory index of the old log must not meet the new file.
+  rmSync(`${target}-shm`, { force: true });
+  copyFileSync(source, `${target}.restoring`);
+  chmodSync(`${target}.restoring`, 0o600);
+  renameSync(`${target}.restoring`, target);
+  return { restored: target, previous };
+}

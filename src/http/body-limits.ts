@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import { errorBody } from './error-handler.ts';
+import { HttpError } from './errors.ts';
+import { requestLang } from './i18n.ts';
+
+/**
+ * The largest body any route accepts (the signed-in JSON API's 1 MB); each route's own parser
+ * keeps its smaller limit. Raise it here when a route needs more (bank imports).
+ */
+export const maxRequestBodyBytes = 1024 * 1024;
+
+const tooLarge = () => new HttpError(413, 'payload_too_large', 'error.payload_too_large');
+
+/**
+ * Every response to a request whose body was not read to its end closes the connection: else Node
+ * would read and discard the rest of the body to keep the connection alive, so a refused 100 MB
+ * upload would still be received in full. Closing cuts the body where we stopped reading.
+ */
+function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete) this.shouldKeepAlive = false;
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+/**
+ * Counts the body as Node hands it to the request stream. The body parsers read off the whole
+ * body after refusing it (to keep the connection usable); past `maxBytes` this stops that: the
+ * rest is dropped, the 413 goes out at once, and the connection closes behind it.
+ */
+function cutStreamedBody(req: Request, res: Response, maxBytes: number): void {
+  let received = 0;
+  const push = req.push;
+  req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
+    if (chunk !== null && typeof chunk === 'object' && 'length' in chunk) received += Number(chunk.length);
+    if (received <= maxBytes) return push.call(this, chunk, encoding);
+    if (!res.headersSent)
+      res
+        .status(413)
+        .set('Cache-Control', 'no-store')
+        .json(errorBody(tooLarge(), requestLang(req)));
+    return false;
+  };
+}
+
+/**
+ * First in the chain: a body announced larger than any route accepts is refused with 413 before a
+ * byte of it is read; a body sent without a length is cut at the same size.
+ */
+export function bodyLimits(maxBytes = maxRequestBodyBytes): RequestHandler {
+  return (req, res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    if (!hasBody) return next();
+    closeWhenBodyUnread(req, res);
+    if (Number(req.headers['content-length']) > maxBytes) return next(tooLarge());
+    cutStreamedBody(req, res, maxBytes);
+    next();
+  };
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { createWorker, type Worker } from '../jobs/worker.ts';
+import type { Logger } from '../logger.ts';
+import { triageJobType, triageStateHooks } from '../triage/triage-job.ts';
+import { purgeJobHandler, purgeJobType, scheduleDailyPurge } from './purge-job.ts';
+
+/**
+ * A worker of its own for the daily chores (the retention purge), beside the triage worker: it
+ * claims only its own job types, so triage's queue and its figures are left alone. Schedules
+ * today's purge; the caller starts it.
+ */
+export function createHousekeepingWorker(deps: { config: Config; db: Db; logger: Logger; now: () => number }): Worker {
+  const { config, db, logger, now } = deps;
+  db.transaction((tx) => scheduleDailyPurge(tx, now()));
+  const worker = createWorker({
+    db,
+    logger,
+    now,
+    handlers: { [purgeJobType]: purgeJobHandler({ config, now }) },
+    // Every worker takes back any crashed worker's jobs: triage's hooks keep its items' state true.
+    hooks: { [triageJobType]: triageStateHooks },
+    concurrency: 1,
+    pollMs: 60_000,
+  });
+  return worker;
+}

@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createWorker } from '../../src/jobs/worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { purgeJobHandler, purgeJobType, scheduleDailyPurge } from '../../src/retention/purge-job.ts';
+import { createClock, createTestApp } from '../support/app.ts';
+import { row, rows } from '../support/db.ts';
+
+const dayMs = 86_400_000;
+
+describe('the daily purge job', () => {
+  it('runs at 03:00 UTC, purges what has expired, and schedules the next day', async () => {
+    const clock = createClock(Date.UTC(2026, 0, 10, 1, 30));
+    const t = createTestApp({ clock, env: { HOTLINE_RETENTION_DAYS: '30' } });
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({
+        urls: ['https://gone.example/a'],
+        category: 'other',
+        siteType: 'chat',
+        mediaType: 'text',
+        description: 'd',
+      })
+      .expect(201);
+    t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(clock.now());
+    clock.advance(31 * dayMs);
+
+    const { db } = t.database;
+    const worker = createWorker({
+      db,
+      logger: createLogger('silent'),
+      now: clock.now,
+      handlers: { [purgeJobType]: purgeJobHandler({ config: t.config, now: clock.now }) },
+      concurrency: 1,
+    });
+    // Twice, as two worker starts on one day would: still one job for the day.
+    db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
+    db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
+    expect(rows(t.database, 'select idempotency_key from jobs where type = ?', purgeJobType)).toEqual([
+      { idempotency_key: 'retention:purge:2026-02-10' },
+    ]);
+    expect(await worker.drain()).toBe(0);
+    expect(row(t.database, 'select description from reports').description).toBe('d');
+
+    clock.set(Date.UTC(2026, 1, 10, 3, 0));
+    expect(await worker.drain()).toBe(1);
+    expect(row(t.database, 'select description, purged_at from reports')).toEqual({
+      description: null,
+      purged_at: clock.now(),
+    });
+    const next = row(t.database, "select * from jobs where idempotency_key = 'retention:purge:2026-02-11'");
+    expect(next).toMatchObject({ status: 'pending', available_at: Date.UTC(2026, 1, 11, 3, 0) });
+  });
+});
