@@ -21,10 +21,16 @@ async function report(t: TestApp, url: string, extra: Record<string, string> = {
 }
 
 /** Sets every item of the report holding `url` to a triage state, decided at the clock's time. */
+/** Triage leaves the item in `state`; review decides it now unless it is still `ready` for an analyst. */
 function decide(t: TestApp, url: string, state: string) {
+  const item = 'select item_id from report_urls where input = ?';
   t.database.sqlite
-    .prepare('update items set state = ?, fetched_at = ? where id = (select item_id from report_urls where input = ?)')
+    .prepare(`update items set state = ?, fetched_at = ? where id = (${item})`)
     .run(state, t.clock.now(), url);
+  if (state === 'ready') return;
+  t.database.sqlite
+    .prepare(`insert into item_reviews (item_id, decided_at) values ((${item}), ?)`)
+    .run(url, t.clock.now());
 }
 
 /** What statistics are computed from: it must not move when a purge runs. */
