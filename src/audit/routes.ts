@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { positiveIdSchema } from '../auth/schema.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseOrFail } from '../http/validation.ts';
+import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { listAuditEvents } from './queries.ts';
 
 const auditQuerySchema = z.strictObject({

@@ -26,16 +26,6 @@ export const userChangeSchema = z
   });
 export type UserChange = z.output<typeof userChangeSchema>;
 
-/**
- * A row id as it appears in a path or query: plain decimal digits, no sign, no leading zero, no
- * space, no hex or exponent, so each id has exactly one spelling.
- */
-export const positiveIdSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,15}$/)
-  .transform(Number)
-  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
-
 /** Login fields are only bounded, not checked against the account rules: a miss is a generic failure. */
 export const loginSchema = z.object({
   username: cleanText().trim().toLowerCase().min(1).max(64),

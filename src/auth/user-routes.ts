@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { userActor } from '../audit/chain.ts';
 import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
-import { parseOrFail } from '../http/validation.ts';
+import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
-import { newUserSchema, positiveIdSchema, userChangeSchema } from './schema.ts';
+import { newUserSchema, userChangeSchema } from './schema.ts';
 import { createUser, listUsers, updateUser } from './users.ts';
 
 /** GET/POST /api/v1/users, PATCH /api/v1/users/:id: account management (admins, see the policy). */

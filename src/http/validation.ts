@@ -53,3 +53,13 @@ export function isCleanText(value: string, multiline = false): boolean {
 /** A string of clean text (see isCleanText); a refusal names its field with `error.text.invalid`. */
 export const cleanText = (options: { multiline?: boolean } = {}) =>
   z.string().refine((value) => isCleanText(value, options.multiline), { message: 'error.text.invalid' });
+
+/**
+ * A row id as it appears in a path or query: plain decimal digits, no sign, no leading zero, no
+ * space, no hex or exponent, so each id has exactly one spelling.
+ */
+export const positiveIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));

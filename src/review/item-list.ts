@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { positiveIdSchema } from '../auth/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { positiveIdSchema } from '../http/validation.ts';
 import { reportCategories, reportedSiteTypes as reportSiteTypes } from '../taxonomy/vocabulary.ts';
 import { effectivePriority, inQueue, queueNames, queueOf } from './queue.ts';
 

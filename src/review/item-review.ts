@@ -9,7 +9,7 @@ import type { DbOrTx, Tx } from '../db/client.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemReviews } from '../db/schema/review.ts';
 import { NotFound } from '../errors.ts';
-import type { ReviewQueue } from './review-queues.ts';
+import type { ReviewQueue } from '../taxonomy/vocabulary.ts';
 
 /** The item's review row with its review queue (kept on the item, where the queue indexes are). */
 export type ItemReviewRow = typeof itemReviews.$inferSelect & { queue: ReviewQueue | null };

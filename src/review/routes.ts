@@ -1,12 +1,11 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/guard.ts';
-import { positiveIdSchema } from '../auth/schema.ts';
 import { listBanks } from '../banks/queries.ts';
 import type { AppDeps } from '../deps.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { singleFileUpload } from '../http/file-upload.ts';
-import { parseOrFail } from '../http/validation.ts';
+import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
 import { importUploadedBankFile } from './bank-import.ts';
 import { claimNextItem, recordItemView, releaseItem, skipItem } from './claims.ts';

@@ -44,3 +44,11 @@ export type ItemState = (typeof itemStates)[number];
 /** Where an item, and so a report, stands for the reporter: what a receipt check shows. */
 export const reportStatuses = ['received', 'in_review', 'forwarded', 'closed'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
+
+/**
+ * The review's own queues, once an assessment exists (stored on the item, items.review_queue):
+ * waiting for a second person, disputed (for supervisors), decided, or decided `gone`. While it is
+ * null the item waits in the queue its triage state gives it (see src/review/queue.ts).
+ */
+export const reviewQueues = ['to_confirm', 'disputed', 'decided', 'gone'] as const;
+export type ReviewQueue = (typeof reviewQueues)[number];

@@ -42,6 +42,7 @@ beforeAll(() => {
   const link = handle.sqlite.prepare(
     'insert into report_urls (report_id, item_id, position, input) values (?, ?, 0, ?)',
   );
+  const decided = handle.sqlite.prepare('insert into item_reviews (item_id, decided_at) values (?, ?)');
   for (const [n, state] of [
     [1, 'unreachable'],
     [2, 'ready'],
@@ -50,6 +51,8 @@ beforeAll(() => {
     const report = insertReport.run(`hash${n}`, `description ${n}`, closedAt).lastInsertRowid;
     const item = insertItem.run(url, url, url, `site${n}.example`, state, closedAt, closedAt, closedAt).lastInsertRowid;
     link.run(report, item, url);
+    // The unreachable one was decided (gone) by review; the other still waits for an analyst.
+    if (state === 'unreachable') decided.run(item, closedAt);
   }
   handle.close();
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { getPublicSuffix } from 'tldts';
 import { describe, expect, it } from 'vitest';
 import { canonicaliseUrl } from '../../src/urls/canonical-url.ts';
 import { unescapeFully } from '../../src/urls/percent-encoding.ts';
@@ -115,7 +116,10 @@ const host = fc
     fc.array(label, { minLength: 1, maxLength: 3 }),
     fc.constantFrom('com', 'be', 'org', 'co.uk', 'github.io', 'onion'),
   )
-  .map(([labels, suffix]) => `${labels.join('.')}.${suffix}`);
+  .map(([labels, suffix]) => `${labels.join('.')}.${suffix}`)
+  // A host that is itself a public suffix (`gr.com`, `uk.com`: private PSL entries) has no
+  // registrable domain; `www.` in front of it is then the registrable label and is kept.
+  .filter((name) => getPublicSuffix(name) !== name);
 const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,8}$/).filter((s) => s !== '.' && s !== '..');
 const path = fc
   .record({ segments: fc.array(segment, { maxLength: 4 }), trailingSlash: fc.boolean() })

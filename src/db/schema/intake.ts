@@ -1,11 +1,11 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { reviewQueues } from '../../review/review-queues.ts';
 import {
   itemStates,
   reportCategories,
   reportedMediaTypes,
   reportedSiteTypes,
   reportStatuses,
+  reviewQueues,
 } from '../../taxonomy/vocabulary.ts';
 
 /** One submission by a member of the public. Nothing here identifies the reporter. */
@@ -63,7 +63,7 @@ export const items = sqliteTable(
     priority: integer('priority').notNull().default(0),
     /** JSON array of the reasons behind `priority`. */
     priorityReasons: text('priority_reasons').notNull().default('[]'),
-    /** The review's queue once an assessment exists (src/review/review-queues.ts); null before. */
+    /** The review's queue once an assessment exists (src/taxonomy/vocabulary.ts); null before. */
     reviewQueue: text('review_queue', { enum: reviewQueues }),
   },
   (t) => [
