@@ -24,7 +24,9 @@ describe('the daily purge job', () => {
       .expect(201);
     // Gone when triage fetched it, and decided so by review.
     t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(clock.now());
-    t.database.sqlite.prepare('insert into item_reviews (item_id, decided_at) select id, ? from items').run(clock.now());
+    t.database.sqlite
+      .prepare('insert into item_reviews (item_id, decided_at) select id, ? from items')
+      .run(clock.now());
     clock.advance(31 * dayMs);
 
     const { db } = t.database;

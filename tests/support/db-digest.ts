@@ -9,7 +9,9 @@ import type { DatabaseHandle } from '../../src/db/client.ts';
 export function databaseDigest(handle: DatabaseHandle): string {
   const hash = createHash('sha256');
   const tables = handle.sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != 'used_form_tokens' order by name")
+    .prepare(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != 'used_form_tokens' order by name",
+    )
     .pluck()
     .all() as string[];
   for (const table of tables) {
