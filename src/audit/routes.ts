@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.ts';
-import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
+import { pageLimitSchema, parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { listAuditEvents } from './queries.ts';
 
 const auditQuerySchema = z.strictObject({
@@ -12,12 +12,7 @@ const auditQuerySchema = z.strictObject({
     .optional(),
   /** The `next` of the previous page; absent: the newest events. */
   before: positiveIdSchema.optional(),
-  limit: z
-    .string()
-    .regex(/^[1-9]\d{0,2}$/)
-    .transform(Number)
-    .pipe(z.number().max(200))
-    .default(50),
+  limit: pageLimitSchema,
 });
 
 /** GET /api/v1/audit?object=type:id&before=SEQ&limit=N: audit events, newest first. */

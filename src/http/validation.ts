@@ -63,3 +63,11 @@ export const positiveIdSchema = z
   .regex(/^[1-9]\d{0,15}$/)
   .transform(Number)
   .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
+
+/** How many rows a page of a list holds (`?limit=`): 1 to 200, 50 when absent. */
+export const pageLimitSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,2}$/)
+  .transform(Number)
+  .pipe(z.number().max(200))
+  .default(50);

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/client.ts';
-import { positiveIdSchema } from '../http/validation.ts';
+import { pageLimitSchema, positiveIdSchema } from '../http/validation.ts';
 import { reportCategories, reportedSiteTypes as reportSiteTypes } from '../taxonomy/vocabulary.ts';
 import { effectivePriority, inQueue, queueNames, queueOf } from './queue.ts';
 
@@ -21,12 +21,7 @@ export const itemListQuerySchema = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   cursor: positiveIdSchema.optional(),
-  limit: z
-    .string()
-    .regex(/^[1-9]\d{0,2}$/)
-    .transform(Number)
-    .pipe(z.number().max(200))
-    .default(50),
+  limit: pageLimitSchema,
 });
 export type ItemListQuery = z.output<typeof itemListQuerySchema>;
 
