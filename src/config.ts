@@ -88,6 +88,7 @@ const envSchema = z
     HOTLINE_INFORM_POLICE: onOff.default('off'),
     HOTLINE_NOTIFY_PROVIDERS: z.enum(['never', 'home', 'always']).default('never'),
     HOTLINE_FORWARD_OVERDUE_HOURS: positiveInt.default(72),
+    HOTLINE_EXPORT_DESCRIPTIONS: onOff.default('off'),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -140,8 +141,11 @@ export interface Config {
   };
   /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
   metricsToken: string | undefined;
-  /** The routing rules (src/forwarding/routing.ts) and when a forward not yet acknowledged is overdue. */
-  forwarding: { rules: RoutingRules; overdueMs: number };
+  /**
+   * The routing rules (src/forwarding/routing.ts), when a forward not yet acknowledged is overdue,
+   * and whether police exports carry the reporters' descriptions.
+   */
+  forwarding: { rules: RoutingRules; overdueMs: number; exportDescriptions: boolean };
 }
 
 export class ConfigError extends Error {
@@ -234,6 +238,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
         notifyProviders: env.HOTLINE_NOTIFY_PROVIDERS,
       },
       overdueMs: env.HOTLINE_FORWARD_OVERDUE_HOURS * 3_600_000,
+      exportDescriptions: env.HOTLINE_EXPORT_DESCRIPTIONS === 'on',
     },
   };
 }

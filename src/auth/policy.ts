@@ -85,6 +85,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'PATCH', path: '/api/v1/destinations/:id', allow: admins },
   { method: 'GET', path: '/api/v1/forwards', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/forwards/:id', allow: supervisors },
+  { method: 'GET', path: '/api/v1/exports', allow: supervisors },
 ];
 
 /** What a session of an account that must change its password may reach: who am I, sign out, change it. */

@@ -36,6 +36,7 @@ describe('the policy table', () => {
       ['PATCH', '/api/v1/destinations/:id', ['admin']],
       ['GET', '/api/v1/forwards', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/forwards/:id', ['supervisor', 'admin']],
+      ['GET', '/api/v1/exports', ['supervisor', 'admin']],
     ]);
   });
 
