@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import request from 'supertest';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { csvCell } from '../../src/forwarding/export/export-files.ts';
 import { loadSigningKey, type SigningKey } from '../../src/forwarding/export/signing-key.ts';
 import { verifyPackage } from '../../src/forwarding/export/verify-package.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
@@ -181,5 +182,34 @@ describe('GET /api/v1/exports', () => {
     expect((await download('to=police&since=2099-01-01')).status).toBe(400);
     expect((await download('to=police&since=2026-01-01', analyst)).status).toBe(403);
     expect(row(t.database, "select count(*) as n from audit_events where action = 'export.create'").n).toBe(0);
+  });
+});
+
+describe('export files', () => {
+  it('quote CSV cells and defuse the ones a spreadsheet would run as formulas', () => {
+    expect(csvCell('https://a.example.test/x,y')).toBe('"https://a.example.test/x,y"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell(-1)).toBe('-1');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('leave descriptions out of police packages unless configured', async () => {
+    t = createTestApp();
+    app = createApp({
+      config: t.config,
+      db: t.database.db,
+      logger: createLogger('silent'),
+      now: t.clock.now,
+      signingKey: key,
+    });
+    analyst = sessionFor(t, await addUser(t, 'analyst'));
+    supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+    await forwardedItem('https://home.example.test/', 'BE');
+    const { entries } = await saved((await download('to=police&since=2026-01-01')).body, 'plain.zip');
+    const report = JSON.parse(entries.get('report.json')?.toString('utf8') ?? '');
+    expect(report).toMatchObject({ descriptionsIncluded: false, count: 1 });
+    expect(Buffer.concat([...entries.values()]).toString('utf8')).not.toContain(description);
   });
 });
