@@ -7,6 +7,7 @@ import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { AppDeps } from './deps.ts';
 import { NotFound } from './errors.ts';
+import { forwardingRoutes } from './forwarding/routes.ts';
 import { analystApp } from './http/analyst-app.ts';
 import { bodyLimits } from './http/body-limits.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -36,7 +37,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
 
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
-  app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps), reviewRoutes(deps)]));
+  app.use(
+    apiPrefix,
+    apiRouter(deps, [
+      sessionRoutes(deps),
+      userRoutes(deps),
+      auditRoutes(deps),
+      reviewRoutes(deps),
+      forwardingRoutes(deps),
+    ]),
+  );
   app.use(intakeRoutes(deps));
 
   app.use((_req, _res, next) => next(new NotFound()));

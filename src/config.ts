@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import type { RoutingRules } from './forwarding/routing.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -80,6 +81,14 @@ const envSchema = z
     HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
     HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
     HOTLINE_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    HOTLINE_HOME_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 code such as BE')
+      .default('BE'),
+    HOTLINE_INFORM_POLICE: onOff.default('off'),
+    HOTLINE_NOTIFY_PROVIDERS: z.enum(['never', 'home', 'always']).default('never'),
+    HOTLINE_FORWARD_OVERDUE_HOURS: positiveInt.default(72),
+    HOTLINE_EXPORT_DESCRIPTIONS: onOff.default('off'),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -132,6 +141,11 @@ export interface Config {
   };
   /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
   metricsToken: string | undefined;
+  /**
+   * The routing rules (src/forwarding/routing.ts), when a forward not yet acknowledged is overdue,
+   * and whether police exports carry the reporters' descriptions.
+   */
+  forwarding: { rules: RoutingRules; overdueMs: number; exportDescriptions: boolean };
 }
 
 export class ConfigError extends Error {
@@ -217,6 +231,15 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
     },
     metricsToken: env.HOTLINE_METRICS_TOKEN,
+    forwarding: {
+      rules: {
+        homeCountry: env.HOTLINE_HOME_COUNTRY,
+        informPoliceOfPartnerForwards: env.HOTLINE_INFORM_POLICE === 'on',
+        notifyProviders: env.HOTLINE_NOTIFY_PROVIDERS,
+      },
+      overdueMs: env.HOTLINE_FORWARD_OVERDUE_HOURS * 3_600_000,
+      exportDescriptions: env.HOTLINE_EXPORT_DESCRIPTIONS === 'on',
+    },
   };
 }
 

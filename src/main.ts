@@ -4,6 +4,7 @@ import { writeServerPid } from './backup/server-pid.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { loadSigningKey } from './forwarding/export/signing-key.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
@@ -37,6 +38,8 @@ function start(): void {
   const logger = createLogger(config.logLevel);
   const database = openDatabase(config.dbPath);
   runMigrations(database.db);
+  // The export signing key is made at first start, beside the database key, so `export pubkey` can be handed out.
+  const signingKey = loadSigningKey(config.dbPath);
   const hint = firstAdminHint(database.db);
   if (hint) process.stderr.write(hint);
 
@@ -48,6 +51,7 @@ function start(): void {
     db: database.db,
     logger,
     now: Date.now,
+    signingKey,
     ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
   });
   let worker: ReturnType<typeof startWorker> | undefined;

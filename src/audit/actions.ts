@@ -25,6 +25,10 @@ export const auditActions = [
   'bank.import',
   'report.contact_view',
   'retention.purge',
+  'destination.update',
+  'forward.create',
+  'forward.update',
+  'export.create',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -79,6 +79,13 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/banks/:name/imports', allow: admins },
   { method: 'GET', path: '/api/v1/settings', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/settings', allow: admins },
+
+  // Forwarding (src/forwarding): the directory of receivers, the outbox, exports.
+  { method: 'GET', path: '/api/v1/destinations', allow: supervisors },
+  { method: 'PATCH', path: '/api/v1/destinations/:id', allow: admins },
+  { method: 'GET', path: '/api/v1/forwards', allow: supervisors },
+  { method: 'PATCH', path: '/api/v1/forwards/:id', allow: supervisors },
+  { method: 'GET', path: '/api/v1/exports', allow: supervisors },
 ];
 
 /** What a session of an account that must change its password may reach: who am I, sign out, change it. */

@@ -2,6 +2,7 @@ import audit from './audit.ts';
 import backup from './backup.ts';
 import bank from './bank.ts';
 import type { CliCommand } from './command.ts';
+import exportCommand from './export.ts';
 import hash from './hash.ts';
 import items from './items.ts';
 import match from './match.ts';
@@ -28,4 +29,5 @@ export const commands: Readonly<Record<string, CliCommand>> = {
   purge,
   backup,
   restore,
+  export: exportCommand,
 };

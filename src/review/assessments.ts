@@ -8,6 +8,7 @@ import { items } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemSuggestions } from '../db/schema/triage.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { createForwards } from '../forwarding/forwards.ts';
 import { parseLabel } from '../taxonomy/taxonomy.ts';
 import type { ReviewDeps } from './claims.ts';
 import { requireItemForReview, updateItemReview } from './item-review.ts';
@@ -131,7 +132,8 @@ export function confirmAssessment(deps: ReviewDeps, user: SessionUser, id: numbe
     const banked = decideItem(tx, assessment, user.userId, now);
     const actor = userActor(user.userId);
     auditAssessment(tx, deps, { at: now, actor, action: 'assessment.confirm' }, assessment, { banked });
-    return { ...assessment, ...decided, banked };
+    const forwarded = createForwards(tx, deps.config, assessment, actor, now);
+    return { ...assessment, ...decided, banked, forwarded };
   });
 }
 
@@ -195,6 +197,7 @@ export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: 
         bankEntryId: suggestion.entryId,
         banked,
       });
+      createForwards(tx, deps.config, assessment, userActor(user.userId), now);
       return assessment;
     });
   });

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { reports, reportUrls } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemMedia } from '../db/schema/triage.ts';
+import { itemForwards } from '../forwarding/forwards.ts';
 import { listTriagedItems } from '../triage/triaged-items.ts';
 import { itemNotFound, requireItemForReview } from './item-review.ts';
 
@@ -75,6 +76,7 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
       .orderBy(desc(assessments.id))
       .all()
       .map((a) => ({ ...a, createdAt: iso(a.createdAt), decidedAt: iso(a.decidedAt) })),
+    forwards: itemForwards(db, itemId),
     history: listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events,
   };
 }

@@ -32,6 +32,11 @@ describe('the policy table', () => {
       ['POST', '/api/v1/banks/:name/imports', ['admin']],
       ['GET', '/api/v1/settings', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/settings', ['admin']],
+      ['GET', '/api/v1/destinations', ['supervisor', 'admin']],
+      ['PATCH', '/api/v1/destinations/:id', ['admin']],
+      ['GET', '/api/v1/forwards', ['supervisor', 'admin']],
+      ['PATCH', '/api/v1/forwards/:id', ['supervisor', 'admin']],
+      ['GET', '/api/v1/exports', ['supervisor', 'admin']],
     ]);
   });
 

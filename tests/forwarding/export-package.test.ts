@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { MANIFEST, type PackageFile, SIGNATURE, writeSignedPackage } from '../../src/forwarding/export/package.ts';
 import { loadSigningKey, signingKeyPath } from '../../src/forwarding/export/signing-key.ts';
 import { verifyPackage } from '../../src/forwarding/export/verify-package.ts';
+import { readZipEntries } from './zip-entries.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,29 +35,6 @@ async function writePackage(name: string, key = loadSigningKey(join(dir, 'hotlin
   return { path, result, key };
 }
 
-/** Every entry of a ZIP as bytes, to rebuild a tampered copy. */
-async function readAll(path: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  const zip = await new Promise<yauzl.ZipFile>((ok, ko) =>
-    yauzl.open(path, { lazyEntries: true }, (e, z) => (e ? ko(e) : ok(z))),
-  );
-  await new Promise<void>((ok, ko) => {
-    zip.on('entry', (entry: yauzl.Entry) =>
-      zip.openReadStream(entry, (e, s) => {
-        if (e) return ko(e);
-        const chunks: Buffer[] = [];
-        s.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-          out.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      }),
-    );
-    zip.on('end', ok).on('error', ko);
-    zip.readEntry();
-  });
-  return out;
-}
-
 async function rezip(path: string, entries: Map<string, Buffer>) {
   const zip = new yazl.ZipFile();
   for (const [name, bytes] of entries) zip.addBuffer(bytes, name);
@@ -75,7 +52,7 @@ describe('signed export packages', () => {
 
   it('lists every file in the manifest and verifies', async () => {
     const { path, result, key } = await writePackage('ok.zip');
-    const entries = await readAll(path);
+    const entries = await readZipEntries(path);
     expect([...entries.keys()]).toEqual(['report.json', 'items.csv', 'hashes.vics.json', MANIFEST, SIGNATURE]);
     expect(result.manifest.trim().split('\n')).toHaveLength(3);
     expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -88,7 +65,7 @@ describe('signed export packages', () => {
     'fails when one byte of %s changes',
     async (name) => {
       const { path, key } = await writePackage(`base-${name}.zip`);
-      const entries = await readAll(path);
+      const entries = await readZipEntries(path);
       const bytes = Buffer.from(entries.get(name) as Buffer);
       bytes[bytes.length - 2] = (bytes[bytes.length - 2] as number) ^ 0x01;
       entries.set(name, bytes);
@@ -102,7 +79,7 @@ describe('signed export packages', () => {
 
   it('fails on a file added outside the manifest, and under another key', async () => {
     const { path, key } = await writePackage('extra.zip');
-    const entries = await readAll(path);
+    const entries = await readZipEntries(path);
     entries.set('extra.txt', Buffer.from('added later'));
     await rezip(join(dir, 'extra2.zip'), entries);
     expect((await verifyPackage(join(dir, 'extra2.zip'), key.publicKey)).problems).toEqual([
@@ -117,7 +94,7 @@ describe('signed export packages', () => {
   it('verifies with openssl and sha256sum alone, as a receiver would', async () => {
     const { path, key } = await writePackage('receiver.zip');
     const unpacked = mkdtempSync(join(dir, 'unpacked-'));
-    for (const [name, bytes] of await readAll(path)) writeFileSync(join(unpacked, name), bytes);
+    for (const [name, bytes] of await readZipEntries(path)) writeFileSync(join(unpacked, name), bytes);
     writeFileSync(join(unpacked, 'hotline.pub.pem'), key.publicPem);
     const openssl = spawnSync(
       'openssl',

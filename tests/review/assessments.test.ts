@@ -150,12 +150,15 @@ describe('four eyes', () => {
     const { id } = (await assess(a, item, illegal).expect(201)).body.assessment;
     await decide(supervisor, id, 'confirm').expect(200);
     const res = await request(t.app).get(`/api/v1/audit?object=item:${item}`).set(asSession(supervisor)).expect(200);
+    // The confirmation forwards the page (BE: the police) and its medium (NL: the partner hotline).
     expect(res.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'forward.create',
+      'forward.create',
       'assessment.confirm',
       'assessment.create',
       'item.claim',
     ]);
-    expect(res.body.events[0]).toMatchObject({ objectType: 'assessment', details: { about: [`item:${item}`] } });
+    expect(res.body.events[2]).toMatchObject({ objectType: 'assessment', details: { about: [`item:${item}`] } });
   });
 });
 

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditKey, userActor } from '../audit/chain.ts';
+import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
+import type { Config } from '../config.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { destinations, directoryConfidences } from '../db/schema/forwarding.ts';
+import { NotFound } from '../errors.ts';
+import { type Destination, type Directory, destinationKey } from './routing.ts';
+
+const partnerSeedPath = fileURLToPath(new URL('../../data/partners/v1.json', import.meta.url));
+
+const partnerSeedSchema = z.object({
+  version: z.literal(1),
+  partners: z.array(
+    z.object({
+      country: z.string().regex(/^[A-Z]{2}$/),
+      hotline: z.string(),
+      organisation: z.string(),
+      website: z.string().optional(),
+      source: z.string(),
+      asOf: z.string(),
+      confidence: z.enum(directoryConfidences),
+      primary: z.boolean().optional(),
+    }),
+  ),
+});
+
+type NewDestination = typeof destinations.$inferInsert;
+
+/** The receivers every deployment has: the police and INTERPOL's database, reached through them. */
+const fixedDestinations: Omit<NewDestination, 'updatedAt'>[] = [
+  {
+    key: 'police',
+    kind: 'police',
+    name: 'Federal Police, Child Abuse team',
+    source: 'cooperation protocol',
+    confidence: 'high',
+  },
+  {
+    key: 'interpol',
+    kind: 'interpol',
+    name: 'INTERPOL ICSE database (via the police)',
+    source: 'cooperation protocol',
+    confidence: 'high',
+  },
+];
+
+/**
+ * The partner hotlines of the seed file: the primary row per country. The home country's row (us)
+ * is listed like the others; routing sends home content to the police before it looks at partners.
+ */
+export function partnerSeedRows(): Omit<NewDestination, 'updatedAt'>[] {
+  const seed = partnerSeedSchema.parse(JSON.parse(readFileSync(partnerSeedPath, 'utf8')));
+  return seed.partners
+    .filter((p) => p.primary)
+    .map((p) => ({
+      key: destinationKey({ kind: 'partner_hotline', country: p.country }),
+      kind: 'partner_hotline' as const,
+      country: p.country,
+      name: `${p.hotline} (${p.organisation})`,
+      contact: p.website ?? null,
+      source: p.source,
+      asOf: p.asOf,
+      confidence: p.confidence,
+    }));
+}
+
+/**
+ * Adds the seed rows the directory lacks. Rows already there are left alone: an admin's edits win
+ * over the shipped file, and running it at every start changes nothing twice.
+ */
+export function seedDestinations(db: Db, now: number): number {
+  return db.transaction((tx) => {
+    let added = 0;
+    for (const row of [...fixedDestinations, ...partnerSeedRows()]) {
+      added += tx
+        .insert(destinations)
+        .values({ ...row, updatedAt: now })
+        .onConflictDoNothing()
+        .run().changes;
+    }
+    return added;
+  });
+}
+
+/** What routing needs to know of the directory: active partner countries (home excluded) and approved providers. */
+export function routingDirectory(db: DbOrTx, homeCountry: string): Directory {
+  const active = db.select().from(destinations).where(eq(destinations.active, true)).all();
+  return {
+    partnerCountries: new Set(
+      active.flatMap((d) =>
+        d.kind === 'partner_hotline' && d.country && d.country !== homeCountry ? [d.country] : [],
+      ),
+    ),
+    approvedProviders: new Set(
+      active.flatMap((d) => (d.kind === 'hosting_provider' && d.approved && d.asn !== null ? [d.asn] : [])),
+    ),
+  };
+}
+
+/** The directory row of a routed destination; routing only names rows the directory has. */
+export function destinationRow(db: DbOrTx, destination: Destination) {
+  const found = db
+    .select()
+    .from(destinations)
+    .where(eq(destinations.key, destinationKey(destination)))
+    .get();
+  if (!found) throw new NotFound('destination_not_found');
+  return found;
+}
+
+export function listDestinations(db: DbOrTx, kind?: (typeof destinations.$inferSelect)['kind']) {
+  return db
+    .select()
+    .from(destinations)
+    .where(kind ? eq(destinations.kind, kind) : undefined)
+    .orderBy(asc(destinations.kind), asc(destinations.key))
+    .all();
+}
+
+export const destinationPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    contact: z.string().trim().max(500).nullable(),
+    approved: z.boolean(),
+    active: z.boolean(),
+    source: z.string().trim().min(1).max(500),
+    asOf: z.string().trim().max(20).nullable(),
+    confidence: z.enum(directoryConfidences).nullable(),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, { path: ['body'] });
+export type DestinationPatch = z.infer<typeof destinationPatchSchema>;
+
+/** An admin edits a directory row; the audit keeps which fields changed, from what, to what. */
+export function updateDestination(
+  deps: { db: Db; config: Config; now: () => number },
+  userId: number,
+  id: number,
+  patch: DestinationPatch,
+) {
+  const now = deps.now();
+  return auditedTransaction(deps.db, (tx) => {
+    const before = tx.select().from(destinations).where(eq(destinations.id, id)).get();
+    if (!before) throw new NotFound('destination_not_found');
+    const after = tx
+      .update(destinations)
+      .set({ ...patch, updatedAt: now })
+      .where(eq(destinations.id, id))
+      .returning()
+      .get();
+    const changed = Object.fromEntries(
+      Object.keys(patch).map((field) => {
+        const name = field as keyof DestinationPatch;
+        return [field, { from: before[name] ?? null, to: after[name] ?? null }];
+      }),
+    );
+    recordAuditEvent(tx, auditKey(deps.config), {
+      at: now,
+      actor: userActor(userId),
+      action: 'destination.update',
+      objectType: 'destination',
+      objectId: id,
+      details: { key: before.key, changed },
+    });
+    return after;
+  });
+}

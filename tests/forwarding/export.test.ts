@@ -1,0 +1,215 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import request from 'supertest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { csvCell } from '../../src/forwarding/export/export-files.ts';
+import { loadSigningKey, type SigningKey } from '../../src/forwarding/export/signing-key.ts';
+import { verifyPackage } from '../../src/forwarding/export/verify-package.ts';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { createLogger } from '../../src/logger.ts';
+import { medium, triageUrl } from '../review/fixtures.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
+import { row } from '../support/db.ts';
+import { readZipEntries } from './zip-entries.ts';
+
+const schema = JSON.parse(
+  readFileSync(new URL('../../data/schemas/export-report-v1.schema.json', import.meta.url), 'utf8'),
+);
+const validateReport = new Ajv({ allErrors: true }).compile(schema);
+
+const dir = mkdtempSync(join(tmpdir(), 'hotline-export-api-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let t: TestApp;
+let app: ReturnType<typeof createApp>;
+let key: SigningKey;
+let analyst: TestSession;
+let supervisor: TestSession;
+let receipt: string;
+
+const contact = 'reporter@mail.example.test';
+const description = 'found while searching for a game';
+const illegal = {
+  legalStatus: 'national',
+  content: 'real_abuse',
+  mediaType: 'image',
+  victimAgeGroup: 'prepubescent',
+  victimGender: 'female',
+  siteType: 'image_host',
+  depiction: 'lascivious_exhibition',
+};
+
+/** A reported (with contact and description), triaged, assessed and confirmed item; its medium hosted in `country`. */
+async function forwardedItem(url: string, country: string) {
+  receipt = submitReport(
+    { db: t.database.db, keys: deriveIntakeKeys(t.config.secretKey), now: t.clock.now, fetchAllow: [] },
+    { urls: [url], category: 'csam', siteType: 'forum', mediaType: 'image', description, contact },
+  ).receipt;
+  const m = { ...medium(url), hosting: { kind: 'ip' as const, ip: '203.0.113.9', country, asn: 64501, org: 'CDN' } };
+  const itemId = triageUrl(t, url, [m]);
+  const created = await request(app)
+    .post(`/api/v1/items/${itemId}/assessments`)
+    .set(asSession(analyst))
+    .send(illegal)
+    .expect(201);
+  await request(app)
+    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
+    .set(asSession(supervisor))
+    .send({})
+    .expect(200);
+  return itemId;
+}
+
+async function download(query: string, as = supervisor) {
+  const res = await request(app)
+    .get(`/api/v1/exports?${query}`)
+    .set(asSession(as))
+    .set('Accept-Language', 'en')
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  return res;
+}
+
+async function saved(body: Buffer, name: string) {
+  const path = join(dir, name);
+  writeFileSync(path, body);
+  return { path, entries: await readZipEntries(path) };
+}
+
+beforeEach(async () => {
+  t = createTestApp({ env: { HOTLINE_EXPORT_DESCRIPTIONS: 'on' } });
+  key = loadSigningKey(':memory:');
+  app = createApp({
+    config: t.config,
+    db: t.database.db,
+    logger: createLogger('silent'),
+    now: t.clock.now,
+    signingKey: key,
+  });
+  analyst = sessionFor(t, await addUser(t, 'analyst'));
+  supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+});
+
+describe('GET /api/v1/exports', () => {
+  it('downloads a signed police package: schema-valid report, csv, VICS hashes, descriptions, never a contact or receipt', async () => {
+    const home = await forwardedItem('https://home.example.test/', 'BE');
+    const abroad = await forwardedItem('https://abroad.example.test/', 'NL');
+    const res = await download('to=police&since=2026-01-01');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="?hotline-export-police-\d{4}-\d{2}-\d{2}\.zip"?$/,
+    );
+    const { path, entries } = await saved(res.body, 'police.zip');
+
+    expect((await verifyPackage(path, key.publicKey)).ok).toBe(true);
+    expect([...entries.keys()]).toEqual([
+      'report.json',
+      'items.csv',
+      'hashes.vics.json',
+      'manifest-sha256.txt',
+      'manifest.sig',
+    ]);
+    const report = JSON.parse(entries.get('report.json')?.toString('utf8') ?? '');
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    // The home item (page and medium in BE) went to the police; the abroad item's page (BE) did too.
+    expect(report.items.map((i: { item: { id: number } }) => i.item.id)).toEqual([home, abroad]);
+    expect(report.count).toBe(2);
+    expect(report.items[0].descriptions).toEqual([description]);
+    expect(report.items[0].media[0].md5).toBe(createHash('md5').update('https://home.example.test/').digest('hex'));
+    const csv = entries.get('items.csv')?.toString('utf8') ?? '';
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(csv.split('\r\n')[0]).toMatch(/,descriptions$/);
+    const vics = JSON.parse(entries.get('hashes.vics.json')?.toString('utf8') ?? '');
+    expect(vics.value).toHaveLength(2);
+
+    const everything = Buffer.concat([...entries.values()]).toString('utf8');
+    expect(everything).not.toContain(contact);
+    expect(everything).not.toContain(receipt);
+
+    const audit = row(t.database, "select * from audit_events where action = 'export.create'");
+    expect(JSON.parse(audit.details)).toMatchObject({
+      to: 'police',
+      forwards: 2,
+      descriptions: true,
+      sha256: createHash('sha256').update(res.body).digest('hex'),
+    });
+  });
+
+  it('gives a partner hotline only its forwards, without descriptions', async () => {
+    await forwardedItem('https://home.example.test/', 'BE');
+    const abroad = await forwardedItem('https://abroad.example.test/', 'NL');
+    const res = await download('to=partner:NL&since=2026-01-01');
+    expect(res.status).toBe(200);
+    const { path, entries } = await saved(res.body, 'nl.zip');
+    expect((await verifyPackage(path, key.publicKey)).ok).toBe(true);
+    const report = JSON.parse(entries.get('report.json')?.toString('utf8') ?? '');
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report).toMatchObject({ to: 'partner:NL', descriptionsIncluded: false, count: 1 });
+    expect(report.items[0]).not.toHaveProperty('descriptions');
+    expect(report.items[0].item.id).toBe(abroad);
+    expect(Buffer.concat([...entries.values()]).toString('utf8')).not.toContain(description);
+    // Another key does not verify it.
+    const other = generateKeyPairSync('ed25519').publicKey;
+    expect((await verifyPackage(path, other)).ok).toBe(false);
+  });
+
+  it('leaves out what was forwarded before the date', async () => {
+    await forwardedItem('https://old.example.test/', 'BE');
+    t.clock.advance(2 * 86_400_000);
+    supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+    analyst = sessionFor(t, await addUser(t, 'analyst'));
+    const since = new Date(t.clock.now() - 86_400_000).toISOString().slice(0, 10);
+    const res = await download(`to=police&since=${since}`);
+    const { entries } = await saved(res.body, 'later.zip');
+    expect(JSON.parse(entries.get('report.json')?.toString('utf8') ?? '').count).toBe(0);
+  });
+
+  it('refuses a bad receiver or date naming the field, records nothing; analysts may not export', async () => {
+    const unknown = await download('to=partner:XX&since=2026-01-01');
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body.toString('utf8')).fields).toEqual({ to: expect.stringContaining('partner') });
+    const badDate = await download('to=police&since=yesterday');
+    expect(badDate.status).toBe(400);
+    expect(Object.keys(JSON.parse(badDate.body.toString('utf8')).fields)).toEqual(['since']);
+    expect((await download('to=police&since=2099-01-01')).status).toBe(400);
+    expect((await download('to=police&since=2026-01-01', analyst)).status).toBe(403);
+    expect(row(t.database, "select count(*) as n from audit_events where action = 'export.create'").n).toBe(0);
+  });
+});
+
+describe('export files', () => {
+  it('quote CSV cells and defuse the ones a spreadsheet would run as formulas', () => {
+    expect(csvCell('https://a.example.test/x,y')).toBe('"https://a.example.test/x,y"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell(-1)).toBe('-1');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('leave descriptions out of police packages unless configured', async () => {
+    t = createTestApp();
+    app = createApp({
+      config: t.config,
+      db: t.database.db,
+      logger: createLogger('silent'),
+      now: t.clock.now,
+      signingKey: key,
+    });
+    analyst = sessionFor(t, await addUser(t, 'analyst'));
+    supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+    await forwardedItem('https://home.example.test/', 'BE');
+    const { entries } = await saved((await download('to=police&since=2026-01-01')).body, 'plain.zip');
+    const report = JSON.parse(entries.get('report.json')?.toString('utf8') ?? '');
+    expect(report).toMatchObject({ descriptionsIncluded: false, count: 1 });
+    expect(Buffer.concat([...entries.values()]).toString('utf8')).not.toContain(description);
+  });
+});
