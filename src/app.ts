@@ -15,6 +15,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
+import { statsRoutes } from './stats/routes.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
   app.use(apiPrefix, apiRouter(deps, [sessionRoutes(deps), userRoutes(deps), auditRoutes(deps), reviewRoutes(deps)]));
+  app.use(apiPrefix, statsRoutes(deps));
   app.use(intakeRoutes(deps));
 
   app.use((_req, _res, next) => next(new NotFound()));

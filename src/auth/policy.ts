@@ -79,6 +79,9 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/banks/:name/imports', allow: admins },
   { method: 'GET', path: '/api/v1/settings', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/settings', allow: admins },
+
+  // The year's figures (src/stats).
+  { method: 'GET', path: '/api/v1/stats', allow: supervisors },
 ];
 
 /** What a session of an account that must change its password may reach: who am I, sign out, change it. */

@@ -32,6 +32,7 @@ describe('the policy table', () => {
       ['POST', '/api/v1/banks/:name/imports', ['admin']],
       ['GET', '/api/v1/settings', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/settings', ['admin']],
+      ['GET', '/api/v1/stats', ['supervisor', 'admin']],
     ]);
   });
 
