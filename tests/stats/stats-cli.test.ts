@@ -18,7 +18,7 @@ function seed(times: { category: string; at: number }[]) {
   const insert = handle.sqlite.prepare(
     "insert into reports (receipt_hash, category, site_type, media_type, received_at) values (?, ?, 'forum', 'text', ?)",
   );
-  times.forEach((r, n) => insert.run(`hash${n}`, r.category, r.at));
+  for (const [n, r] of times.entries()) insert.run(`hash${n}`, r.category, r.at);
   handle.close();
 }
 
