@@ -26,7 +26,7 @@ export function Statistics() {
   const data = stats.data;
   const wait = data?.timeToAssessment.medianMs;
   const word = (field: 'legalStatus' | 'content' | 'siteType') => (w: string) =>
-    w === 'unknown' ? s('unknown') : w === 'gone' ? t('item.gone') : taxonomyWord(lang, field, w);
+    w === 'gone' ? t('item.gone') : taxonomyWord(lang, field, w);
 
   return (
     <div class="statistics">
@@ -68,7 +68,13 @@ export function Statistics() {
             <MonthChart byMonth={data.reports.byMonth} monthLabel={monthLabel} />
           </figure>
           <div class="stats-tables">
-            <CountTable title={s('byMonth')} head={s('month')} counts={data.reports.byMonth} name={monthLabel} />
+            <CountTable
+              title={s('byMonth')}
+              head={s('month')}
+              counts={data.reports.byMonth}
+              name={monthLabel}
+              className="stats-month-table"
+            />
             <CountTable
               title={s('byCategory')}
               head={s('word')}
@@ -87,12 +93,7 @@ export function Statistics() {
               counts={data.assessments.byContent}
               name={word('content')}
             />
-            <CountTable
-              title={s('hostingCountries')}
-              head={s('word')}
-              counts={data.hostingCountries}
-              name={(c) => (c === 'unknown' ? s('unknown') : c)}
-            />
+            <CountTable title={s('hostingCountries')} head={s('word')} counts={data.hostingCountries} name={(c) => c} />
             <CountTable title={s('siteTypes')} head={s('word')} counts={data.siteTypes} name={word('siteType')} />
           </div>
           {data.forwards === null && <p class="stats-note">{s('forwards')}</p>}
@@ -116,14 +117,15 @@ interface CountTableProps {
   head: string;
   counts: Record<string, number>;
   name: (word: string) => string;
+  className?: string;
 }
 
-function CountTable({ title, head, counts, name }: CountTableProps) {
+function CountTable({ title, head, counts, name, className }: CountTableProps) {
   const { lang } = useI18n();
   const s = statsTranslator(lang);
   const number = new Intl.NumberFormat(lang);
   return (
-    <table>
+    <table class={className}>
       <caption>{title}</caption>
       <thead>
         <tr>
@@ -134,7 +136,8 @@ function CountTable({ title, head, counts, name }: CountTableProps) {
       <tbody>
         {Object.entries(counts).map(([key, n]) => (
           <tr key={key}>
-            <th scope="row">{name(key)}</th>
+            {/* "I don't know", no content class, no known country: one word for all. */}
+            <th scope="row">{key === 'unknown' ? s('unknown') : name(key)}</th>
             <td>{number.format(n)}</td>
           </tr>
         ))}
