@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
+import { statsRoutes } from './stats/routes.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
       auditRoutes(deps),
       reviewRoutes(deps),
       forwardingRoutes(deps),
+      statsRoutes(deps),
     ]),
   );
   app.use(intakeRoutes(deps));

@@ -157,6 +157,8 @@ export class ApiError extends Error {
   }
 }
 
+import { type Statistics, yearQuery } from './stats-types.ts';
+
 const base = '/api/v1';
 
 /** One client per app: it holds the CSRF token of the session and the interface language. */
@@ -196,6 +198,9 @@ export class Api {
     return this.call<Session | undefined>('POST', '/session/password', { current, new: next });
   }
 
+  stats(year: number) {
+    return this.call<Statistics>('GET', `/stats?${yearQuery(year)}`);
+  }
   users() {
     return this.call<{ users: UserView[] }>('GET', '/users');
   }

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'items' }
   | { name: 'toConfirm' }
   | { name: 'item'; id: number }
-  | { name: 'users' };
+  | { name: 'users' }
+  | { name: 'statistics' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (path === 'items') return { name: 'items' };
   if (path === 'to-confirm') return { name: 'toConfirm' };
   if (path === 'users') return { name: 'users' };
+  if (path === 'statistics') return { name: 'statistics' };
   return { name: 'home' };
 }
 
@@ -30,6 +32,8 @@ export function hrefOf(route: Route): string {
       return '#/users';
     case 'item':
       return `#/items/${route.id}`;
+    case 'statistics':
+      return '#/statistics';
   }
 }
 

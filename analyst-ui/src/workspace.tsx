@@ -9,8 +9,10 @@ import { hrefOf, navigate, type Route, useRoute } from './router.ts';
 import { Home } from './screens/home.tsx';
 import { ItemScreen } from './screens/item.tsx';
 import { ItemsList } from './screens/items-list.tsx';
+import { Statistics } from './screens/statistics.tsx';
 import { Users } from './screens/users.tsx';
 import { shortcutList, useShortcuts } from './shortcuts.ts';
+import { statsTranslator } from './stats-messages.ts';
 
 interface Props {
   api: Api;
@@ -25,7 +27,7 @@ interface Props {
 
 /** The signed-in frame: landmarks, navigation, shortcuts, the idle warning, and the current screen. */
 export function Workspace({ api, user, idleMs, lastAnswerAt, setLang, onSignOut, onEnded }: Props) {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, lang } = useI18n();
   const route = useRoute();
   const [helpOpen, setHelpOpen] = useState(false);
   const [homeNotice, setHomeNotice] = useState('');
@@ -68,6 +70,7 @@ export function Workspace({ api, user, idleMs, lastAnswerAt, setLang, onSignOut,
     { route: { name: 'toConfirm' }, label: t('nav.toConfirm') },
   ];
   if (user.role === 'admin') links.push({ route: { name: 'users' }, label: t('nav.users') });
+  if (user.role !== 'analyst') links.push({ route: { name: 'statistics' }, label: statsTranslator(lang)('nav') });
 
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -140,6 +143,8 @@ function CurrentScreen({ route }: { route: Route }) {
       return <ItemScreen key={route.id} id={route.id} />;
     case 'users':
       return <Users />;
+    case 'statistics':
+      return <Statistics />;
   }
 }
 

@@ -86,6 +86,8 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'GET', path: '/api/v1/forwards', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/forwards/:id', allow: supervisors },
   { method: 'GET', path: '/api/v1/exports', allow: supervisors },
+  // The year's figures (src/stats).
+  { method: 'GET', path: '/api/v1/stats', allow: supervisors },
 ];
 
 /** What a session of an account that must change its password may reach: who am I, sign out, change it. */

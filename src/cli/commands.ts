@@ -10,6 +10,7 @@ import migrate from './migrate.ts';
 import normalize from './normalize.ts';
 import purge from './purge.ts';
 import restore from './restore.ts';
+import stats from './stats.ts';
 import triage from './triage.ts';
 import user from './user.ts';
 import worker from './worker.ts';
@@ -30,4 +31,5 @@ export const commands: Readonly<Record<string, CliCommand>> = {
   backup,
   restore,
   export: exportCommand,
+  stats,
 };

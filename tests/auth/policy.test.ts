@@ -37,6 +37,7 @@ describe('the policy table', () => {
       ['GET', '/api/v1/forwards', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/forwards/:id', ['supervisor', 'admin']],
       ['GET', '/api/v1/exports', ['supervisor', 'admin']],
+      ['GET', '/api/v1/stats', ['supervisor', 'admin']],
     ]);
   });
 

@@ -1,0 +1,17 @@
+/** GET /api/v1/stats: the figures of a period (src/stats/figures.ts and forwards.ts on the server). */
+export interface Statistics {
+  period: { from: string; to: string };
+  reports: { total: number; byCategory: Record<string, number>; byMonth: Record<string, number> };
+  items: { total: number; byMonth: Record<string, number> };
+  assessments: { total: number; byLegalStatus: Record<string, number>; byContent: Record<string, number> };
+  hostingCountries: Record<string, number>;
+  siteTypes: Record<string, number>;
+  timeToAssessment: { count: number; medianMs: number | null };
+  /** Null until forwards are recorded. */
+  forwards: null;
+  timeToRemoval: null;
+}
+
+/** The figures of one calendar year, and where its CSV is downloaded from. */
+export const yearQuery = (year: number) => `from=${year}-01-01&to=${year}-12-31`;
+export const yearCsvUrl = (year: number) => `/api/v1/stats?${yearQuery(year)}&format=csv`;
