@@ -159,6 +159,7 @@ export const en = {
   'assessment.to_confirm': 'Waiting for confirmation',
   'assessment.confirmed': 'Confirmed',
   'assessment.disputed': 'Disputed',
+  'assessment.overruled': 'Overruled',
   'item.history': 'History',
   'item.historyEmpty': 'No event about this item yet.',
   'item.historyMore': 'Only the 50 newest events are shown.',

@@ -161,6 +161,7 @@ export const fr: Catalogue = {
   'assessment.to_confirm': 'En attente de confirmation',
   'assessment.confirmed': 'Confirmée',
   'assessment.disputed': 'Contestée',
+  'assessment.overruled': 'Annulée',
   'item.history': 'Historique',
   'item.historyEmpty': 'Aucun événement pour cet élément.',
   'item.historyMore': 'Seuls les 50 événements les plus récents sont affichés.',

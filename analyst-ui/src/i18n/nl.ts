@@ -160,6 +160,7 @@ export const nl: Catalogue = {
   'assessment.to_confirm': 'Wacht op bevestiging',
   'assessment.confirmed': 'Bevestigd',
   'assessment.disputed': 'Betwist',
+  'assessment.overruled': 'Herroepen',
   'item.history': 'Geschiedenis',
   'item.historyEmpty': 'Nog geen gebeurtenis over dit item.',
   'item.historyMore': 'Alleen de 50 nieuwste gebeurtenissen worden getoond.',

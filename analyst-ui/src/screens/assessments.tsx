@@ -35,7 +35,7 @@ function AssessmentCard({ assessment, onDone }: { assessment: AssessmentView; on
       : labelText(lang, { legalStatus: fields.legalStatus ?? null, content: fields.content ?? null });
   // Four eyes: the server refuses self-confirmation; the form is not offered for one's own either.
   const canAnswer =
-    assessment.by !== user.username &&
+    assessment.authorId !== user.id &&
     (assessment.state === 'to_confirm' || (assessment.state === 'disputed' && user.role !== 'analyst'));
   const answer = (send: (id: number, comment: string) => Promise<void>) =>
     run(async () => {
@@ -49,7 +49,7 @@ function AssessmentCard({ assessment, onDone }: { assessment: AssessmentView; on
       <p>
         {t('item.assessmentBy', {
           state: t(`assessment.${assessment.state}`),
-          by: assessment.by,
+          by: assessment.authorId === null ? 'triage' : `#${assessment.authorId}`,
           at: formatTime(assessment.at),
         })}
         : {summary}

@@ -44,7 +44,7 @@ export function Home() {
             <meter min={0} max={exposure.limitSeconds} value={exposure.seconds} aria-labelledby="exposure" />{' '}
             {t('home.exposureValue', { used: minutes(exposure.seconds), limit: minutes(exposure.limitSeconds) })}
           </p>
-          {exposure.seconds >= 0.8 * exposure.limitSeconds && (
+          {exposure.warning && (
             <p role="status" class="warning">
               {t('home.exposureWarning')}
             </p>
