@@ -358,11 +358,10 @@ export class Api {
   changeUser(id: number, change: { disabled?: boolean; role?: Role }) {
     return this.call<{ user: UserView }>('PATCH', `/users/${id}`, change);
   }
-  /** Assumed route: the existing API resets and unlocks only from the CLI today. */
+  /** A new temporary password (to change at next sign-in) and a new TOTP secret. */
   resetUser(id: number, password: string) {
     return this.call<Enrolment>('POST', `/users/${id}/reset`, { password });
   }
-  /** Assumed route, as resetUser. */
   unlockUser(id: number) {
     return this.call<{ user: UserView }>('POST', `/users/${id}/unlock`, {});
   }
