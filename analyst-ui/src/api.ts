@@ -83,6 +83,7 @@ export interface ReportView {
 export interface AssessmentView {
   id: number;
   authorId: number | null;
+  by: string;
   at: string;
   state: 'to_confirm' | 'confirmed' | 'disputed' | 'overruled';
   fields: Partial<AssessmentFields> & { outcome?: 'gone' };
@@ -91,7 +92,8 @@ export interface AssessmentView {
 export interface ItemDetail {
   id: number;
   url: string;
-  state: QueueName;
+  /** The item's review queue, or `decided` once confirmed, or `triage` while triage runs. */
+  state: QueueName | 'decided' | 'triage';
   reports: ReportView[];
   media: Medium[];
   /** Pre-filled decision from matches, with where it comes from. */
@@ -183,6 +185,8 @@ interface ServerMedium {
 interface ServerAssessment {
   id: number;
   authorId: number | null;
+  /** Null for a `known` confirmation: triage suggested it. */
+  authorName: string | null;
   source: string;
   outcome: string;
   content: string | null;
@@ -269,6 +273,7 @@ function toAssessment(a: ServerAssessment): AssessmentView {
   return {
     id: a.id,
     authorId: a.authorId,
+    by: a.authorName ?? 'triage',
     at: a.createdAt,
     state: assessmentStates[a.status] as AssessmentView['state'],
     fields: a.outcome === 'gone' ? { outcome: 'gone', ...fields } : { legalStatus: a.outcome, ...fields },
@@ -282,7 +287,7 @@ function toItemDetail(item: ServerItem): ItemDetail {
   return {
     id: item.id,
     url: item.url,
-    state: item.review.queue as QueueName,
+    state: item.review.queue as ItemDetail['state'],
     reports: item.reports,
     media: item.media.map((m) => toMedium(m, item)),
     suggestion: label

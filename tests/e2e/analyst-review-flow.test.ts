@@ -225,8 +225,10 @@ describe('issue 10 end to end: the analyst workspace against the review API', ()
     await a.getByRole('link', { name: `Item ${itemId}` }).waitFor();
     await checkScreen(a, 'to-confirm');
     await a.getByRole('link', { name: `Item ${itemId}` }).click();
-    await a.getByText(/^Waiting for confirmation by/).waitFor();
+    await a.getByText(/^Waiting for confirmation by analyst\.a on/).waitFor();
     expect(await a.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    // An item waiting for confirmation takes no second assessment: the form is not offered.
+    expect(await a.getByRole('button', { name: 'Submit & next' }).count()).toBe(0);
     const detail = (await callApi(a, 'GET', `/items/${itemId}`)).body.item;
     const assessmentId = detail.assessments[0].id as number;
     const own = await callApi(a, 'POST', `/assessments/${assessmentId}/confirm`, {});
@@ -244,7 +246,7 @@ describe('issue 10 end to end: the analyst workspace against the review API', ()
     await b.getByLabel('Comment on this assessment').fill('agreed');
     await checkScreen(b, 'confirm');
     await b.getByRole('button', { name: 'Confirm' }).click();
-    await b.getByText(/^Confirmed by/).waitFor();
+    await b.getByText(/^Confirmed by analyst\.a on/).waitFor();
     expect(await ownBank()).toBeGreaterThanOrEqual(4);
 
     // A re-encoded copy of the assessed picture is recognised: known, never in the new queue.

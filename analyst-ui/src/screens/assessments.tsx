@@ -49,7 +49,7 @@ function AssessmentCard({ assessment, onDone }: { assessment: AssessmentView; on
       <p>
         {t('item.assessmentBy', {
           state: t(`assessment.${assessment.state}`),
-          by: assessment.authorId === null ? 'triage' : `#${assessment.authorId}`,
+          by: assessment.by,
           at: formatTime(assessment.at),
         })}
         : {summary}
