@@ -40,6 +40,8 @@ export interface Enrolment {
 export interface QueueSummary {
   counts: Record<QueueName, number>;
   exposure: { seconds: number; limitSeconds: number; warning: boolean };
+  /** Every active account's viewing time today, in seconds: for supervisors and admins only. */
+  team?: { username: string; seconds: number }[];
 }
 
 /** A label as banks and assessments hold it. */
@@ -157,6 +159,7 @@ export interface AuditEventView {
 interface ServerQueue {
   queues: Record<QueueName, number>;
   exposure: { usedMs: number; limitMs: number; warning: boolean };
+  team?: { username: string; usedMs: number }[];
 }
 
 interface ServerMedium {
@@ -380,10 +383,11 @@ export class Api {
   }
 
   async queue(): Promise<QueueSummary> {
-    const { queues, exposure } = await this.call<ServerQueue>('GET', '/queue');
+    const { queues, exposure, team } = await this.call<ServerQueue>('GET', '/queue');
     return {
       counts: queues,
       exposure: { seconds: exposure.usedMs / 1000, limitSeconds: exposure.limitMs / 1000, warning: exposure.warning },
+      ...(team ? { team: team.map((member) => ({ username: member.username, seconds: member.usedMs / 1000 })) } : {}),
     };
   }
   /** Claims the highest-priority item; undefined when nothing waits (204). */

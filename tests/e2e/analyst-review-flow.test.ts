@@ -261,6 +261,12 @@ describe('issue 10 end to end: the analyst workspace against the review API', ()
     expect(await urlsIn('known')).toEqual([`${site.origin}/copy`]);
     expect(await urlsIn('new')).not.toContain(`${site.origin}/copy`);
 
+    // Supervisors and admins see each analyst's viewing time today.
+    await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    const team = adminPage.getByRole('region', { name: 'Exposure of the team today' });
+    await team.getByText(/^analyst\.a: \d+ of 120 minutes$/).waitFor();
+    await checkScreen(adminPage, 'home-supervisor');
+
     // The audit trail of the item shows every step, on its screen.
     await adminPage.goto(`${server.baseUrl}/analyst/#/items/${itemId}`);
     const history = adminPage.getByRole('region', { name: 'History' });

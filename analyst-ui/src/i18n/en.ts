@@ -48,6 +48,7 @@ export const en = {
   'home.exposureValue': '{used} of {limit} minutes',
   'home.exposureWarning': 'You have used 80% of today’s viewing time.',
   'home.next': 'Next',
+  'home.teamExposure': 'Exposure of the team today',
   'home.empty': 'Nothing waits in the queue.',
   'queue.new': 'New',
   'queue.to_confirm': 'To confirm',

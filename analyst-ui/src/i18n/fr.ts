@@ -48,6 +48,7 @@ export const fr: Catalogue = {
   'home.exposure': 'Votre exposition aujourd’hui',
   'home.exposureValue': '{used} minutes sur {limit}',
   'home.exposureWarning': 'Vous avez utilisé 80 % du temps de visionnage du jour.',
+  'home.teamExposure': 'Exposition de l’équipe aujourd’hui',
   'home.next': 'Suivant',
   'home.empty': 'Rien n’attend dans la file.',
   'queue.new': 'Nouveaux',

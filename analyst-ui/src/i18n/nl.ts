@@ -48,6 +48,7 @@ export const nl: Catalogue = {
   'home.exposure': 'Je blootstelling vandaag',
   'home.exposureValue': '{used} van {limit} minuten',
   'home.exposureWarning': 'Je hebt 80% van de kijktijd van vandaag gebruikt.',
+  'home.teamExposure': 'Blootstelling van het team vandaag',
   'home.next': 'Volgende',
   'home.empty': 'Er wacht niets in de wachtrij.',
   'queue.new': 'Nieuw',

@@ -51,6 +51,19 @@ export function Home() {
           )}
         </section>
       )}
+      {exposure && queue.data?.team && (
+        <section aria-labelledby="team-exposure">
+          <h2 id="team-exposure">{t('home.teamExposure')}</h2>
+          <ul>
+            {queue.data.team.map((member) => (
+              <li key={member.username}>
+                {member.username}:{' '}
+                {t('home.exposureValue', { used: minutes(member.seconds), limit: minutes(exposure.limitSeconds) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }
