@@ -71,6 +71,7 @@ const envSchema = z
     HOTLINE_WORKER: onOff.default('on'),
     HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
     HOTLINE_TRIAGE_BUDGET_MS: positiveInt.default(120_000),
+    HOTLINE_TRIAGE_DELAY: onOff.default('on'),
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
@@ -93,6 +94,10 @@ const envSchema = z
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
     message: 'opens loopback addresses to the fetcher and intake: allowed only with NODE_ENV=test',
+  })
+  .refine((env) => env.HOTLINE_TRIAGE_DELAY === 'on' || env.NODE_ENV === 'test', {
+    path: ['HOTLINE_TRIAGE_DELAY'],
+    message: 'lets triage fetch at the second of the report: allowed off only with NODE_ENV=test',
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -127,7 +132,8 @@ export interface Config {
   /** `thresholds`: per perceptual signal type, the settings its registry entry names (src/signals/types). */
   matching: { thresholds: Record<PerceptualSignalTypeName, number>; pdqMinQuality: number };
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
-  worker: { enabled: boolean; concurrency: number; triageBudgetMs: number };
+  /** `triageDelay`: whether intake holds new items to the next minute plus a random wait (off only in tests). */
+  worker: { enabled: boolean; concurrency: number; triageBudgetMs: number; triageDelay: boolean };
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
   /** Defaults of the workspace settings; admins change them at run time (src/review/settings.ts). */
   review: {
@@ -216,6 +222,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       enabled: env.HOTLINE_WORKER === 'on',
       concurrency: env.HOTLINE_WORKER_CONCURRENCY,
       triageBudgetMs: env.HOTLINE_TRIAGE_BUDGET_MS,
+      triageDelay: env.HOTLINE_TRIAGE_DELAY === 'on',
     },
     auth: {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,

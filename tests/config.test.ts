@@ -43,6 +43,11 @@ describe('configuration', () => {
     ]);
   });
 
+  it('lets only tests turn the triage delay off', () => {
+    expect(() => parseEnv({ HOTLINE_TRIAGE_DELAY: 'off' })).toThrow(/HOTLINE_TRIAGE_DELAY/);
+    expect(parseEnv({ NODE_ENV: 'test', HOTLINE_TRIAGE_DELAY: 'off' }).HOTLINE_TRIAGE_DELAY).toBe('off');
+  });
+
   it('generates the secret key on first start into a 0600 file beside the database, then reuses it', () => {
     const dbPath = join(dir, 'hotline.db');
     const first = loadConfig({ HOTLINE_DB: dbPath });

@@ -1,5 +1,5 @@
-// The typed client of the JSON API at /api/v1. Shapes marked "assumed" are not fixed by issue 10's
-// contract; they are this app's reading of it until the review API is merged.
+// The typed client of the JSON API at /api/v1. The server's answers (the `Server*` shapes, as
+// src/review and src/auth send them) are read here into the views the screens show.
 
 export const roles = ['analyst', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -8,6 +8,7 @@ export const queueNames = ['new', 'to_confirm', 'disputed', 'known', 'unreachabl
 export type QueueName = (typeof queueNames)[number];
 
 export interface SessionUser {
+  id: number;
   username: string;
   role: Role;
 }
@@ -16,7 +17,7 @@ export interface Session {
   user: SessionUser;
   csrfToken: string;
   mustChangePassword?: boolean;
-  /** Assumed: the server's idle limit; absent today, so the app falls back to the default 30 minutes. */
+  /** The server's idle limit; the app warns before it. */
   idleTimeoutSeconds?: number;
 }
 
@@ -35,13 +36,15 @@ export interface Enrolment {
   otpauthUri: string;
 }
 
-/** Assumed: counts per queue and the caller's exposure today, in seconds. */
+/** Counts per queue and the caller's exposure today, in seconds. */
 export interface QueueSummary {
   counts: Record<QueueName, number>;
-  exposure: { seconds: number; limitSeconds: number };
+  exposure: { seconds: number; limitSeconds: number; warning: boolean };
+  /** Every active account's viewing time today, in seconds: for supervisors and admins only. */
+  team?: { username: string; seconds: number }[];
 }
 
-/** Assumed: a label as banks and assessments hold it. */
+/** A label as banks and assessments hold it. */
 export interface Label {
   legalStatus: string | null;
   content: string | null;
@@ -65,7 +68,6 @@ export interface Medium {
   /** Why triage did not hash it (too large, not an image, ...); null when hashed. */
   skipped: string | null;
   tlsInvalid: boolean;
-  fetchError: string | null;
   signals: { type: string; value: string }[];
   matches: Match[];
   hosting: { address: string; country: string | null; network: string | null } | null;
@@ -82,21 +84,29 @@ export interface ReportView {
 
 export interface AssessmentView {
   id: number;
+  authorId: number | null;
   by: string;
   at: string;
-  state: 'to_confirm' | 'confirmed' | 'disputed';
+  state: 'to_confirm' | 'confirmed' | 'disputed' | 'overruled';
   fields: Partial<AssessmentFields> & { outcome?: 'gone' };
 }
 
 export interface ItemDetail {
   id: number;
   url: string;
-  state: QueueName;
+  /** The item's review queue, or `decided` once confirmed, or `triage` while triage runs. */
+  state: QueueName | 'decided' | 'triage';
   reports: ReportView[];
   media: Medium[];
   /** Pre-filled decision from matches, with where it comes from. */
   suggestion: { fields: Partial<AssessmentFields>; source: string } | null;
   assessments: AssessmentView[];
+  /** Earlier items whose media this item's media duplicate. */
+  duplicates: number[];
+  /** Why triage could not fetch the page, when it could not. */
+  fetchError: string | null;
+  /** Media the page shows that triage could not get, and why. */
+  skipped: { url: string; reason: string }[];
 }
 
 export interface ItemSummary {
@@ -105,7 +115,6 @@ export interface ItemSummary {
   state: QueueName;
   priority: number;
   country: string | null;
-  matched: boolean;
   createdAt: string;
 }
 
@@ -143,6 +152,158 @@ export interface AuditEventView {
   action: string;
   objectType: string;
   objectId: string | null;
+}
+
+// The server's answers, as far as the app reads them.
+
+interface ServerQueue {
+  queues: Record<QueueName, number>;
+  exposure: { usedMs: number; limitMs: number; warning: boolean };
+  team?: { username: string; usedMs: number }[];
+}
+
+interface ServerMedium {
+  n: number;
+  url: string;
+  mediaType: string;
+  sha256: string;
+  sha1: string;
+  md5: string;
+  blockhash: string | null;
+  pdq: string | null;
+  refusal: string | null;
+  tlsInvalid: boolean;
+  hosting: { ip: string | null; country: string | null; asn: number | null; org: string | null };
+  duplicateOf: { itemId: number | null } | null;
+  matches: {
+    bank: string;
+    label: string;
+    entryId: number;
+    signalType: string;
+    distance: number;
+    variant: string | null;
+  }[];
+}
+
+interface ServerAssessment {
+  id: number;
+  authorId: number | null;
+  /** Null for a `known` confirmation: triage suggested it. */
+  authorName: string | null;
+  source: string;
+  outcome: string;
+  content: string | null;
+  mediaType: string | null;
+  victimAgeGroup: string | null;
+  victimGender: string | null;
+  siteType: string | null;
+  depiction: string | null;
+  comment: string | null;
+  status: 'pending' | 'confirmed' | 'disputed' | 'overruled';
+  createdAt: string;
+}
+
+interface ServerItem {
+  id: number;
+  url: string;
+  tlsInvalid: boolean;
+  stateReason: string | null;
+  suggestion: { label: string; bankEntryId: number } | null;
+  reports: ReportView[];
+  media: ServerMedium[];
+  skipped: { url: string; reason: string }[];
+  duplicates: number[];
+  review: { queue: string };
+  assessments: ServerAssessment[];
+}
+
+interface ServerItemPage {
+  items: {
+    id: number;
+    url: string;
+    queue: QueueName;
+    priority: number;
+    hostingCountry: string | null;
+    firstReportedAt: string;
+  }[];
+  next: number | null;
+}
+
+/** `illegal/content` as banks write labels, into its two parts. */
+export function parseLabel(text: string): Label {
+  const [first = '', second] = text.split('/');
+  if (second !== undefined) return { legalStatus: first, content: second };
+  // A one-part label is a legal status when it names one, else a content category.
+  return legalStatusWords.has(first) ? { legalStatus: first, content: null } : { legalStatus: null, content: first };
+}
+const legalStatusWords = new Set(['baseline', 'national', 'not_illegal']);
+
+const signalTypes = ['sha256', 'sha1', 'md5', 'pdq', 'blockhash'] as const;
+
+function toMedium(m: ServerMedium, item: ServerItem): Medium {
+  return {
+    n: m.n,
+    url: m.url,
+    mediaType: m.mediaType,
+    skipped: m.refusal,
+    tlsInvalid: m.tlsInvalid || item.tlsInvalid,
+    signals: signalTypes.flatMap((type) => (m[type] ? [{ type, value: m[type] as string }] : [])),
+    matches: m.matches.map((match) => ({
+      bank: match.bank,
+      label: parseLabel(match.label),
+      signalType: match.signalType,
+      distance: match.distance,
+      variant: match.variant ?? 'identity',
+      // The own bank holds our confirmed assessments; any other bank came by import.
+      source: match.bank === 'hotline' ? 'assessment' : 'import',
+    })),
+    hosting: m.hosting.ip ? { address: m.hosting.ip, country: m.hosting.country, network: m.hosting.org } : null,
+    duplicates: m.duplicateOf?.itemId ? [{ itemId: m.duplicateOf.itemId }] : [],
+  };
+}
+
+const assessmentStates = {
+  pending: 'to_confirm',
+  confirmed: 'confirmed',
+  disputed: 'disputed',
+  overruled: 'overruled',
+};
+
+function toAssessment(a: ServerAssessment): AssessmentView {
+  const judged = { content: a.content, mediaType: a.mediaType, victimAgeGroup: a.victimAgeGroup };
+  const more = { victimGender: a.victimGender, siteType: a.siteType, depiction: a.depiction, comment: a.comment };
+  const fields = Object.fromEntries(Object.entries({ ...judged, ...more }).filter(([, v]) => v !== null));
+  return {
+    id: a.id,
+    authorId: a.authorId,
+    by: a.authorName ?? 'triage',
+    at: a.createdAt,
+    state: assessmentStates[a.status] as AssessmentView['state'],
+    fields: a.outcome === 'gone' ? { outcome: 'gone', ...fields } : { legalStatus: a.outcome, ...fields },
+  };
+}
+
+function toItemDetail(item: ServerItem): ItemDetail {
+  const label = item.suggestion ? parseLabel(item.suggestion.label) : null;
+  const entryId = item.suggestion?.bankEntryId;
+  const from = item.media.flatMap((m) => m.matches).find((m) => m.entryId === entryId);
+  return {
+    id: item.id,
+    url: item.url,
+    state: item.review.queue as ItemDetail['state'],
+    reports: item.reports,
+    media: item.media.map((m) => toMedium(m, item)),
+    suggestion: label
+      ? {
+          fields: Object.fromEntries(Object.entries(label).filter(([, v]) => v !== null)),
+          source: `${from?.bank ?? '?'} #${entryId}`,
+        }
+      : null,
+    assessments: item.assessments.map(toAssessment),
+    duplicates: item.duplicates,
+    fetchError: item.stateReason,
+    skipped: item.skipped,
+  };
 }
 
 /** An answer other than 2xx, with the server's stable id and its localised message. */
@@ -210,11 +371,10 @@ export class Api {
   changeUser(id: number, change: { disabled?: boolean; role?: Role }) {
     return this.call<{ user: UserView }>('PATCH', `/users/${id}`, change);
   }
-  /** Assumed route: the existing API resets and unlocks only from the CLI today. */
+  /** A new temporary password (to change at next sign-in) and a new TOTP secret. */
   resetUser(id: number, password: string) {
     return this.call<Enrolment>('POST', `/users/${id}/reset`, { password });
   }
-  /** Assumed route, as resetUser. */
   unlockUser(id: number) {
     return this.call<{ user: UserView }>('POST', `/users/${id}/unlock`, {});
   }
@@ -227,21 +387,39 @@ export class Api {
     );
   }
 
-  queue() {
-    return this.call<QueueSummary>('GET', '/queue');
+  async queue(): Promise<QueueSummary> {
+    const { queues, exposure, team } = await this.call<ServerQueue>('GET', '/queue');
+    return {
+      counts: queues,
+      exposure: { seconds: exposure.usedMs / 1000, limitSeconds: exposure.limitMs / 1000, warning: exposure.warning },
+      ...(team ? { team: team.map((member) => ({ username: member.username, seconds: member.usedMs / 1000 })) } : {}),
+    };
   }
   /** Claims the highest-priority item; undefined when nothing waits (204). */
   next() {
     return this.call<{ item: { id: number } } | undefined>('POST', '/queue/next');
   }
-  items(filters: ItemFilters, cursor?: string) {
+  async items(filters: ItemFilters, cursor?: string): Promise<ItemPage> {
     const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+    const { matched, ...rest } = filters;
+    for (const [key, value] of Object.entries(rest)) if (value) query.set(key, value);
+    if (matched) query.set('matched', String(matched === 'yes'));
     if (cursor) query.set('cursor', cursor);
-    return this.call<ItemPage>('GET', `/items?${query}`);
+    const page = await this.call<ServerItemPage>('GET', `/items?${query}`);
+    return {
+      items: page.items.map((i) => ({
+        id: i.id,
+        url: i.url,
+        state: i.queue,
+        priority: i.priority,
+        country: i.hostingCountry,
+        createdAt: i.firstReportedAt,
+      })),
+      nextCursor: page.next === null ? null : String(page.next),
+    };
   }
-  item(id: number) {
-    return this.call<ItemDetail>('GET', `/items/${id}`);
+  async item(id: number): Promise<ItemDetail> {
+    return toItemDetail((await this.call<{ item: ServerItem }>('GET', `/items/${id}`)).item);
   }
   release(id: number) {
     return this.call<void>('POST', `/items/${id}/release`, {});

@@ -27,7 +27,10 @@ export function assessmentBody(draft: DecisionDraft): Partial<AssessmentFields> 
   return body;
 }
 
-/** Blur levels of the safe view, strongest first; the analyst goes down one step at a time. */
-export const blurSteps = [48, 24, 12, 6, 3, 0] as const;
+/**
+ * Blur levels of the safe view as the server names them (5 the strongest, 0 none; see
+ * src/review/safe-view.ts), strongest first; the analyst goes down one step at a time.
+ */
+export const blurSteps = [5, 4, 3, 2, 1, 0] as const;
 
 export const skipReasons = ['expertise', 'exposure', 'conflict', 'other'] as const;

@@ -58,6 +58,8 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'GET', path: '/api/v1/users', allow: admins },
   { method: 'POST', path: '/api/v1/users', allow: admins },
   { method: 'PATCH', path: '/api/v1/users/:id', allow: admins },
+  { method: 'POST', path: '/api/v1/users/:id/reset', allow: admins },
+  { method: 'POST', path: '/api/v1/users/:id/unlock', allow: admins },
 
   // Audit trail.
   { method: 'GET', path: '/api/v1/audit', allow: supervisors },

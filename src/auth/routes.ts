@@ -28,12 +28,14 @@ export function sessionRoutes(deps: AppDeps): Router {
   const sendSession = (
     res: Response,
     token: string,
-    user: { username: string; role: Role; mustChangePassword: boolean },
+    user: { id: number; username: string; role: Role; mustChangePassword: boolean },
   ) =>
     res.json({
-      user: { username: user.username, role: user.role },
+      user: { id: user.id, username: user.username, role: user.role },
       csrfToken: csrfTokenFor(key, token),
       mustChangePassword: user.mustChangePassword,
+      // The workspace warns before the session ends for idleness.
+      idleTimeoutSeconds: deps.config.auth.sessionIdleMs / 1000,
     });
 
   router.post('/session', limitAttempts, json, async (req, res) => {
@@ -46,7 +48,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   router.get('/session', (_req, res) => {
     const user = currentUser(res);
-    sendSession(res, user.token, user);
+    sendSession(res, user.token, { ...user, id: user.userId });
   });
 
   router.post('/session/password', async (req, res) => {

@@ -17,6 +17,7 @@ const passwordSchema = cleanText().max(passwordMaxLength * 4);
 
 export const newUserSchema = z.strictObject({ username: usernameSchema, role: roleSchema, password: passwordSchema });
 export type NewUser = z.output<typeof newUserSchema>;
+export const userResetSchema = z.strictObject({ password: passwordSchema });
 
 export const userChangeSchema = z
   .strictObject({ disabled: z.boolean().optional(), role: roleSchema.optional() })

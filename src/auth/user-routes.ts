@@ -4,10 +4,10 @@ import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
-import { newUserSchema, userChangeSchema } from './schema.ts';
-import { createUser, listUsers, updateUser } from './users.ts';
+import { newUserSchema, userChangeSchema, userResetSchema } from './schema.ts';
+import { createUser, listUsers, resetUser, unlockUser, updateUser } from './users.ts';
 
-/** GET/POST /api/v1/users, PATCH /api/v1/users/:id: account management (admins, see the policy). */
+/** GET/POST /api/v1/users, PATCH /api/v1/users/:id, POST .../reset and .../unlock: account management (admins, see the policy). */
 export function userRoutes(deps: AppDeps): Router {
   const router = Router();
 
@@ -26,6 +26,21 @@ export function userRoutes(deps: AppDeps): Router {
     if (!id.success) throw new NotFound();
     const change = parseOrFail(userChangeSchema, req.body);
     res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change) });
+  });
+
+  // A new temporary password and TOTP secret, for an owner who lost either; the owner chooses a password at next sign-in.
+  router.post('/users/:id/reset', async (req, res) => {
+    const id = positiveIdSchema.safeParse(req.params.id);
+    if (!id.success) throw new NotFound();
+    const { password } = parseOrFail(userResetSchema, req.body);
+    const actor = userActor(currentUser(res).userId);
+    res.json(await resetUser(deps, actor, id.data, password, { mustChangePassword: true }));
+  });
+
+  router.post('/users/:id/unlock', (req, res) => {
+    const id = positiveIdSchema.safeParse(req.params.id);
+    if (!id.success) throw new NotFound();
+    res.json({ user: unlockUser(deps, userActor(currentUser(res).userId), id.data) });
   });
 
   return router;

@@ -199,7 +199,7 @@ export async function resetUser(
   actor: AuditActor,
   id: number,
   password: string,
-  options: HashOptions = {},
+  options: CreateOptions = {},
 ): Promise<Enrolment> {
   const { username } = requireUser(deps.db, id);
   const { totpSecret, ...secrets } = await newCredentials(username, password, options);
@@ -215,7 +215,15 @@ export async function resetUser(
       objectId: id,
     });
     const totpSecretSealed = sealTotpSecret(deps, id, totpSecret);
-    const reset = { ...secrets, totpSecretSealed, ...unlocked, totpLastStep: null, updatedAt: now };
+    const reset = {
+      ...secrets,
+      totpSecretSealed,
+      ...unlocked,
+      totpLastStep: null,
+      updatedAt: now,
+      // A password an admin chose over the API is temporary, as at creation.
+      ...(options.mustChangePassword ? { mustChangePassword: true } : {}),
+    };
     tx.update(users).set(reset).where(eq(users.id, id)).run();
     return { ...user, ...reset };
   });

@@ -26,7 +26,7 @@ export function intakeRoutes(deps: AppDeps): Router {
     keys,
     now: deps.now,
     fetchAllow: deps.config.fetch.allow,
-    triageDelay: () => randomInt(60_000),
+    triageDelay: deps.config.worker.triageDelay ? () => randomInt(60_000) : undefined,
     statusClock: reporterStatusClock(deps),
   };
   const tokens = createFormTokens(deps.db, keys.formToken, deps.now);

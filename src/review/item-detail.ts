@@ -1,12 +1,14 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { listAuditEvents } from '../audit/queries.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { users } from '../db/schema/auth.ts';
 import { reports, reportUrls } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { itemForwards } from '../forwarding/forwards.ts';
 import { listTriagedItems } from '../triage/triaged-items.ts';
 import { itemNotFound, requireItemForReview } from './item-review.ts';
+import { queueOf } from './queue.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -51,6 +53,21 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
   );
 
   const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
+  // Who wrote and who decided each assessment, by name: analysts cannot list accounts.
+  const itemAssessments = db
+    .select()
+    .from(assessments)
+    .where(eq(assessments.itemId, itemId))
+    .orderBy(desc(assessments.id))
+    .all();
+  const people = itemAssessments.flatMap((a) => [a.authorId, a.decidedBy]).filter((id) => id !== null);
+  const names = new Map(
+    (people.length
+      ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, people)).all()
+      : []
+    ).map((u) => [u.id, u.username]),
+  );
+  const nameOf = (id: number | null) => (id === null ? null : (names.get(id) ?? null));
   return {
     ...item,
     firstReportedAt: iso(item.firstReportedAt),
@@ -66,16 +83,17 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     })),
     duplicates: [...new Set(duplicateItems.values())].filter((id) => id !== itemId),
     review: {
-      queue: review.queue,
+      // The queue the item is in, as the home screen counts it (`triage` while triage runs).
+      queue: queueOf(item.state, review.queue),
       claim: claimLive ? { userId: review.claimedBy, until: iso(review.claimedUntil) } : null,
     },
-    assessments: db
-      .select()
-      .from(assessments)
-      .where(eq(assessments.itemId, itemId))
-      .orderBy(desc(assessments.id))
-      .all()
-      .map((a) => ({ ...a, createdAt: iso(a.createdAt), decidedAt: iso(a.decidedAt) })),
+    assessments: itemAssessments.map((a) => ({
+      ...a,
+      authorName: nameOf(a.authorId),
+      decidedByName: nameOf(a.decidedBy),
+      createdAt: iso(a.createdAt),
+      decidedAt: iso(a.decidedAt),
+    })),
     forwards: itemForwards(db, itemId),
     history: listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events,
   };

@@ -36,9 +36,10 @@ describe('POST /api/v1/session', () => {
     const alice = await addUser(t, 'analyst', 'alice');
     const res = await attempt(t, alice).expect(200);
     expect(res.body).toEqual({
-      user: { username: 'alice', role: 'analyst' },
+      user: { id: alice.id, username: 'alice', role: 'analyst' },
       csrfToken: expect.any(String),
       mustChangePassword: false,
+      idleTimeoutSeconds: t.config.auth.sessionIdleMs / 1000,
     });
     expect(res.headers['cache-control']).toBe('no-store');
 

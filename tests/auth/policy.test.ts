@@ -15,6 +15,8 @@ describe('the policy table', () => {
       ['GET', '/api/v1/users', ['admin']],
       ['POST', '/api/v1/users', ['admin']],
       ['PATCH', '/api/v1/users/:id', ['admin']],
+      ['POST', '/api/v1/users/:id/reset', ['admin']],
+      ['POST', '/api/v1/users/:id/unlock', ['admin']],
       ['GET', '/api/v1/audit', ['supervisor', 'admin']],
       ['GET', '/api/v1/queue', ['analyst', 'supervisor', 'admin']],
       ['POST', '/api/v1/queue/next', ['analyst', 'supervisor', 'admin']],

@@ -198,3 +198,51 @@ describe('PATCH /api/v1/users/:id', () => {
     expect(res.body.error).toBe('validation');
   });
 });
+
+describe('POST /api/v1/users/:id/reset and /unlock', () => {
+  it('resets password and TOTP: sessions end, the lock ends, the new password must be changed, audited', async () => {
+    const { t, admin } = await withAdmin();
+    const wes = await addUser(t, 'analyst', 'wes');
+    const wesSession = sessionFor(t, wes);
+    t.database.sqlite.prepare('update users set failed_logins = 5, locked_until = ? where id = ?').run(9e15, wes.id);
+    const res = await request(t.app)
+      .post(`/api/v1/users/${wes.id}/reset`)
+      .set(asSession(admin))
+      .send({ password: 'a fresh temporary passphrase' })
+      .expect(200);
+    expect(res.body).toMatchObject({ user: { username: 'wes', lockedUntil: null }, totpSecret: expect.any(String) });
+    expect(res.body.totpSecret).not.toBe(wes.totpSecret);
+    await request(t.app).get('/api/v1/session').set(asSession(wesSession)).expect(401);
+    expect(row(t.database, 'select must_change_password from users where id = ?', wes.id).must_change_password).toBe(1);
+    expect(auditActions(t).at(-1)).toBe('user.reset');
+  });
+
+  it('refuses a weak password with a localised field error and changes nothing', async () => {
+    const { t, admin } = await withAdmin();
+    const xia = await addUser(t, 'analyst', 'xia');
+    const before = row(t.database, 'select password_hash from users where id = ?', xia.id).password_hash;
+    const res = await request(t.app)
+      .post(`/api/v1/users/${xia.id}/reset`)
+      .set(asSession(admin))
+      .set('Accept-Language', 'en')
+      .send({ password: 'short' })
+      .expect(400);
+    expect(Object.keys(res.body.fields)).toEqual(['password']);
+    expect(row(t.database, 'select password_hash from users where id = ?', xia.id).password_hash).toBe(before);
+    await request(t.app).post('/api/v1/users/9999/reset').set(asSession(admin)).send({ password: 'x' }).expect(404);
+  });
+
+  it('unlocks a locked account, keeping its password, audited; analysts may not', async () => {
+    const { t, admin } = await withAdmin();
+    const yan = await addUser(t, 'analyst', 'yan');
+    t.database.sqlite.prepare('update users set failed_logins = 5, locked_until = ? where id = ?').run(9e15, yan.id);
+    await request(t.app)
+      .post(`/api/v1/users/${yan.id}/unlock`)
+      .set(asSession(sessionFor(t, yan)))
+      .expect(403);
+    const res = await request(t.app).post(`/api/v1/users/${yan.id}/unlock`).set(asSession(admin)).expect(200);
+    expect(res.body.user).toMatchObject({ username: 'yan', lockedUntil: null });
+    expect(row(t.database, 'select failed_logins from users where id = ?', yan.id).failed_logins).toBe(0);
+    expect(auditActions(t).at(-1)).toBe('user.unlock');
+  });
+});

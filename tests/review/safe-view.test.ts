@@ -5,24 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { rows } from '../support/db.ts';
+import { laplacianVariance } from '../support/laplacian.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 import { medium, reportUrl, triageUrl } from './fixtures.ts';
-
-/** Variance of the 4-neighbour Laplacian of the greyscale picture: low when it is blurred. */
-async function laplacianVariance(image: Buffer): Promise<number> {
-  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = info;
-  const at = (x: number, y: number) => data[(y * width + x) * channels] as number;
-  const values: number[] = [];
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      values.push(at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1) - 4 * at(x, y));
-    }
-  }
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  return values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
-}
 
 let server: LoopbackServer;
 let picture: Buffer;

@@ -133,6 +133,11 @@ const successes: Record<string, () => Success> = {
   }),
   // The target starts as an analyst; every call changes its role.
   'PATCH /api/v1/users/:id': () => ({ body: { role: ++roleChanges % 2 ? 'supervisor' : 'analyst' }, status: 200 }),
+  'POST /api/v1/users/:id/reset': () => ({ body: { password: `a reset passphrase number ${++counter}` }, status: 200 }),
+  'POST /api/v1/users/:id/unlock': () => {
+    sql('update users set failed_logins = 5, locked_until = ? where id = ?', 9e15, world.authorId);
+    return { body: {}, status: 200 };
+  },
   'POST /api/v1/session/password': () => {
     const current = world.password;
     world.password = `csrf passphrase number ${++counter} ok`;

@@ -35,7 +35,7 @@ function AssessmentCard({ assessment, onDone }: { assessment: AssessmentView; on
       : labelText(lang, { legalStatus: fields.legalStatus ?? null, content: fields.content ?? null });
   // Four eyes: the server refuses self-confirmation; the form is not offered for one's own either.
   const canAnswer =
-    assessment.by !== user.username &&
+    assessment.authorId !== user.id &&
     (assessment.state === 'to_confirm' || (assessment.state === 'disputed' && user.role !== 'analyst'));
   const answer = (send: (id: number, comment: string) => Promise<void>) =>
     run(async () => {

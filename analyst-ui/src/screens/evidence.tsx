@@ -10,6 +10,12 @@ export function Evidence({ item }: { item: ItemDetail }) {
   return (
     <section aria-labelledby="evidence">
       <h2 id="evidence">{t('item.evidence')}</h2>
+      {item.fetchError && <p class="warning">{t('item.fetchError', { error: item.fetchError })}</p>}
+      {item.skipped.map((s) => (
+        <p key={s.url} class="warning">
+          <span class="url">{s.url}</span> {t('item.skipped', { reason: s.reason })}
+        </p>
+      ))}
       <ul class="cards">
         {item.media.map((medium, index) => (
           <li key={medium.n}>
@@ -40,7 +46,6 @@ function MediumCard({ itemId, medium, first }: { itemId: number; medium: Medium;
         </p>
       )}
       {medium.tlsInvalid && <p class="warning">{t('item.tlsInvalid')}</p>}
-      {medium.fetchError && <p class="warning">{t('item.fetchError', { error: medium.fetchError })}</p>}
       {medium.skipped && <p class="warning">{t('item.skipped', { reason: medium.skipped })}</p>}
       <h4>{t('item.matches')}</h4>
       {medium.matches.length === 0 ? (

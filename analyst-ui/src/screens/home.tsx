@@ -44,11 +44,24 @@ export function Home() {
             <meter min={0} max={exposure.limitSeconds} value={exposure.seconds} aria-labelledby="exposure" />{' '}
             {t('home.exposureValue', { used: minutes(exposure.seconds), limit: minutes(exposure.limitSeconds) })}
           </p>
-          {exposure.seconds >= 0.8 * exposure.limitSeconds && (
+          {exposure.warning && (
             <p role="status" class="warning">
               {t('home.exposureWarning')}
             </p>
           )}
+        </section>
+      )}
+      {exposure && queue.data?.team && (
+        <section aria-labelledby="team-exposure">
+          <h2 id="team-exposure">{t('home.teamExposure')}</h2>
+          <ul>
+            {queue.data.team.map((member) => (
+              <li key={member.username}>
+                {member.username}:{' '}
+                {t('home.exposureValue', { used: minutes(member.seconds), limit: minutes(exposure.limitSeconds) })}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
     </>

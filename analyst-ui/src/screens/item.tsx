@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { ItemDetail } from '../api.ts';
+import type { ItemDetail, Role } from '../api.ts';
 import { useWorkspace } from '../context.ts';
 import { type Lang, type Translate, taxonomyWord, useI18n } from '../i18n/index.ts';
 import { ErrorMessage, ScreenTitle, useLoad } from '../ui.tsx';
@@ -39,17 +39,25 @@ export function ItemScreen({ id }: { id: number }) {
           </div>
           <div>
             <Assessments item={item.data} onDone={item.reload} />
-            <DecisionForm
-              item={item.data}
-              onDecided={() => {
-                decided.current = true;
-              }}
-            />
+            {mayDecide(item.data, user.role) && (
+              <DecisionForm
+                item={item.data}
+                onDecided={() => {
+                  decided.current = true;
+                }}
+              />
+            )}
           </div>
         </div>
       )}
     </>
   );
+}
+
+/** Whether the server takes an assessment of the item from this role now (src/review/assessments.ts). */
+function mayDecide(item: ItemDetail, role: Role): boolean {
+  if (item.state === 'disputed') return role !== 'analyst';
+  return !['to_confirm', 'decided', 'gone', 'triage'].includes(item.state);
 }
 
 function Reports({ item }: { item: ItemDetail }) {
