@@ -178,15 +178,36 @@ export function releaseJob(tx: Tx, lock: Lock): boolean {
   return released.length > 0;
 }
 
-/** Keeps a long job's lock alive; false when it was lost. */
-export function extendLock(db: DbOrTx, lock: Lock & { lockMs: number }): boolean {
-  const extended = db
+/**
+ * Keeps long jobs' locks alive, all of one worker's at once (one statement, one commit); returns
+ * the ids whose locks were renewed: a missing id lost its lock.
+ */
+export function extendLocks(
+  tx: Tx,
+  locks: { jobIds: readonly number[]; workerId: string; now: number; lockMs: number },
+): Set<number> {
+  if (locks.jobIds.length === 0) return new Set();
+  const extended = tx
     .update(jobs)
-    .set({ lockedUntil: lock.now + lock.lockMs, updatedAt: lock.now })
-    .where(held(lock))
+    .set({ lockedUntil: locks.now + locks.lockMs, updatedAt: locks.now })
+    .where(and(inArray(jobs.id, [...locks.jobIds]), eq(jobs.status, 'running'), eq(jobs.lockedBy, locks.workerId)))
     .returning({ id: jobs.id })
     .all();
-  return extended.length > 0;
+  return new Set(extended.map((row) => row.id));
+}
+
+/**
+ * Whether some running job's lock expired before `now`: a read, without the write lock, so that a
+ * worker polling an idle queue does not open a write transaction for nothing.
+ */
+export function hasExpiredJobs(db: DbOrTx, now: number): boolean {
+  const expired = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, now)))
+    .limit(1)
+    .get();
+  return expired !== undefined;
 }
 
 export interface Reclaimed {
