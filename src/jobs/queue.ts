@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { jobs } from '../db/schema/jobs.ts';
 
 /**
@@ -132,15 +133,30 @@ export function claimJob(
   return { ...toRecord(row), lockedBy: claim.workerId, lockedUntil };
 }
 
+const completeHeld = preparedOnce((db) =>
+  db
+    .update(jobs)
+    .set({
+      status: 'done',
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: null,
+      updatedAt: sql`${sql.placeholder('now')}`,
+    })
+    .where(
+      and(
+        eq(jobs.id, sql.placeholder('jobId')),
+        eq(jobs.status, 'running'),
+        eq(jobs.lockedBy, sql.placeholder('workerId')),
+      ),
+    )
+    .returning({ id: jobs.id })
+    .prepare(),
+);
+
 /** Marks a held job done; false when the lock was lost (the caller must roll back its writes). */
 export function completeJob(tx: Tx, lock: Lock): boolean {
-  const done = tx
-    .update(jobs)
-    .set({ status: 'done', lockedBy: null, lockedUntil: null, lastError: null, updatedAt: lock.now })
-    .where(held(lock))
-    .returning({ id: jobs.id })
-    .all();
-  return done.length > 0;
+  return completeHeld(tx).all({ jobId: lock.jobId, workerId: lock.workerId, now: lock.now }).length > 0;
 }
 
 export type FailOutcome = { status: 'pending'; availableAt: number } | { status: 'failed' };
@@ -201,14 +217,17 @@ export function extendLocks(
  * worker polling an idle queue does not open a write transaction for nothing.
  */
 export function hasExpiredJobs(db: DbOrTx, now: number): boolean {
-  const expired = db
+  return firstExpired(db).get({ now }) !== undefined;
+}
+
+const firstExpired = preparedOnce((db) =>
+  db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, now)))
+    .where(and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, sql.placeholder('now'))))
     .limit(1)
-    .get();
-  return expired !== undefined;
-}
+    .prepare(),
+);
 
 export interface Reclaimed {
   /** Jobs put back to pending. */
