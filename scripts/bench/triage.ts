@@ -65,6 +65,7 @@ export default async function bench(): Promise<void> {
       HOTLINE_DB: join(dir, 'hotline.db'),
       HOTLINE_FETCH_ALLOW: pair,
       HOTLINE_LOG_LEVEL: 'silent',
+      HOTLINE_WORKER_CONCURRENCY: process.env.HOTLINE_WORKER_CONCURRENCY ?? '4',
     }),
     randomBytes(32),
   );

@@ -41,6 +41,9 @@ export function openDatabase(path: string): DatabaseHandle {
   // Deleted content (contact addresses, sessions) is overwritten, not left in free pages.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Temporary tables, sorts and savepoint journals in memory: SQLite's temp files (etilqs_*) would
+  // hold database pages outside the database file. The worker commits jobs in savepoints.
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite);
   return { sqlite, db, close: () => sqlite.close() };
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { jobs } from '../db/schema/jobs.ts';
 
 /**
@@ -132,15 +133,30 @@ export function claimJob(
   return { ...toRecord(row), lockedBy: claim.workerId, lockedUntil };
 }
 
+const completeHeld = preparedOnce((db) =>
+  db
+    .update(jobs)
+    .set({
+      status: 'done',
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: null,
+      updatedAt: sql`${sql.placeholder('now')}`,
+    })
+    .where(
+      and(
+        eq(jobs.id, sql.placeholder('jobId')),
+        eq(jobs.status, 'running'),
+        eq(jobs.lockedBy, sql.placeholder('workerId')),
+      ),
+    )
+    .returning({ id: jobs.id })
+    .prepare(),
+);
+
 /** Marks a held job done; false when the lock was lost (the caller must roll back its writes). */
 export function completeJob(tx: Tx, lock: Lock): boolean {
-  const done = tx
-    .update(jobs)
-    .set({ status: 'done', lockedBy: null, lockedUntil: null, lastError: null, updatedAt: lock.now })
-    .where(held(lock))
-    .returning({ id: jobs.id })
-    .all();
-  return done.length > 0;
+  return completeHeld(tx).all({ jobId: lock.jobId, workerId: lock.workerId, now: lock.now }).length > 0;
 }
 
 export type FailOutcome = { status: 'pending'; availableAt: number } | { status: 'failed' };
@@ -178,16 +194,40 @@ export function releaseJob(tx: Tx, lock: Lock): boolean {
   return released.length > 0;
 }
 
-/** Keeps a long job's lock alive; false when it was lost. */
-export function extendLock(db: DbOrTx, lock: Lock & { lockMs: number }): boolean {
-  const extended = db
+/**
+ * Keeps long jobs' locks alive, all of one worker's at once (one statement, one commit); returns
+ * the ids whose locks were renewed: a missing id lost its lock.
+ */
+export function extendLocks(
+  tx: Tx,
+  locks: { jobIds: readonly number[]; workerId: string; now: number; lockMs: number },
+): Set<number> {
+  if (locks.jobIds.length === 0) return new Set();
+  const extended = tx
     .update(jobs)
-    .set({ lockedUntil: lock.now + lock.lockMs, updatedAt: lock.now })
-    .where(held(lock))
+    .set({ lockedUntil: locks.now + locks.lockMs, updatedAt: locks.now })
+    .where(and(inArray(jobs.id, [...locks.jobIds]), eq(jobs.status, 'running'), eq(jobs.lockedBy, locks.workerId)))
     .returning({ id: jobs.id })
     .all();
-  return extended.length > 0;
+  return new Set(extended.map((row) => row.id));
 }
+
+/**
+ * Whether some running job's lock expired before `now`: a read, without the write lock, so that a
+ * worker polling an idle queue does not open a write transaction for nothing.
+ */
+export function hasExpiredJobs(db: DbOrTx, now: number): boolean {
+  return firstExpired(db).get({ now }) !== undefined;
+}
+
+const firstExpired = preparedOnce((db) =>
+  db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, sql.placeholder('now'))))
+    .limit(1)
+    .prepare(),
+);
 
 export interface Reclaimed {
   /** Jobs put back to pending. */

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Db, type Tx, writeTransaction } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { BatchedCommits } from './batched-commits.ts';
 import {
   type ClaimedJob,
   claimJob,
   completeJob,
-  extendLock,
+  extendLocks,
   failJob,
+  hasExpiredJobs,
   type JobRecord,
   type Lock,
   reclaimExpiredJobs,
@@ -78,6 +80,8 @@ interface RunningJob {
   job: ClaimedJob;
   done: Promise<void>;
   budget: AbortController;
+  /** As this worker last wrote it: renewal is due once a heartbeat of it has passed. */
+  lockedUntil: number;
 }
 
 class LockLost extends Error {
@@ -98,6 +102,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const released = new Set<number>();
   let started = false;
   let stopping = false;
+  /** Jobs claimed since creation: drain() reports its share. */
+  let claimedCount = 0;
   let pollTimer: NodeJS.Timeout | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
 
@@ -106,6 +112,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const lockOf = (job: JobRecord): Lock => ({ jobId: job.id, workerId, now: now() });
 
   function reclaim(): void {
+    // Most polls find nothing expired: then no write transaction (and no commit) at all.
+    if (!hasExpiredJobs(db, now())) return;
     const { retried, exhausted } = writeTransaction(db, (tx) => {
       const result = reclaimExpiredJobs(tx, now());
       for (const job of result.retried) hooksOf(job)?.onFailed?.(tx, job, { reason: 'lock_expired', final: false });
@@ -117,13 +125,35 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  function claimOne(): ClaimedJob | null {
-    return writeTransaction(db, (tx) => {
-      const job = claimJob(tx, { types, workerId, now: now(), lockMs, excludeIds: [...running.keys()] });
-      if (job) handlerOf(job).onClaimed?.(tx, job);
-      return job;
-    });
+  /** Claims up to `count` jobs in the caller's transaction; start them once it has committed. */
+  function claimIn(tx: Tx, count: number): ClaimedJob[] {
+    const claimed: ClaimedJob[] = [];
+    while (claimed.length < count) {
+      const excludeIds = [...running.keys(), ...claimed.map((job) => job.id)];
+      const job = claimJob(tx, { types, workerId, now: now(), lockMs, excludeIds });
+      if (!job) break;
+      handlerOf(job).onClaimed?.(tx, job);
+      claimed.push(job);
+    }
+    return claimed;
   }
+
+  // The jobs that end together commit together, and their slots are refilled in that same
+  // transaction: about one commit per batch of jobs instead of two per job.
+  const commits = new BatchedCommits(db, (tx, ended) => {
+    if (stopping) return () => {};
+    let claimed: ClaimedJob[] = [];
+    try {
+      tx.transaction((savepoint) => {
+        claimed = claimIn(savepoint, concurrency - running.size + ended);
+      });
+    } catch (error) {
+      logger.error({ event: 'worker_claim_failed', err: error }, 'claim failed');
+    }
+    return () => {
+      for (const job of claimed) startJob(job);
+    };
+  });
 
   async function execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
     let write: (tx: Tx) => void;
@@ -134,18 +164,16 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     if (released.has(job.id)) return;
-    try {
-      writeTransaction(db, (tx) => {
-        if (!completeJob(tx, lockOf(job))) throw new LockLost();
-        write(tx);
-      });
+    const outcome = await commits.commit((tx) => {
+      if (!completeJob(tx, lockOf(job))) throw new LockLost();
+      write(tx);
+    });
+    if (outcome.ok) {
       logger.info({ event: 'job_done', jobId: job.id, jobType: job.type, attempt: job.attempts }, 'job done');
-    } catch (error) {
-      if (error instanceof LockLost) {
-        logger.warn({ event: 'job_lock_lost', jobId: job.id, jobType: job.type }, 'result dropped: lock lost');
-      } else {
-        recordFailure(job, failureReason(error), error);
-      }
+    } else if (outcome.error instanceof LockLost) {
+      logger.warn({ event: 'job_lock_lost', jobId: job.id, jobType: job.type }, 'result dropped: lock lost');
+    } else {
+      recordFailure(job, failureReason(outcome.error), outcome.error);
     }
   }
 
@@ -169,28 +197,29 @@ export function createWorker(options: WorkerOptions): Worker {
     );
   }
 
-  /** Claims jobs into free slots; returns how many were claimed. */
+  /** Claims jobs into free slots, in one transaction; returns how many were claimed. */
   function fill(): number {
-    let claimed = 0;
-    while (!stopping && running.size < concurrency) {
-      const job = claimOne();
-      if (!job) break;
-      claimed += 1;
-      const budget = new AbortController();
-      const budgetTimer =
-        options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), options.budgetMs);
-      const entry: RunningJob = { job, budget, done: Promise.resolve() };
-      entry.done = execute(job, budget.signal)
-        .catch((error: unknown) => logger.error({ event: 'job_crashed', jobId: job.id, err: error }, 'job crashed'))
-        .finally(() => {
-          clearTimeout(budgetTimer);
-          // Only this run's entry: the id may have been taken back and run again here since.
-          if (running.get(job.id) === entry) running.delete(job.id);
-          if (started) schedule(0);
-        });
-      running.set(job.id, entry);
-    }
-    return claimed;
+    const free = concurrency - running.size;
+    if (stopping || free <= 0) return 0;
+    const claimed = writeTransaction(db, (tx) => claimIn(tx, free));
+    for (const job of claimed) startJob(job);
+    return claimed.length;
+  }
+
+  function startJob(job: ClaimedJob): void {
+    claimedCount += 1;
+    const budget = new AbortController();
+    const budgetTimer = options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), options.budgetMs);
+    const entry: RunningJob = { job, budget, done: Promise.resolve(), lockedUntil: job.lockedUntil };
+    entry.done = execute(job, budget.signal)
+      .catch((error: unknown) => logger.error({ event: 'job_crashed', jobId: job.id, err: error }, 'job crashed'))
+      .finally(() => {
+        clearTimeout(budgetTimer);
+        // Only this run's entry: the id may have been taken back and run again here since.
+        if (running.get(job.id) === entry) running.delete(job.id);
+        if (started) schedule(0);
+      });
+    running.set(job.id, entry);
   }
 
   function tick(): void {
@@ -212,15 +241,23 @@ export function createWorker(options: WorkerOptions): Worker {
     pollTimer = setTimeout(tick, delay);
   }
 
+  /**
+   * Renews the locks that are due (a heartbeat since they were last set), all in one transaction:
+   * a poll right after a claim or a completion costs no write.
+   */
   function renewLocks(): void {
-    for (const { job, budget } of running.values()) {
+    const at = now();
+    const due = [...running.values()].filter(
       // A job past its budget that does not end must not hold its lock forever: let it expire.
-      if (budget.signal.aborted) continue;
-      try {
-        extendLock(db, { ...lockOf(job), lockMs });
-      } catch (error) {
-        logger.error({ event: 'lock_renew_failed', jobId: job.id, err: error }, 'lock renewal failed');
-      }
+      (entry) => !entry.budget.signal.aborted && entry.lockedUntil - at <= lockMs - heartbeatMs,
+    );
+    if (due.length === 0) return;
+    try {
+      const jobIds = due.map((entry) => entry.job.id);
+      const renewed = writeTransaction(db, (tx) => extendLocks(tx, { jobIds, workerId, now: at, lockMs }));
+      for (const entry of due) if (renewed.has(entry.job.id)) entry.lockedUntil = at + lockMs;
+    } catch (error) {
+      logger.error({ event: 'lock_renew_failed', count: due.length, err: error }, 'lock renewal failed');
     }
   }
 
@@ -257,13 +294,13 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async drain() {
       const ownHeartbeat = heartbeat ? undefined : setInterval(renewLocks, heartbeatMs);
-      let taken = 0;
+      const claimedBefore = claimedCount;
       try {
         for (;;) {
           renewLocks();
           reclaim();
-          taken += fill();
-          if (running.size === 0) return taken;
+          fill();
+          if (running.size === 0) return claimedCount - claimedBefore;
           await Promise.race([...running.values()].map((r) => r.done));
         }
       } finally {

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { OWN_BANK_SOURCE } from '../banks/own-bank.ts';
 import type { Tx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
@@ -34,6 +35,26 @@ export function triageOutcome(
   return { state: 'ready', stateReason: page && media.length === 0 ? 'no_media' : null };
 }
 
+// Prepared once: each stored result runs them (see preparedOnce).
+const itemExists = preparedOnce((db) =>
+  db
+    .select({ id: items.id })
+    .from(items)
+    .where(eq(items.id, sql.placeholder('itemId')))
+    .prepare(),
+);
+const clearEarlierRun = [itemMedia, itemSkippedMedia, itemSuggestions].map((table) =>
+  preparedOnce((db) =>
+    db
+      .delete(table)
+      .where(eq(table.itemId, sql.placeholder('itemId')))
+      .prepare(),
+  ),
+);
+const ownBankNames = preparedOnce((db) =>
+  db.select({ name: banks.name }).from(banks).where(eq(banks.source, OWN_BANK_SOURCE)).prepare(),
+);
+
 /**
  * Writes one item's triage in the caller's transaction: its media (with the earlier items' media
  * they duplicate) and their matches, the media it could not get, hosting, state and priority,
@@ -45,8 +66,7 @@ export function storeTriageResult(
   result: { itemId: number; inspection: Inspection; now: number; earlierMedia: EarlierMedia },
 ): { state: TriageState; priority: number } | null {
   const { itemId, inspection, now, earlierMedia } = result;
-  const item = tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).get();
-  if (!item) return null;
+  if (!itemExists(tx).get({ itemId })) return null;
 
   // Before this transaction writes anything: see catchUp().
   earlierMedia.catchUp(tx);
@@ -54,9 +74,7 @@ export function storeTriageResult(
   const linksIn = linksToItemMedia(tx, itemId);
 
   const newIdBySha256 = new Map<string, number>();
-  tx.delete(itemMedia).where(eq(itemMedia.itemId, itemId)).run();
-  tx.delete(itemSkippedMedia).where(eq(itemSkippedMedia.itemId, itemId)).run();
-  tx.delete(itemSuggestions).where(eq(itemSuggestions.itemId, itemId)).run();
+  for (const clear of clearEarlierRun) clear(tx).run({ itemId });
   inspection.media.forEach((medium, position) => {
     const duplicate = duplicates[position];
     const media = tx
@@ -85,10 +103,7 @@ export function storeTriageResult(
   });
 
   const ownBanks = new Set(
-    tx
-      .select({ name: banks.name })
-      .from(banks)
-      .where(eq(banks.source, OWN_BANK_SOURCE))
+    ownBankNames(tx)
       .all()
       .map((bank) => bank.name),
   );

@@ -10,8 +10,9 @@ import {
   claimJob,
   completeJob,
   enqueueJob,
-  extendLock,
+  extendLocks,
   failJob,
+  hasExpiredJobs,
   reclaimExpiredJobs,
   releaseJob,
   requeueJob,
@@ -206,9 +207,13 @@ describe('reclaimExpiredJobs', () => {
   it('a renewed lock is not reclaimed', () => {
     enqueue('a');
     const id = claim('w')?.id ?? 0;
-    expect(extendLock(handle.db, { jobId: id, workerId: 'w', now: t0 + 50_000, lockMs })).toBe(true);
+    const extend = (workerId: string, now: number) =>
+      handle.db.transaction((tx) => extendLocks(tx, { jobIds: [id, id + 1], workerId, now, lockMs }));
+    expect(extend('w', t0 + 50_000)).toEqual(new Set([id]));
+    expect(hasExpiredJobs(handle.db, t0 + lockMs + 1)).toBe(false);
     expect(handle.db.transaction((tx) => reclaimExpiredJobs(tx, t0 + lockMs + 1)).retried).toEqual([]);
-    expect(extendLock(handle.db, { jobId: id, workerId: 'other', now: t0, lockMs })).toBe(false);
+    expect(hasExpiredJobs(handle.db, t0 + 50_000 + lockMs + 1)).toBe(true);
+    expect(extend('other', t0)).toEqual(new Set());
   });
 
   it('fails a job that keeps killing its worker', () => {
