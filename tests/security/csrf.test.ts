@@ -180,6 +180,18 @@ const successes: Record<string, () => Success> = {
     return { body: { comment: 'not so sure' }, status: 200 };
   },
   'PATCH /api/v1/settings': () => ({ body: { exposureLimitMinutes: 100 + ++counter }, status: 200 }),
+  'PATCH /api/v1/destinations/:id': () => ({
+    body: { contact: `https://drop.example.test/${++counter}` },
+    status: 200,
+  }),
+  'PATCH /api/v1/forwards/:id': () => {
+    pendingAssessment();
+    sql(
+      `insert or replace into forwards (id, item_id, assessment_id, destination_id, state, reasons, created_at, updated_at)
+       values (2, 3, 2, 1, 'pending', '[]', 0, 0)`,
+    );
+    return { body: { state: 'sent' }, status: 200 };
+  },
   'POST /api/v1/banks/:name/imports': () => {
     const md5 = (++counter).toString(16).padStart(32, '0');
     const content = `signal_type,value,label,source\nmd5,${md5},national,csrf\n`;
