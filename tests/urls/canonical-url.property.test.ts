@@ -117,9 +117,9 @@ const host = fc
     fc.constantFrom('com', 'be', 'org', 'co.uk', 'github.io', 'onion'),
   )
   .map(([labels, suffix]) => `${labels.join('.')}.${suffix}`)
-  // A host that is itself a public suffix (`gr.com`, `uk.com`: private PSL entries) has no
+  // A host that is itself a public suffix (`gr.com`, `my.be`: private PSL entries) has no
   // registrable domain; `www.` in front of it is then the registrable label and is kept.
-  .filter((name) => getPublicSuffix(name) !== name);
+  .filter((name) => getPublicSuffix(name, { allowPrivateDomains: true }) !== name);
 const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,8}$/).filter((s) => s !== '.' && s !== '..');
 const path = fc
   .record({ segments: fc.array(segment, { maxLength: 4 }), trailingSlash: fc.boolean() })
