@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RoutingRules } from './forwarding/routing.ts';
+import { readOrCreateSecretKey } from './key-files.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -175,20 +173,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  */
 export function resolveSecretKey(env: Env): Buffer {
   if (env.HOTLINE_SECRET_KEY) return Buffer.from(env.HOTLINE_SECRET_KEY, 'hex');
-  const keyPath = secretKeyPath(env.HOTLINE_DB);
-  if (existsSync(keyPath)) {
-    const hex = readFileSync(keyPath, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError([`${keyPath}: not a 64-character hex key`]);
-    return Buffer.from(hex, 'hex');
+  try {
+    return readOrCreateSecretKey(env.HOTLINE_DB);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
   }
-  const key = randomBytes(32);
-  mkdirSync(dirname(keyPath), { recursive: true });
-  writeFileSync(keyPath, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
-}
-
-export function secretKeyPath(dbPath: string): string {
-  return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
 }
 
 export function buildConfig(env: Env, secretKey: Buffer): Config {

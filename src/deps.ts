@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import type { SigningKey } from './forwarding/export/signing-key.ts';
+import type { SigningKey } from './key-files.ts';
 import type { Logger } from './logger.ts';
 
 /** What the app and its domains are built from; nothing but main.ts and the tests imports app.ts. */
@@ -12,6 +12,6 @@ export interface AppDeps {
   now: () => number;
   /** Whether this process's worker runs; absent when the worker runs elsewhere (HOTLINE_WORKER=off). */
   workerAlive?: () => boolean;
-  /** The key export packages are signed with; absent: loaded (or made) beside the database on first use. */
-  signingKey?: SigningKey;
+  /** The key export packages are signed with (src/key-files.ts, loaded once at start). */
+  signingKey: SigningKey;
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
-import { loadSigningKey } from '../../src/forwarding/export/signing-key.ts';
 import { writeExport } from '../../src/forwarding/export/write-export.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
 import { testConfig } from '../../tests/support/config.ts';
 
 /**

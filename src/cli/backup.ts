@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { backupDatabase } from '../backup/backup.ts';
-import { loadConfig, secretKeyPath } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
-import { signingKeyPath } from '../forwarding/export/signing-key.ts';
+import { secretKeyPath, signingKeyPath } from '../key-files.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 
 const usage = 'usage: hotline backup FILE\n';

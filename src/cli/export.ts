@@ -2,10 +2,10 @@ import { createPublicKey } from 'node:crypto';
 import { createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
-import { loadSigningKey } from '../forwarding/export/signing-key.ts';
 import { verifyPackage } from '../forwarding/export/verify-package.ts';
 import { exportSinceSchema, exportTargetSchema, writeExport } from '../forwarding/export/write-export.ts';
 import { parseOrFail } from '../http/validation.ts';
+import { loadSigningKey } from '../key-files.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 

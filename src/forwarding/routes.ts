@@ -6,7 +6,6 @@ import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { destinationPatchSchema, listDestinations, updateDestination } from './directory.ts';
-import { loadSigningKey } from './export/signing-key.ts';
 import { exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
 import { forwardPatchSchema, outbox, outboxQuerySchema, updateForward } from './forwards.ts';
 
@@ -36,14 +35,12 @@ export function forwardingRoutes(deps: AppDeps): Router {
     res.json(outbox(deps.db, deps.config, parseOrFail(outboxQuerySchema, req.query), deps.now()));
   });
 
-  let signingKey = deps.signingKey;
   router.get('/exports', async (req, res) => {
     const query = parseOrFail(exportQuerySchema, req.query);
-    signingKey ??= loadSigningKey(deps.config.dbPath);
     const day = new Date(deps.now()).toISOString().slice(0, 10);
     res.attachment(`hotline-export-${query.to.replace(':', '-')}-${day}.zip`);
     res.set('Cache-Control', 'no-store');
-    await writeExport({ ...deps, signingKey }, query, res, userActor(currentUser(res).userId));
+    await writeExport(deps, query, res, userActor(currentUser(res).userId));
   });
 
   router.patch('/forwards/:id', (req, res) => {

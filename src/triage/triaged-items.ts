@@ -145,43 +145,27 @@ function triagedMedium(
   row: typeof itemMedia.$inferSelect,
   matches: ({ mediaId: number } & TriagedMedium['matches'][number])[],
 ): TriagedMedium {
+  // What is not shown as is: the row's place, its stored hosting and duplicate columns (shaped below).
   const {
-    id,
-    url,
-    mediaType,
-    size,
-    width,
-    height,
-    sha256,
-    sha1,
-    md5,
-    blockhash,
-    pdq,
-    pdqQuality,
-    refusal,
-    tlsInvalid,
+    itemId: _item,
+    position: _position,
+    fetchedAt: _fetched,
+    hostingIp: _ip,
+    hostingCountry: _country,
+    hostingAsn: _asn,
+    hostingOrg: _org,
+    duplicateOfMediaId,
+    duplicateSignal,
+    duplicateDistance,
+    ...shown
   } = row;
-  const duplicateOf =
-    row.duplicateOfMediaId === null
-      ? null
-      : { mediaId: row.duplicateOfMediaId, signal: row.duplicateSignal ?? '', distance: row.duplicateDistance ?? 0 };
   return {
-    id,
-    url,
-    mediaType,
-    size,
-    width,
-    height,
-    sha256,
-    sha1,
-    md5,
-    blockhash,
-    pdq,
-    pdqQuality,
-    refusal,
-    tlsInvalid,
+    ...shown,
     hosting: storedHosting(row),
-    duplicateOf,
-    matches: matches.filter((x) => x.mediaId === id).map(({ mediaId: _media, ...match }) => match),
+    duplicateOf:
+      duplicateOfMediaId === null
+        ? null
+        : { mediaId: duplicateOfMediaId, signal: duplicateSignal ?? '', distance: duplicateDistance ?? 0 },
+    matches: matches.filter((x) => x.mediaId === row.id).map(({ mediaId: _media, ...match }) => match),
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
-import { loadSigningKey } from '../../src/forwarding/export/signing-key.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
 
 // Through the real dispatcher, on a database file.
 let dir: string;

@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { MANIFEST, type PackageFile, SIGNATURE, writeSignedPackage } from '../../src/forwarding/export/package.ts';
-import { loadSigningKey, signingKeyPath } from '../../src/forwarding/export/signing-key.ts';
 import { verifyPackage } from '../../src/forwarding/export/verify-package.ts';
+import { loadSigningKey, signingKeyPath } from '../../src/key-files.ts';
 import { readZipEntries } from './zip-entries.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-export-'));

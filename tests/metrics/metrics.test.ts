@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, sessionFor } from '../support/auth.ts';
@@ -107,6 +108,7 @@ describe('/healthz', () => {
       logger: createLogger('silent'),
       now: t.clock.now,
       workerAlive: () => alive,
+      signingKey: loadSigningKey(':memory:'),
     });
     await request(app).get('/healthz').expect(200, { status: 'ok', worker: 'running', oldestDueJobSeconds: 0 });
     alive = false;

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { testConfig } from './config.ts';
 
@@ -48,7 +49,13 @@ export function createTestApp(options: { env?: Record<string, string>; clock?: T
     },
   });
   const clock = options.clock ?? createClock();
-  const app = createApp({ config, db: database.db, logger: createLogger(config.logLevel, sink), now: clock.now });
+  const app = createApp({
+    config,
+    db: database.db,
+    logger: createLogger(config.logLevel, sink),
+    now: clock.now,
+    signingKey: loadSigningKey(':memory:'),
+  });
   return { app, config, database, clock, logLines };
 }
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { PassThrough, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import type { SigningKey } from './signing-key.ts';
+import type { SigningKey } from '../../key-files.ts';
 
 /** One file of a package; its content is streamed so that large exports keep memory flat. */
 export interface PackageFile {

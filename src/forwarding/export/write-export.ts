@@ -7,10 +7,10 @@ import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { destinations } from '../../db/schema/forwarding.ts';
 import { Invalid } from '../../errors.ts';
+import type { SigningKey } from '../../key-files.ts';
 import { exportFiles } from './export-files.ts';
 import { countExportRows, exportRows, lastForwardId } from './export-rows.ts';
 import { writeSignedPackage } from './package.ts';
-import type { SigningKey } from './signing-key.ts';
 
 /** `police`, `interpol` (ICSE, through the police: what went to the police, never descriptions) or `partner:CC`. */
 export const exportTargetSchema = z.string().regex(/^(police|interpol|partner:[A-Z]{2})$/, 'error.export_target');

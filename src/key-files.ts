@@ -1,0 +1,62 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+// The key files beside the database, made on first start (mode 0600) and read afterwards. The only
+// files the hotline writes besides the database itself and an operator's backups and exports.
+
+/** Writes `content` to a new owner-only file; never replaces an existing one. */
+function createKeyFile(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+}
+
+export function secretKeyPath(dbPath: string): string {
+  return dbPath === ':memory:' ? resolve('data/hotline.key') : `${resolve(dbPath)}.key`;
+}
+
+/** The 32-byte secret key from its file, made on first use; an error names a damaged file. */
+export function readOrCreateSecretKey(dbPath: string): Buffer {
+  const path = secretKeyPath(dbPath);
+  if (!existsSync(path)) {
+    const key = randomBytes(32);
+    createKeyFile(path, `${key.toString('hex')}\n`);
+    return key;
+  }
+  const hex = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path}: not a 64-character hex key`);
+  return Buffer.from(hex, 'hex');
+}
+
+/**
+ * The Ed25519 key that signs export packages. It is a file of its own, not derived from the secret
+ * key: receivers pin its public key, and rotating the secret key (which re-seals stored secrets)
+ * must not change what they verify against.
+ */
+export interface SigningKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** The public key as PEM (SPKI), what `hotline export pubkey` prints. */
+  publicPem: string;
+}
+
+export function signingKeyPath(dbPath: string): string {
+  return `${resolve(dbPath)}.export-ed25519.pem`;
+}
+
+/** Loads the package signing key, making it on first use; a database in memory gets one in memory. */
+export function loadSigningKey(dbPath: string): SigningKey {
+  if (dbPath === ':memory:') return fromPrivate(generateKeyPairSync('ed25519').privateKey);
+  const path = signingKeyPath(dbPath);
+  if (!existsSync(path)) {
+    createKeyFile(path, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  }
+  const privateKey = createPrivateKey(readFileSync(path));
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${path}: not an Ed25519 private key`);
+  return fromPrivate(privateKey);
+}
+
+function fromPrivate(privateKey: KeyObject): SigningKey {
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
