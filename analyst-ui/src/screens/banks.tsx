@@ -26,25 +26,24 @@ export function Banks() {
         {list.data && banks.length === 0 ? (
           <p>{t('banks.none')}</p>
         ) : (
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('banks.col.name')}</th>
-                  <th scope="col">{t('banks.col.source')}</th>
-                  <th scope="col">{t('banks.col.state')}</th>
-                  <th scope="col">{t('banks.col.entries')}</th>
-                  <th scope="col">{t('banks.col.created')}</th>
-                  {admin && <th scope="col">{t('banks.col.actions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {banks.map((bank) => (
-                  <BankRow key={bank.id} bank={bank} onSwitch={admin ? switchBank : undefined} busy={action.busy} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          // Not in a scrolling box: without a button inside (supervisors) a keyboard could not scroll it.
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('banks.col.name')}</th>
+                <th scope="col">{t('banks.col.source')}</th>
+                <th scope="col">{t('banks.col.state')}</th>
+                <th scope="col">{t('banks.col.entries')}</th>
+                <th scope="col">{t('banks.col.created')}</th>
+                {admin && <th scope="col">{t('banks.col.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {banks.map((bank) => (
+                <BankRow key={bank.id} bank={bank} onSwitch={admin ? switchBank : undefined} busy={action.busy} />
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
       {admin && <ImportForm banks={banks} onImported={list.reload} />}
