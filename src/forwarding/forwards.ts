@@ -229,6 +229,8 @@ export function outbox(db: DbOrTx, config: ForwardingConfig, query: OutboxQuery,
       url,
       destination,
       overdue: isOverdue(forward, now, overdueMs),
+      /** The states a supervisor may record next (the outbox screen offers only these). */
+      nextStates: nextStates[forward.state],
     })),
   };
 }
