@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { forwards } from '../db/schema/forwarding.ts';
@@ -57,6 +57,7 @@ export function queueDueRechecks(tx: Tx, now: number, random: () => number): num
     .from(forwards)
     .leftJoin(itemRechecks, eq(itemRechecks.itemId, forwards.itemId))
     .where(and(followed(now), or(isNull(itemRechecks.itemId), lte(itemRechecks.nextCheckAt, now))))
+    .orderBy(asc(forwards.itemId))
     .all();
   let queued = 0;
   for (const { itemId, nextCheckAt } of items) {
