@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
+import { userActor } from '../audit/chain.ts';
 import { currentUser } from '../auth/guard.ts';
 import { listBanks } from '../banks/queries.ts';
 import type { AppDeps } from '../deps.ts';
@@ -128,7 +129,7 @@ export function reviewRoutes(deps: AppDeps): Router {
     const name = bankNameSchema.safeParse(req.params.name);
     if (!name.success) throw new NotFound('bank_not_found');
     const { enabled } = parseOrFail(bankChangeSchema, req.body);
-    res.json({ bank: switchBank(deps, currentUser(res).userId, name.data, enabled) });
+    res.json({ bank: switchBank(deps, userActor(currentUser(res).userId), name.data, enabled) });
   });
 
   router.post(

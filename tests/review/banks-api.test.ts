@@ -34,7 +34,7 @@ describe('POST /api/v1/banks/:name/imports', () => {
     expect(banks.body.banks).toMatchObject([{ name: 'partner', entries: 2, enabledEntries: 2 }]);
     const events = rows(t.database, "select object_id, details from audit_events where action = 'bank.import'");
     expect(events.map((e) => [e.object_id, JSON.parse(e.details)])).toEqual([
-      ['partner', { format: 'csv', rows: 2, inserted: 2, relabelled: 0, errors: 1 }],
+      ['partner', { format: 'csv', bankCreated: true, rows: 2, inserted: 2, relabelled: 0, errors: 1 }],
     ]);
   });
 
