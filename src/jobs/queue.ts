@@ -139,7 +139,8 @@ const claimOldest = preparedOnce((db) => {
       lockedUntil: sql`${sql.placeholder('lockedUntil')}`,
       updatedAt: sql`${sql.placeholder('now')}`,
     })
-    .where(and(inArray(jobs.id, candidate), eq(jobs.status, 'pending')))
+    // `id = (...)`, not `id in (...)`: with IN, SQLite walks every pending job by the status index.
+    .where(and(sql`${jobs.id} = (${candidate})`, eq(jobs.status, 'pending')))
     .returning()
     .prepare();
 });
