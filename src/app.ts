@@ -15,7 +15,7 @@ import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
-import { releaseClaimsOf } from './review/claims.ts';
+import { claimsReleaser } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
@@ -38,13 +38,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps));
 
+  // Signing out, or being disabled, releases the analyst's claims (auth may not import review: wired here).
+  const releaseClaims = claimsReleaser(deps.config);
+
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
   app.use(
     apiPrefix,
     apiRouter(deps, [
-      // Signing out releases the analyst's claims (auth may not import review, so the app wires it).
-      sessionRoutes(deps, (tx, userId, now) => releaseClaimsOf(tx, deps.config, userId, now)),
-      userRoutes(deps),
+      sessionRoutes(deps, releaseClaims),
+      userRoutes(deps, releaseClaims),
       auditRoutes(deps),
       reviewRoutes(deps),
       forwardingRoutes(deps),

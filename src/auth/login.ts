@@ -7,7 +7,7 @@ import { users } from '../db/schema/auth.ts';
 import { afterFailedLogin, isLocked } from './lockout.ts';
 import { createDummyVerifier, verifyPassword } from './passwords.ts';
 import type { LoginInput } from './schema.ts';
-import { deleteExpiredSessions, endSession, startSession } from './sessions.ts';
+import { deleteExpiredSessions, endSession, type OnSessionsEnd, startSession } from './sessions.ts';
 import { acceptTotp } from './totp.ts';
 import { type AuthDeps, findUserByUsername, totpSecretKey, totpSecretPlace, type UserRow } from './users.ts';
 
@@ -111,18 +111,12 @@ function recordFailure(tx: Tx, key: Buffer, now: number, { user, reason, lockout
   return { ok: false };
 }
 
-/**
- * What else ends with an analyst's session, in its transaction: the app wires it (review releases
- * the analyst's claims), since auth knows nothing of the domains that use it.
- */
-export type OnSignOut = (tx: Tx, userId: number, now: number) => void;
-
-/** Ends the session `token` of `userId`, and what `onSignOut` ends with it, and records it. */
-export function logout(deps: AuthDeps, userId: number, token: string, onSignOut?: OnSignOut): void {
+/** Ends the session `token` of `userId`, and what `onSessionsEnd` ends with it, and records it. */
+export function logout(deps: AuthDeps, userId: number, token: string, onSessionsEnd?: OnSessionsEnd): void {
   const now = deps.now();
   auditedTransaction(deps.db, (tx) => {
     endSession(tx, token);
-    onSignOut?.(tx, userId, now);
+    onSessionsEnd?.(tx, userId, now, 'sign_out');
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor: userActor(userId),

@@ -6,12 +6,12 @@ import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { changeOwnLanguage } from './language.ts';
 import type { AnalystLanguage } from './languages.ts';
-import { createLogin, logout, type OnSignOut } from './login.ts';
+import { createLogin, logout } from './login.ts';
 import { changeOwnPassword } from './password-change.ts';
 import type { Role } from './roles.ts';
 import { loginSchema, passwordChangeSchema, sessionChangeSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
-import { csrfKey, csrfTokenFor } from './sessions.ts';
+import { csrfKey, csrfTokenFor, type OnSessionsEnd } from './sessions.ts';
 
 /** Login attempts per client address per window, on top of the per-account lockout. */
 const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
@@ -19,8 +19,8 @@ const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
 /** One answer for unknown user, wrong password, wrong or replayed code, locked or disabled account. */
 const loginFailed = () => new Unauthorized('login_failed');
 
-/** POST/GET/PATCH/DELETE /api/v1/session: log in, who am I, my language, log out (and `onSignOut` with it). */
-export function sessionRoutes(deps: AppDeps, onSignOut?: OnSignOut): Router {
+/** POST/GET/PATCH/DELETE /api/v1/session: log in, who am I, my language, log out (and `onSessionsEnd` with it). */
+export function sessionRoutes(deps: AppDeps, onSessionsEnd?: OnSessionsEnd): Router {
   const router = Router();
   const limitAttempts = throttle({ ...loginThrottle, now: deps.now, keyer: new ClientKeyer(deps.now) });
   // Public route, so it parses its own (small) body; JSON only, which a cross-site form cannot send.
@@ -68,7 +68,7 @@ export function sessionRoutes(deps: AppDeps, onSignOut?: OnSignOut): Router {
 
   router.delete('/session', (_req, res) => {
     const user = currentUser(res);
-    logout(deps, user.userId, user.token, onSignOut);
+    logout(deps, user.userId, user.token, onSessionsEnd);
     clearSessionCookie(res);
     res.status(204).end();
   });

@@ -23,6 +23,13 @@ export interface SessionUser {
   language: AnalystLanguage | null;
 }
 
+/**
+ * What else ends with an analyst's sessions, in the same transaction: at sign-out, or when an admin
+ * disables the account. The app wires it (review releases the analyst's claims): auth knows nothing
+ * of the domains that use it.
+ */
+export type OnSessionsEnd = (tx: Tx, userId: number, now: number, why: 'sign_out' | 'disabled') => void;
+
 /** 256 random bits; base64url so it sits in a cookie unescaped. */
 export const newSessionToken = (): string => randomBytes(32).toString('base64url');
 export const isWellFormedSessionToken = (value: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(value);

@@ -1,6 +1,7 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { userActor } from '../audit/chain.ts';
 import { auditedTransaction } from '../audit/record.ts';
+import type { OnSessionsEnd } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { itemReviews, itemSkips } from '../db/schema/review.ts';
@@ -40,10 +41,16 @@ export function releaseItem(deps: ReviewDeps, userId: number, itemId: number): v
 }
 
 /**
- * Ends every live claim of the analyst, in the caller's transaction (their sign-out): the items go
- * back to the queue at once instead of staying locked for the rest of the claim's 15 minutes.
+ * Ends every live claim of the analyst, in the caller's transaction (their sign-out, or their account
+ * disabled): the items go back to the queue at once instead of staying locked for the rest of the claim.
  */
-export function releaseClaimsOf(tx: Tx, config: Pick<Config, 'secretKey'>, userId: number, now: number): void {
+export function releaseClaimsOf(
+  tx: Tx,
+  config: Pick<Config, 'secretKey'>,
+  userId: number,
+  now: number,
+  reason: 'sign_out' | 'disabled',
+): void {
   const held = tx
     .select({ itemId: itemReviews.itemId })
     .from(itemReviews)
@@ -56,10 +63,16 @@ export function releaseClaimsOf(tx: Tx, config: Pick<Config, 'secretKey'>, userI
       actor: userActor(userId),
       action: 'item.release',
       itemId,
-      details: { reason: 'sign_out' },
+      details: { reason },
     });
   }
 }
+
+/** The hook auth calls when an analyst's sessions end (sign-out, account disabled): their claims end too. */
+export const claimsReleaser =
+  (config: Pick<Config, 'secretKey'>): OnSessionsEnd =>
+  (tx, userId, now, why) =>
+    releaseClaimsOf(tx, config, userId, now, why);
 
 /**
  * Passes the item with a reason: its claim (if the caller's) ends, and Next does not serve it to

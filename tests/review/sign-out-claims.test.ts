@@ -5,7 +5,7 @@ import { addUser, asSession, sessionFor } from '../support/auth.ts';
 import { rows } from '../support/db.ts';
 import { medium, reportAndTriage } from './fixtures.ts';
 
-describe('DELETE /api/v1/session releases the analyst’s claims', () => {
+describe('an analyst’s claims end with their sessions: at sign-out, or when the account is disabled', () => {
   it('frees the item for another analyst at once, audited in the sign-out, and leaves others’ claims alone', async () => {
     const t = createTestApp();
     const [a, b, c] = [await addUser(t, 'analyst'), await addUser(t, 'analyst'), await addUser(t, 'analyst')];
@@ -38,5 +38,21 @@ describe('DELETE /api/v1/session releases the analyst’s claims', () => {
     const a = sessionFor(t, await addUser(t, 'analyst'));
     await request(t.app).delete('/api/v1/session').set(asSession(a)).expect(204);
     expect(rows(t.database, "select * from audit_events where action = 'item.release'")).toEqual([]);
+  });
+
+  it('disabling an account releases its claims too, in the same change', async () => {
+    const t = createTestApp();
+    const a = await addUser(t, 'analyst');
+    const sa = sessionFor(t, a);
+    const sb = sessionFor(t, await addUser(t, 'analyst'));
+    const admin = sessionFor(t, await addUser(t, 'admin'));
+    const item = reportAndTriage(t, 'https://one.example.test/', [medium('one')]);
+    await request(t.app).post('/api/v1/queue/next').set(asSession(sa)).send({}).expect(200);
+    await request(t.app).patch(`/api/v1/users/${a.id}`).set(asSession(admin)).send({ disabled: true }).expect(200);
+    const released = rows(t.database, "select object_id, details from audit_events where action = 'item.release'");
+    expect(released.map((e) => [e.object_id, JSON.parse(e.details)])).toEqual([[String(item), { reason: 'disabled' }]]);
+    expect((await request(t.app).post('/api/v1/queue/next').set(asSession(sb)).send({}).expect(200)).body.item.id).toBe(
+      item,
+    );
   });
 });

@@ -147,6 +147,9 @@ function ImportForm({ banks, onImported }: { banks: BankView[]; onImported: () =
   );
 }
 
+/** A file of a million bad lines must not become a million list items: the first ones tell what is wrong. */
+const shownErrors = 200;
+
 function ImportResult({ result }: { result: BankImport }) {
   const { t } = useI18n();
   return (
@@ -165,10 +168,13 @@ function ImportResult({ result }: { result: BankImport }) {
         <div class="warning" role="alert">
           <h3>{t('banks.importErrors', { count: result.errors.length })}</h3>
           <ul>
-            {result.errors.map((e) => (
+            {result.errors.slice(0, shownErrors).map((e) => (
               <li key={e.line}>{t('banks.importLine', { line: e.line, message: e.message })}</li>
             ))}
           </ul>
+          {result.errors.length > shownErrors && (
+            <p>{t('banks.importMore', { count: result.errors.length - shownErrors })}</p>
+          )}
         </div>
       )}
     </div>
