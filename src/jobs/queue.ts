@@ -130,6 +130,7 @@ const claimOldest = preparedOnce((db) => {
     )
     .orderBy(asc(jobs.availableAt), asc(jobs.id))
     .limit(1);
+  // `id = (...)`, not `id in (...)`: with IN, SQLite walks every pending job by the status index.
   return db
     .update(jobs)
     .set({
@@ -139,7 +140,6 @@ const claimOldest = preparedOnce((db) => {
       lockedUntil: sql`${sql.placeholder('lockedUntil')}`,
       updatedAt: sql`${sql.placeholder('now')}`,
     })
-    // `id = (...)`, not `id in (...)`: with IN, SQLite walks every pending job by the status index.
     .where(and(sql`${jobs.id} = (${candidate})`, eq(jobs.status, 'pending')))
     .returning()
     .prepare();

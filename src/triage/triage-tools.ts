@@ -33,7 +33,7 @@ export async function createTriageTools(
   return {
     tools: {
       fetch: (url, signal) => fetcher.fetch(url, signal),
-      computeSignals: (bytes) => computeSignalsInPool(bytes, limits),
+      computeSignals: (bytes, known) => computeSignalsInPool(bytes, limits, known),
       match: (signals) => (matcher ? matcher.match(matchableSignals(signals)) : []),
       lookupHosting: (reached) => hostingOf(reached, hosting),
       extractPageMedia,
