@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RoutingRules } from './forwarding/routing.ts';
 import { readOrCreateSecretKey } from './key-files.ts';
+import { viewerTemplateProblem } from './review/video-viewer.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -79,6 +80,13 @@ const envSchema = z
     HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
     HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
     HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
+    HOTLINE_VIDEO_VIEWER_URL_TEMPLATE: z
+      .string()
+      .optional()
+      .superRefine((template, context) => {
+        const problem = template ? viewerTemplateProblem(template) : null;
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
     HOTLINE_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     HOTLINE_HOME_COUNTRY: z
       .string()
@@ -142,6 +150,8 @@ export interface Config {
     exposureBlurLevel: number;
     /** Largest bank file an admin may upload (held in memory while it is imported). */
     bankUploadMaxBytes: number;
+    /** Link from a video's hashes to the hotline's isolated viewer (src/review/video-viewer.ts); none when unset. */
+    videoViewerUrlTemplate: string | undefined;
   };
   /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
   metricsToken: string | undefined;
@@ -225,6 +235,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
       exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
       bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
+      videoViewerUrlTemplate: env.HOTLINE_VIDEO_VIEWER_URL_TEMPLATE || undefined,
     },
     metricsToken: env.HOTLINE_METRICS_TOKEN,
     forwarding: {
