@@ -7,7 +7,8 @@ export type Route =
   | { name: 'toConfirm' }
   | { name: 'item'; id: number }
   | { name: 'users' }
-  | { name: 'statistics' };
+  | { name: 'statistics' }
+  | { name: 'known' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (path === 'to-confirm') return { name: 'toConfirm' };
   if (path === 'users') return { name: 'users' };
   if (path === 'statistics') return { name: 'statistics' };
+  if (path === 'known') return { name: 'known' };
   return { name: 'home' };
 }
 
@@ -34,6 +36,8 @@ export function hrefOf(route: Route): string {
       return `#/items/${route.id}`;
     case 'statistics':
       return '#/statistics';
+    case 'known':
+      return '#/known';
   }
 }
 

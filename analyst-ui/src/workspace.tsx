@@ -9,6 +9,7 @@ import { hrefOf, navigate, type Route, useRoute } from './router.ts';
 import { Home } from './screens/home.tsx';
 import { ItemScreen } from './screens/item.tsx';
 import { ItemsList } from './screens/items-list.tsx';
+import { KnownQueue } from './screens/known.tsx';
 import { Statistics } from './screens/statistics.tsx';
 import { Users } from './screens/users.tsx';
 import { shortcutList, useShortcuts } from './shortcuts.ts';
@@ -71,6 +72,7 @@ export function Workspace({ api, user, idleMs, lastAnswerAt, setLang, onSignOut,
   ];
   if (user.role === 'admin') links.push({ route: { name: 'users' }, label: t('nav.users') });
   if (user.role !== 'analyst') links.push({ route: { name: 'statistics' }, label: statsTranslator(lang)('nav') });
+  if (user.role !== 'analyst') links.push({ route: { name: 'known' }, label: t('nav.known') });
 
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -145,6 +147,8 @@ function CurrentScreen({ route }: { route: Route }) {
       return <Users />;
     case 'statistics':
       return <Statistics />;
+    case 'known':
+      return <KnownQueue />;
   }
 }
 
