@@ -71,6 +71,7 @@ const envSchema = z
     HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
     HOTLINE_TRIAGE_BUDGET_MS: positiveInt.default(120_000),
     HOTLINE_TRIAGE_DELAY: onOff.default('on'),
+    HOTLINE_TEST_CLOCK_FILE: z.string().min(1).optional(),
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
@@ -100,6 +101,10 @@ const envSchema = z
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
     message: 'opens loopback addresses to the fetcher and intake: allowed only with NODE_ENV=test',
+  })
+  .refine((env) => env.HOTLINE_TEST_CLOCK_FILE === undefined || env.NODE_ENV === 'test', {
+    path: ['HOTLINE_TEST_CLOCK_FILE'],
+    message: 'moves the server clock: allowed only with NODE_ENV=test',
   })
   .refine((env) => env.HOTLINE_TRIAGE_DELAY === 'on' || env.NODE_ENV === 'test', {
     path: ['HOTLINE_TRIAGE_DELAY'],
@@ -140,6 +145,8 @@ export interface Config {
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   /** `triageDelay`: whether intake holds new items to the next minute plus a random wait (off only in tests). */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number; triageDelay: boolean };
+  /** Tests only: a file holding an offset in milliseconds for the process clock (src/clock.ts). */
+  testClockFile: string | undefined;
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
   /** Defaults of the workspace settings; admins change them at run time (src/review/settings.ts). */
   review: {
@@ -223,6 +230,7 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       triageBudgetMs: env.HOTLINE_TRIAGE_BUDGET_MS,
       triageDelay: env.HOTLINE_TRIAGE_DELAY === 'on',
     },
+    testClockFile: env.HOTLINE_TEST_CLOCK_FILE,
     auth: {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
