@@ -28,7 +28,8 @@ export function ClusterSection({ item, draft, onApplied }: Props) {
   const [done, setDone] = useState('');
   const apply = useAction();
   const members = cluster.data?.items ?? [];
-  if (cluster.data && members.length < 2) return null;
+  // A cluster of one is no cluster; a failed load still says so.
+  if (!cluster.error && members.length < 2) return null;
 
   const tickable = members.filter((member) => takesAssessment(member, user.role, user.id));
   const chosen = tickable.filter((member) => ticked.has(member.id)).map((member) => member.id);
