@@ -146,7 +146,7 @@ function ClusterMember({ member, current, view, tick }: MemberProps) {
           })}
       </ul>
       {tick && (
-        <label>
+        <label class="tick">
           <input type="checkbox" checked={tick.on} onChange={(e) => tick.set(e.currentTarget.checked)} />{' '}
           {t('cluster.tick', { name })}
         </label>

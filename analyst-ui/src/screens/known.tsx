@@ -114,7 +114,7 @@ function KnownCard({ item, ticked, onTick }: { item: KnownItem; ticked: boolean;
         <a href={hrefOf({ name: 'item', id: item.id })}>{t('item.title', { id: item.id })}</a>
       </h3>
       <p class="url">{item.url}</p>
-      <label>
+      <label class="tick">
         <input type="checkbox" checked={ticked} onChange={(e) => onTick(e.currentTarget.checked)} />{' '}
         {t('known.tick', { id: item.id })}
       </label>
