@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/matching/matcher.ts';
+import { sourceAssessmentOf } from '../../src/review/own-bank-entries.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { row } from '../support/db.ts';
@@ -149,6 +150,24 @@ describe('GET /api/v1/queue/known', () => {
       const res = await knownQueue(supervisor, query).expect(400);
       expect(res.body.error).toBe('validation');
       expect(Object.keys(res.body.fields)).toHaveLength(1);
+    }
+  });
+});
+
+describe('sourceAssessmentOf', () => {
+  it('reads the assessment back from an own-bank entry’s source, and nothing from any other source', () => {
+    expect(sourceAssessmentOf('assessment:42 confirmed_by:user:7')).toBe(42);
+    expect(sourceAssessmentOf('assessment:42')).toBe(42);
+    for (const other of [
+      null,
+      '',
+      'partner-ref-42',
+      'assessment:',
+      'assessment:4x2',
+      'assessment:-1',
+      'xassessment:4',
+    ]) {
+      expect(sourceAssessmentOf(other)).toBeNull();
     }
   });
 });
