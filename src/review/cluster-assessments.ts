@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { Conflict } from '../errors.ts';
 import { recordAssessment } from './assessments.ts';
 import type { ReviewDeps } from './claims.ts';
-import { clusterOf } from './item-cluster.ts';
+import { clusterCheckLimit, clusterOf } from './item-cluster.ts';
 import type { AssessmentBody } from './schema.ts';
 
 /**
@@ -18,7 +18,7 @@ export function assessCluster(deps: ReviewDeps, user: SessionUser, itemIds: read
   const ticked = [...new Set(itemIds)];
   const first = ticked[0] as number;
   return auditedTransaction(deps.db, (tx) => {
-    const members = new Set(clusterOf(tx, first).itemIds);
+    const members = new Set(clusterOf(tx, first, clusterCheckLimit).itemIds);
     if (ticked.some((id) => !members.has(id))) throw new Conflict('not_in_cluster');
     const cluster = [...ticked].sort((a, b) => a - b);
     return ticked.map((itemId) => recordAssessment(tx, deps, user, { itemId, body, now, audit: { cluster } }));

@@ -6,6 +6,11 @@ import { queueOf } from './queue.ts';
 
 /** The most items a cluster shows or takes one assessment for: a screen's worth, and a bounded walk. */
 export const clusterLimit = 50;
+/**
+ * How far the walk goes to check that ticked items belong together: further than one screen, so
+ * items ticked on the screen of one member are found from another member of a large cluster too.
+ */
+export const clusterCheckLimit = 20 * clusterLimit;
 
 const idList = (ids: readonly number[]): SQL =>
   sql.join(

@@ -204,6 +204,22 @@ describe('POST /api/v1/clusters/assessments', () => {
     expect({ assessments: assessmentCount(), audit: auditCount() }).toEqual(before);
   });
 
+  it('shows a large cluster 50 items at a time, and takes items ticked on any member’s screen', async () => {
+    // A chain of 60 items, each showing its predecessor's file.
+    const chain = [reportAndTriage(t, 'https://chain0.example.test/', [medium('link 0')])];
+    for (let n = 1; n < 60; n++) {
+      chain.push(reportAndTriage(t, `https://chain${n}.example.test/`, [medium(`link ${n - 1}`), medium(`link ${n}`)]));
+    }
+    const last = chain[59] as number;
+    const { cluster } = (await clusterOf(a, last).expect(200)).body;
+    expect(cluster.items).toHaveLength(50);
+    expect(cluster.complete).toBe(false);
+    // Ticked on the last item's screen; the walk from the first ticked one reaches them all.
+    const ticked = [chain[5] as number, last];
+    await applyToCluster(a, { itemIds: ticked, assessment: { legalStatus: 'not_illegal' } }).expect(201);
+    expect(assessmentCount()).toBe(2);
+  });
+
   it('refuses bad input naming each field, the assessment’s as assessment.FIELD, and changes nothing', async () => {
     const { one } = family();
     const before = { assessments: assessmentCount(), audit: auditCount() };
