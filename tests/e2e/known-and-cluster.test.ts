@@ -155,6 +155,15 @@ describe('the known queue and the cluster section in a real browser', () => {
     expect(await page.getByRole('button', { name: /Confirm the ticked items \(\d\)/ }).isEnabled()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await expectAccessible(page, 'known');
+    for (const [lang, title, tick] of [
+      ['fr', 'Éléments connus', 'Tout cocher'],
+      ['nl', 'Bekende items', 'Alles aanvinken'],
+    ] as const) {
+      await page.getByLabel(/Language|Langue|Taal/).selectOption(lang);
+      await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+      expect(await page.getByRole('button', { name: tick, exact: true }).isVisible()).toBe(true);
+      await expectAccessible(page, `known-${lang}`);
+    }
     expect(requests.filter((path) => path.includes('/media/'))).toEqual([]);
     expect(csp).toEqual([]);
     await context.close();
