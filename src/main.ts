@@ -1,6 +1,7 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
 import { writeServerPid } from './backup/server-pid.ts';
+import { type Clock, offsetClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
@@ -12,8 +13,8 @@ import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
 /** The triage worker beside the server; a worker that cannot start stops the process. */
-function startWorker(config: Config, db: Db, logger: Logger, onStarted: () => void) {
-  const worker = createTriageWorker({ config, db, logger, now: Date.now }).then((w) => {
+function startWorker(config: Config, db: Db, logger: Logger, now: Clock, onStarted: () => void) {
+  const worker = createTriageWorker({ config, db, logger, now }).then((w) => {
     w.worker.start();
     onStarted();
     return w;
@@ -51,6 +52,7 @@ function start(): void {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const now = config.testClockFile ? offsetClock(config.testClockFile) : Date.now;
   const database = openDatabase(config.dbPath);
   runMigrations(database.db);
   // The export signing key is made at first start, beside the database key, so `export pubkey` can be handed out.
@@ -65,7 +67,7 @@ function start(): void {
     config,
     db: database.db,
     logger,
-    now: Date.now,
+    now,
     signingKey,
     ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
   });
@@ -85,10 +87,10 @@ function start(): void {
   server.listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
     if (!config.worker.enabled) return;
-    worker = startWorker(config, database.db, logger, () => {
+    worker = startWorker(config, database.db, logger, now, () => {
       workerRunning = true;
     });
-    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now });
+    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now });
     housekeeping.start();
     recheck = startRecheckWorker(config, database.db, logger);
   });

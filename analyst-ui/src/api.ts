@@ -74,6 +74,8 @@ export interface Medium {
   matches: Match[];
   hosting: { address: string; country: string | null; network: string | null } | null;
   duplicates: { itemId: number }[];
+  /** A video's link to the hotline's isolated viewer, when one is configured. */
+  viewerUrl: string | null;
 }
 
 export interface ReportView {
@@ -177,6 +179,7 @@ interface ServerMedium {
   tlsInvalid: boolean;
   hosting: { ip: string | null; country: string | null; asn: number | null; org: string | null };
   duplicateOf: { itemId: number | null } | null;
+  viewerUrl: string | null;
   matches: {
     bank: string;
     label: string;
@@ -261,6 +264,7 @@ function toMedium(m: ServerMedium, item: ServerItem): Medium {
     })),
     hosting: m.hosting.ip ? { address: m.hosting.ip, country: m.hosting.country, network: m.hosting.org } : null,
     duplicates: m.duplicateOf?.itemId ? [{ itemId: m.duplicateOf.itemId }] : [],
+    viewerUrl: m.viewerUrl,
   };
 }
 
@@ -331,7 +335,8 @@ export class Api {
   /** Called on each answer, to restart the idle countdown; 401 means the session ended. */
   onAnswer: (status: number) => void = () => {};
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One request to the API; the screens' own clients (e.g. cluster-api.ts) call it too. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': this.lang };
     if (method !== 'GET') headers['X-CSRF-Token'] = this.csrfToken;
     // A form (a file upload) sets its own multipart Content-Type; anything else is sent as JSON.

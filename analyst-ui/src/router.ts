@@ -11,7 +11,8 @@ export type Route =
   // admin screens
   | { name: 'banks' }
   | { name: 'settings' }
-  | { name: 'outbox' };
+  | { name: 'outbox' }
+  | { name: 'known' };
 
 /** The admin screens' routes, named as their hash path. */
 const adminRoutes = ['banks', 'settings', 'outbox'] as const;
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (path === 'statistics') return { name: 'statistics' };
   const admin = adminRoutes.find((name) => name === path);
   if (admin) return { name: admin };
+  if (path === 'known') return { name: 'known' };
   return { name: 'home' };
 }
 
@@ -47,6 +49,8 @@ export function hrefOf(route: Route): string {
     case 'settings':
     case 'outbox':
       return `#/${route.name}`;
+    case 'known':
+      return '#/known';
   }
 }
 

@@ -175,6 +175,12 @@ const successes: Record<string, () => Success> = {
     sql('update items set review_queue = null where id = 2');
     return { body: { legalStatus: 'not_illegal' }, status: 201 };
   },
+  'POST /api/v1/clusters/assessments': () => {
+    sql('update items set review_queue = null where id = 1');
+    sql('delete from assessments where item_id = 1');
+    sql('delete from item_reviews where item_id = 1');
+    return { body: { itemIds: [1], assessment: { legalStatus: 'not_illegal' } }, status: 201 };
+  },
   'POST /api/v1/assessments/:id/confirm': () => {
     pendingAssessment();
     return { body: {}, status: 200 };
