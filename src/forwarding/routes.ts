@@ -9,7 +9,7 @@ import { destinationPatchSchema, listDestinations, updateDestination } from './d
 import { exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
 import { forwardPatchSchema, outbox, outboxQuerySchema, updateForward } from './forwards.ts';
 
-const exportQuerySchema = z.strictObject({ to: exportTargetSchema, since: exportSinceSchema });
+export const exportQuerySchema = z.strictObject({ to: exportTargetSchema, since: exportSinceSchema });
 
 function idParam(req: Request, missing: string): number {
   const id = positiveIdSchema.safeParse(req.params.id);
