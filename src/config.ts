@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RoutingRules } from './forwarding/routing.ts';
-import { readOrCreateSecretKey } from './key-files.ts';
+import { readHashKey, readOrCreateSecretKey } from './key-files.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -147,8 +147,14 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   dbPath: string;
-  /** 32 bytes; the root of every derived key (encryption, receipts, form tokens, throttling). */
+  /** 32 bytes; the root of every derived key (encryption, form tokens, CSRF); `hotline key rotate` replaces it. */
   secretKey: Buffer;
+  /**
+   * 32 bytes; the root of the keyed hashes stored in the database (audit chain, receipt hashes,
+   * status delays), which a rotation of the secret key leaves as they are (src/key-files.ts).
+   * The secret key itself until the first rotation.
+   */
+  hashKey: Buffer;
   logLevel: Env['HOTLINE_LOG_LEVEL'];
   trustProxyHops: number;
   retentionDays: number;
@@ -225,12 +231,13 @@ export function resolveSecretKey(env: Env): Buffer {
   }
 }
 
-export function buildConfig(env: Env, secretKey: Buffer): Config {
+export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): Config {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
     dbPath: env.HOTLINE_DB,
     secretKey,
+    hashKey,
     logLevel: env.HOTLINE_LOG_LEVEL,
     trustProxyHops: env.HOTLINE_TRUST_PROXY,
     retentionDays: env.HOTLINE_RETENTION_DAYS,
@@ -285,8 +292,16 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
   };
 }
 
-/** Loads the configuration for a process: the environment plus the secret key file. */
+/** Loads the configuration for a process: the environment plus the key files. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = parseEnv(source);
-  return buildConfig(env, resolveSecretKey(env));
+  return buildConfig(env, resolveSecretKey(env), resolveHashKey(env));
+}
+
+function resolveHashKey(env: Env): Buffer | undefined {
+  try {
+    return readHashKey(env.HOTLINE_DB);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
 }

@@ -14,7 +14,7 @@ export const scheduleDailyPurge = (tx: Tx, now: number, day = now): void => sche
 
 /** The daily purge: reports closed longer than the retention period ago lose their personal fields. */
 export function purgeJobHandler(deps: {
-  config: Pick<Config, 'secretKey' | 'retentionDays'>;
+  config: Pick<Config, 'hashKey' | 'retentionDays'>;
   now: () => number;
 }): JobHandler {
   return {

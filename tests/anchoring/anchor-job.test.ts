@@ -17,7 +17,7 @@ import { startLoopbackServer } from '../support/loopback-server.ts';
 
 const dayMs = 86_400_000;
 const secretKeyHex = '5a'.repeat(32);
-const key = auditKey({ secretKey: Buffer.from(secretKeyHex, 'hex') });
+const key = auditKey({ hashKey: Buffer.from(secretKeyHex, 'hex') });
 
 let dir: string;
 let dbPath: string;
@@ -105,7 +105,7 @@ describe('the daily audit anchor to a file', () => {
     expect(cut.code).toBe(1);
     expect(JSON.parse(cut.out)).toEqual({ ok: false, events: 6, brokenAt: 7, reason: 'anchor', anchors: 2 });
     expect(cut.err).toContain(`anchored event ${second?.seq}`);
-  });
+  }, 120_000); // two CLI processes: slow on a loaded machine
 
   it('writes nothing for an empty chain, or without a target, and still schedules the next day', async () => {
     const file = join(dir, 'anchors.jsonl');

@@ -39,7 +39,7 @@ beforeAll(() => {
     runMigrations(db);
     auditedTransaction(db, (tx) => {
       for (let i = 0; i < 6; i++) {
-        recordAuditEvent(tx, auditKey({ secretKey: Buffer.from(secretKeyHex, 'hex') }), {
+        recordAuditEvent(tx, auditKey({ hashKey: Buffer.from(secretKeyHex, 'hex') }), {
           at: 1000 + i,
           actor: 'system',
           action: auditActions[i] ?? 'user.create',
