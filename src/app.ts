@@ -15,6 +15,7 @@ import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
+import { openApiRoutes } from './openapi/routes.ts';
 import { claimsReleaser } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
       reviewRoutes(deps),
       forwardingRoutes(deps),
       statsRoutes(deps),
+      openApiRoutes(),
     ]),
   );
   app.use(intakeRoutes(deps));

@@ -1,7 +1,8 @@
+import { isAbsolute } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RoutingRules } from './forwarding/routing.ts';
-import { readOrCreateSecretKey } from './key-files.ts';
+import { readHashKey, readOrCreateSecretKey } from './key-files.ts';
 import { viewerTemplateProblem } from './review/video-viewer.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
@@ -34,6 +35,38 @@ const portList = z
   .default('80,443')
   .transform((s) => s.split(',').map((p) => Number(p.trim())))
   .pipe(z.array(z.number().int().min(1).max(65535)).min(1));
+
+/**
+ * Where the worker writes the audit head each day: `file:/absolute/path` (appended, fsync'd),
+ * `syslog` (through logger(1)), or an `https://` endpoint (POSTed JSON). `http://` is accepted for
+ * loopback only, and only with NODE_ENV=test.
+ */
+export type AuditAnchorTarget = { kind: 'file'; path: string } | { kind: 'syslog' } | { kind: 'http'; url: string };
+
+function parseAnchorTarget(text: string): AuditAnchorTarget | undefined {
+  if (text === 'syslog') return { kind: 'syslog' };
+  if (text.startsWith('file:')) {
+    const path = text.slice('file:'.length);
+    return isAbsolute(path) && !path.includes('\0') ? { kind: 'file', path } : undefined;
+  }
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  if (url.username || url.password) return undefined;
+  if (url.protocol === 'https:') return { kind: 'http', url: url.href };
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
+  return url.protocol === 'http:' && loopback ? { kind: 'http', url: url.href } : undefined;
+}
+
+const auditAnchorSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text === '') return undefined;
+    const target = parseAnchorTarget(text);
+    if (!target) ctx.addIssue({ code: 'custom', message: 'expected file:/absolute/path, syslog or https://...' });
+    return target;
+  });
 
 const envSchema = z
   .object({
@@ -97,6 +130,7 @@ const envSchema = z
     HOTLINE_NOTIFY_PROVIDERS: z.enum(['never', 'home', 'always']).default('never'),
     HOTLINE_FORWARD_OVERDUE_HOURS: positiveInt.default(72),
     HOTLINE_EXPORT_DESCRIPTIONS: onOff.default('off'),
+    HOTLINE_AUDIT_ANCHOR: auditAnchorSchema,
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -106,6 +140,15 @@ const envSchema = z
     path: ['HOTLINE_TEST_CLOCK_FILE'],
     message: 'moves the server clock: allowed only with NODE_ENV=test',
   })
+  .refine(
+    (env) =>
+      !(env.HOTLINE_AUDIT_ANCHOR?.kind === 'http' && env.HOTLINE_AUDIT_ANCHOR.url.startsWith('http:')) ||
+      env.NODE_ENV === 'test',
+    {
+      path: ['HOTLINE_AUDIT_ANCHOR'],
+      message: 'plain http:// (loopback) is allowed only with NODE_ENV=test; use https://',
+    },
+  )
   .refine((env) => env.HOTLINE_TRIAGE_DELAY === 'on' || env.NODE_ENV === 'test', {
     path: ['HOTLINE_TRIAGE_DELAY'],
     message: 'lets triage fetch at the second of the report: allowed off only with NODE_ENV=test',
@@ -117,8 +160,14 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   dbPath: string;
-  /** 32 bytes; the root of every derived key (encryption, receipts, form tokens, throttling). */
+  /** 32 bytes; the root of every derived key (encryption, form tokens, CSRF); `hotline key rotate` replaces it. */
   secretKey: Buffer;
+  /**
+   * 32 bytes; the root of the keyed hashes stored in the database (audit chain, receipt hashes,
+   * status delays), which a rotation of the secret key leaves as they are (src/key-files.ts).
+   * The secret key itself until the first rotation.
+   */
+  hashKey: Buffer;
   logLevel: Env['HOTLINE_LOG_LEVEL'];
   trustProxyHops: number;
   retentionDays: number;
@@ -167,6 +216,8 @@ export interface Config {
    * and whether police exports carry the reporters' descriptions.
    */
   forwarding: { rules: RoutingRules; overdueMs: number; exportDescriptions: boolean };
+  /** Where the daily audit head goes (src/anchoring); none when unset. */
+  auditAnchor: AuditAnchorTarget | undefined;
 }
 
 export class ConfigError extends Error {
@@ -197,12 +248,13 @@ export function resolveSecretKey(env: Env): Buffer {
   }
 }
 
-export function buildConfig(env: Env, secretKey: Buffer): Config {
+export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): Config {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
     dbPath: env.HOTLINE_DB,
     secretKey,
+    hashKey,
     logLevel: env.HOTLINE_LOG_LEVEL,
     trustProxyHops: env.HOTLINE_TRUST_PROXY,
     retentionDays: env.HOTLINE_RETENTION_DAYS,
@@ -255,11 +307,20 @@ export function buildConfig(env: Env, secretKey: Buffer): Config {
       overdueMs: env.HOTLINE_FORWARD_OVERDUE_HOURS * 3_600_000,
       exportDescriptions: env.HOTLINE_EXPORT_DESCRIPTIONS === 'on',
     },
+    auditAnchor: env.HOTLINE_AUDIT_ANCHOR,
   };
 }
 
-/** Loads the configuration for a process: the environment plus the secret key file. */
+/** Loads the configuration for a process: the environment plus the key files. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = parseEnv(source);
-  return buildConfig(env, resolveSecretKey(env));
+  return buildConfig(env, resolveSecretKey(env), resolveHashKey(env));
+}
+
+function resolveHashKey(env: Env): Buffer | undefined {
+  try {
+    return readHashKey(env.HOTLINE_DB);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 // The key files beside the database, made on first start (mode 0600) and read afterwards. The only
@@ -8,7 +8,13 @@ import { dirname, resolve } from 'node:path';
 /** Writes `content` to a new owner-only file; never replaces an existing one. */
 function createKeyFile(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function secretKeyPath(dbPath: string): string {
@@ -20,12 +26,38 @@ export function readOrCreateSecretKey(dbPath: string): Buffer {
   const path = secretKeyPath(dbPath);
   if (!existsSync(path)) {
     const key = randomBytes(32);
-    createKeyFile(path, `${key.toString('hex')}\n`);
+    writeKeyFile(path, key);
     return key;
   }
+  return readKeyFile(path);
+}
+
+/** A 32-byte key as a new owner-only file of 64 hex characters, synced to disk before it returns. */
+export function writeKeyFile(path: string, key: Buffer): void {
+  createKeyFile(path, `${key.toString('hex')}\n`);
+}
+
+export function readKeyFile(path: string): Buffer {
   const hex = readFileSync(path, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path}: not a 64-character hex key`);
   return Buffer.from(hex, 'hex');
+}
+
+/**
+ * The root of the keyed hashes the database keeps and nobody can recompute: the audit chain, the
+ * receipt hashes, each report's status delay. Rotating the secret key cannot re-key them (a
+ * receipt is known only to its reporter; a re-keyed chain would no longer match its anchors), so
+ * the first `hotline key rotate` keeps the key they were made under in this file. Until then there
+ * is no file and they derive from the secret key itself.
+ */
+export function hashKeyPath(dbPath: string): string {
+  return `${resolve(dbPath)}.hash.key`;
+}
+
+export function readHashKey(dbPath: string): Buffer | undefined {
+  if (dbPath === ':memory:') return undefined;
+  const path = hashKeyPath(dbPath);
+  return existsSync(path) ? readKeyFile(path) : undefined;
 }
 
 /**

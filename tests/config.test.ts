@@ -43,6 +43,30 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the audit anchor target: a file by absolute path, syslog, https, loopback http in tests only', () => {
+    const anchor = (value: string, env: Record<string, string> = {}) =>
+      parseEnv({ ...env, HOTLINE_AUDIT_ANCHOR: value }).HOTLINE_AUDIT_ANCHOR;
+    expect(parseEnv({}).HOTLINE_AUDIT_ANCHOR).toBeUndefined();
+    expect(anchor('file:/mnt/other/anchors.jsonl')).toEqual({ kind: 'file', path: '/mnt/other/anchors.jsonl' });
+    expect(anchor('syslog')).toEqual({ kind: 'syslog' });
+    expect(anchor('https://anchors.example.org/hotline')).toEqual({
+      kind: 'http',
+      url: 'https://anchors.example.org/hotline',
+    });
+    expect(anchor('http://127.0.0.1:9/a', { NODE_ENV: 'test' })).toEqual({ kind: 'http', url: 'http://127.0.0.1:9/a' });
+    for (const refused of [
+      'file:relative/anchors',
+      'http://127.0.0.1:9/a',
+      'http://anchors.example.org/',
+      'https://user:secret@anchors.example.org/',
+      'ftp://anchors.example.org/',
+      'journal',
+    ]) {
+      expect(() => anchor(refused), refused).toThrow(/HOTLINE_AUDIT_ANCHOR/);
+    }
+    expect(() => anchor('http://anchors.example.org/', { NODE_ENV: 'test' })).toThrow(/HOTLINE_AUDIT_ANCHOR/);
+  });
+
   it('lets only tests turn the triage delay off', () => {
     expect(() => parseEnv({ HOTLINE_TRIAGE_DELAY: 'off' })).toThrow(/HOTLINE_TRIAGE_DELAY/);
     expect(parseEnv({ NODE_ENV: 'test', HOTLINE_TRIAGE_DELAY: 'off' }).HOTLINE_TRIAGE_DELAY).toBe('off');

@@ -35,6 +35,7 @@ export const auditActions = [
   'forward.create',
   'forward.update',
   'export.create',
+  'key.rotate',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -14,7 +14,7 @@ export const userActor = (userId: number): AuditActor => `user:${userId}`;
  * The key the chain is computed under. Without it, write access to the database is not enough to
  * rewrite a row and recompute every later hash: the forged chain would not verify.
  */
-export const auditKey = (config: Pick<Config, 'secretKey'>): Buffer => deriveKey(config.secretKey, 'audit');
+export const auditKey = (config: Pick<Config, 'hashKey'>): Buffer => deriveKey(config.hashKey, 'audit');
 
 /** Everything that is hashed: the event as stored, minus the two hashes. */
 export interface ChainedEventFields {

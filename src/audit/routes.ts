@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { pageLimitSchema, parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { listAuditEvents } from './queries.ts';
 
-const auditQuerySchema = z.strictObject({
+export const auditQuerySchema = z.strictObject({
   /** `type` or `type:id`, e.g. `user:12`; absent: every event. */
   object: z
     .string()

@@ -23,7 +23,7 @@ export type ChainVerdict =
       ok: false;
       /** Events checked and found sound before the broken one. */
       events: number;
-      /** The sequence number of the first event that does not fit the chain (or of the missing anchor). */
+      /** The sequence number of the first event that does not fit the chain (or of the first anchor it fails). */
       brokenAt: number;
       reason: BreakReason;
     };
@@ -57,9 +57,12 @@ function* eventsInOrder(db: DbOrTx) {
  * as exactly their canonical JSON, and each hash must be the keyed hash of its event: an edited row
  * fails its own hash, a deleted row leaves a gap or a broken link, swapped rows fail both, and a
  * rewrite that recomputes the hashes fails without the key. Removing only the newest rows cannot be
- * seen from the chain alone: `expectHead`, a head kept elsewhere, must still be in the chain.
+ * seen from the chain alone: each of `anchors`, heads kept elsewhere, must still be in the chain
+ * with its hash; an anchor beyond the head means the tail was cut.
  */
-export function verifyAuditChain(db: DbOrTx, key: Buffer, expectHead?: ChainHead): ChainVerdict {
+export function verifyAuditChain(db: DbOrTx, key: Buffer, anchors: readonly ChainHead[] = []): ChainVerdict {
+  const anchored = new Map<number, string[]>();
+  for (const anchor of anchors) anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor.hash]);
   let head: ChainHead | null = null;
   for (const row of eventsInOrder(db)) {
     const sound: number = head?.seq ?? 0;
@@ -70,11 +73,12 @@ export function verifyAuditChain(db: DbOrTx, key: Buffer, expectHead?: ChainHead
     const details = canonicalDetails(row.details);
     if (!details) return broken('details');
     if (hashEvent(key, prevHash, { ...row, details }) !== row.hash) return broken('hash');
-    if (expectHead && row.seq === expectHead.seq && row.hash !== expectHead.hash) return broken('anchor');
+    if (anchored.get(row.seq)?.some((hash) => hash !== row.hash)) return broken('anchor');
     head = { seq: row.seq, hash: row.hash };
   }
   const events = head?.seq ?? 0;
-  if (expectHead && expectHead.seq > events) return { ok: false, events, brokenAt: expectHead.seq, reason: 'anchor' };
+  const beyond = Math.min(...anchors.map((a) => a.seq).filter((seq) => seq > events));
+  if (Number.isFinite(beyond)) return { ok: false, events, brokenAt: beyond, reason: 'anchor' };
   return { ok: true, events, head };
 }
 

@@ -95,6 +95,10 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'GET', path: '/api/v1/exports', allow: supervisors },
   // The year's figures (src/stats).
   { method: 'GET', path: '/api/v1/stats', allow: supervisors },
+
+  // The OpenAPI document of this API (src/openapi). Public: it tells the routes, their request
+  // shapes and who may call them, all of which the published source tells already; no data.
+  { method: 'GET', path: '/api/v1/openapi.json', allow: 'public' },
 ];
 
 /** What a session of an account that must change its password may reach: who am I, sign out, change it. */

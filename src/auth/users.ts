@@ -1,6 +1,7 @@
 import { and, count, eq, getTableName, isNull } from 'drizzle-orm';
 import { type AuditActor, auditKey } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
+import type { Config } from '../config.ts';
 import { deriveKey, type SealedPlace, seal } from '../crypto/seal.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
@@ -50,7 +51,8 @@ const toView = (row: UserRow): UserView => ({
   createdAt: new Date(row.createdAt).toISOString(),
 });
 
-export const totpSecretKey = (deps: Pick<AuthDeps, 'config'>) => deriveKey(deps.config.secretKey, 'totp-secret');
+export const totpSecretKey = (deps: { config: Pick<Config, 'secretKey'> }) =>
+  deriveKey(deps.config.secretKey, 'totp-secret');
 /** Where a user's TOTP secret is sealed: it opens only in that user's row. */
 export const totpSecretPlace = (userId: number): SealedPlace => ({
   table: getTableName(users),

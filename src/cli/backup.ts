@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { backupDatabase } from '../backup/backup.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
-import { secretKeyPath, signingKeyPath } from '../key-files.ts';
+import { hashKeyPath, secretKeyPath, signingKeyPath } from '../key-files.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 
 const usage = 'usage: hotline backup FILE\n';
@@ -24,13 +24,17 @@ async function backup(args: string[], io: CliIo): Promise<number> {
     const key = existsSync(keyFile) ? keyFile : 'HOTLINE_SECRET_KEY (environment)';
     const exportKey = signingKeyPath(config.dbPath);
     const signingKey = existsSync(exportKey) ? exportKey : null;
-    io.stdout.write(`${JSON.stringify({ ...outcome, database: config.dbPath, secretKey: key, signingKey })}\n`);
+    // Written by the first `hotline key rotate`: the chain and receipt hashes are keyed by it from then on.
+    const hashKey = existsSync(hashKeyPath(config.dbPath)) ? hashKeyPath(config.dbPath) : null;
+    io.stdout.write(
+      `${JSON.stringify({ ...outcome, database: config.dbPath, secretKey: key, hashKey, signingKey })}\n`,
+    );
     if (outcome.integrity !== 'ok') {
       io.stderr.write(`the copy failed its integrity check: ${outcome.integrity}\n`);
       return 2;
     }
     io.stderr.write(
-      `backed up to ${outcome.file}. Keep the secret key (${key})${signingKey ? ` and the export signing key (${signingKey})` : ''} too, stored apart from the backup: without it receipts, contact addresses, TOTP secrets and the audit chain cannot be read or checked\n`,
+      `backed up to ${outcome.file}. Keep the secret key (${key})${hashKey ? `, the hash key (${hashKey})` : ''}${signingKey ? ` and the export signing key (${signingKey})` : ''} too, stored apart from the backup: without it receipts, contact addresses, TOTP secrets and the audit chain cannot be read or checked\n`,
     );
     return 0;
   } finally {

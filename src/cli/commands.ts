@@ -5,6 +5,7 @@ import type { CliCommand } from './command.ts';
 import exportCommand from './export.ts';
 import hash from './hash.ts';
 import items from './items.ts';
+import key from './key.ts';
 import match from './match.ts';
 import migrate from './migrate.ts';
 import normalize from './normalize.ts';
@@ -30,6 +31,7 @@ export const commands: Readonly<Record<string, CliCommand>> = {
   purge,
   backup,
   restore,
+  key,
   export: exportCommand,
   stats,
 };

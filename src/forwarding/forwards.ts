@@ -13,7 +13,7 @@ import { destinationRow, routingDirectory } from './directory.ts';
 import { type Location, type RouteReason, routeAssessment } from './routing.ts';
 
 type ForwardRow = typeof forwards.$inferSelect;
-type ForwardingConfig = Pick<Config, 'secretKey' | 'forwarding'>;
+type ForwardingConfig = Pick<Config, 'hashKey' | 'forwarding'>;
 
 /** Where an item's content is: its page, then each medium (which a CDN may serve from elsewhere). */
 function itemLocations(tx: DbOrTx, itemId: number): Location[] {

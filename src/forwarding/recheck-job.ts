@@ -29,7 +29,7 @@ export function scheduleRecheckSweep(tx: Tx, now: number, hour = now): void {
 
 export interface RecheckDeps {
   db: Db;
-  config: Pick<Config, 'secretKey' | 'forwarding'>;
+  config: Pick<Config, 'hashKey' | 'forwarding'>;
   tools: TriageTools;
   now: () => number;
   /** 0 to 1; jitters the next re-check. */

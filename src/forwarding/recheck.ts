@@ -8,7 +8,7 @@ import { enqueueJob, requeueJob } from '../jobs/queue.ts';
 import { markBackOnline, markRemoved, removableStates } from './forwards.ts';
 import { nextRecheckAt, type RecheckObservation, recheckStep, returnWatchMs } from './recheck-verdict.ts';
 
-type RecheckConfig = Pick<Config, 'secretKey' | 'forwarding'>;
+type RecheckConfig = Pick<Config, 'hashKey' | 'forwarding'>;
 
 export const recheckJobType = 'forwarding.recheck';
 export const recheckJobKey = (itemId: number) => `forwarding:recheck:item:${itemId}`;

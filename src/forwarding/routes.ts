@@ -9,7 +9,7 @@ import { destinationPatchSchema, listDestinations, updateDestination } from './d
 import { exportFormatSchema, exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
 import { forwardPatchSchema, outbox, outboxQuerySchema, updateForward } from './forwards.ts';
 
-const exportQuerySchema = z.strictObject({
+export const exportQuerySchema = z.strictObject({
   to: exportTargetSchema,
   since: exportSinceSchema,
   format: exportFormatSchema.optional(),

@@ -22,7 +22,7 @@ function sendPage(res: Response, status: number, page: string): void {
 
 /** The public side: the report form, receipts, status checks, and the same in JSON. No cookie is ever set. */
 export function intakeRoutes(deps: AppDeps): Router {
-  const keys = deriveIntakeKeys(deps.config.secretKey);
+  const keys = deriveIntakeKeys(deps.config.secretKey, deps.config.hashKey);
   const intake = {
     db: deps.db,
     keys,

@@ -17,9 +17,10 @@ export interface IntakeKeys {
   formToken: Buffer;
 }
 
-export function deriveIntakeKeys(secretKey: Buffer): IntakeKeys {
+/** `hashKey` keys the receipt hashes, which must survive a rotation of the secret key (src/key-files.ts). */
+export function deriveIntakeKeys(secretKey: Buffer, hashKey = secretKey): IntakeKeys {
   return {
-    receipt: deriveKey(secretKey, 'receipt'),
+    receipt: deriveKey(hashKey, 'receipt'),
     contact: deriveKey(secretKey, 'contact'),
     formToken: deriveKey(secretKey, 'form-token'),
   };

@@ -89,7 +89,7 @@ export const retentionCutoff = (now: number, retentionDays: number) => now - ret
  * Purges, in the caller's transaction, every report closed more than `retentionDays` ago, with
  * one audit event holding the counts. For the worker's job, which owns its transaction.
  */
-export function purgeInTransaction(tx: Tx, config: Pick<Config, 'secretKey' | 'retentionDays'>, now: number) {
+export function purgeInTransaction(tx: Tx, config: Pick<Config, 'hashKey' | 'retentionDays'>, now: number) {
   const cutoff = retentionCutoff(now, config.retentionDays);
   const ids = closedReportIds(tx, cutoff);
   const counts = countIn(tx, ids);
@@ -113,7 +113,7 @@ export function purgeInTransaction(tx: Tx, config: Pick<Config, 'secretKey' | 'r
  */
 export function purgeExpiredReports(
   db: Db,
-  config: Pick<Config, 'secretKey' | 'retentionDays'>,
+  config: Pick<Config, 'hashKey' | 'retentionDays'>,
   options: { now: number; apply: boolean },
 ): PurgeOutcome {
   if (!options.apply) {

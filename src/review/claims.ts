@@ -46,7 +46,7 @@ export function releaseItem(deps: ReviewDeps, userId: number, itemId: number): v
  */
 export function releaseClaimsOf(
   tx: Tx,
-  config: Pick<Config, 'secretKey'>,
+  config: Pick<Config, 'hashKey'>,
   userId: number,
   now: number,
   reason: 'sign_out' | 'disabled',
@@ -70,7 +70,7 @@ export function releaseClaimsOf(
 
 /** The hook auth calls when an analyst's sessions end (sign-out, account disabled): their claims end too. */
 export const claimsReleaser =
-  (config: Pick<Config, 'secretKey'>): OnSessionsEnd =>
+  (config: Pick<Config, 'hashKey'>): OnSessionsEnd =>
   (tx, userId, now, why) =>
     releaseClaimsOf(tx, config, userId, now, why);
 

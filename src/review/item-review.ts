@@ -48,7 +48,7 @@ export function updateItemReview(tx: Tx, itemId: number, change: Partial<Omit<It
 /** Audits an action on an item (the event's object), in the caller's transaction. */
 export function auditItemEvent(
   tx: Tx,
-  config: Pick<Config, 'secretKey'>,
+  config: Pick<Config, 'hashKey'>,
   event: { at: number; actor: AuditActor; action: AuditAction; itemId: number; details?: { [key: string]: JsonValue } },
 ): void {
   recordAuditEvent(tx, auditKey(config), {

@@ -37,6 +37,6 @@ export function revealReportContact(deps: ReviewDeps, userId: number, reportId: 
       about: [...new Set(itemIds)].map((id) => ({ type: 'item', id })),
     }),
   );
-  const key = deriveIntakeKeys(deps.config.secretKey).contact;
+  const key = deriveIntakeKeys(deps.config.secretKey, deps.config.hashKey).contact;
   return { contact: report.sealed === null ? null : open(key, report.sealed, contactPlace(reportId)) };
 }

@@ -52,6 +52,7 @@ export interface ReporterStatusClock {
 }
 
 export function reporterStatusClock(deps: ReviewDeps): ReporterStatusClock {
-  const key = deriveKey(deps.config.secretKey, 'status-delay');
+  // The hash key: a rotation of the secret key must not move a report's status delay.
+  const key = deriveKey(deps.config.hashKey, 'status-delay');
   return { now: deps.now, delayMs: (reportId) => statusDelayMs(key, reportId, readSettings(deps.db, deps.config)) };
 }

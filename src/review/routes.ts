@@ -32,7 +32,9 @@ import {
 import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
 import { withVideoViewerLinks } from './video-viewer.ts';
 
-const bankNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
+export const bankNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
+/** `:n` of a medium's view: its place among the item's media. */
+export const mediumIndexSchema = z.coerce.number<string>().int().min(0).max(10_000);
 
 /** The id in the path, or a 404 naming what is missing. */
 function idParam(req: Request, missing: string): number {
@@ -110,7 +112,7 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.get('/items/:id/media/:n/view', async (req, res) => {
     const itemId = idParam(req, 'item_not_found');
-    const n = z.coerce.number().int().min(0).max(10_000).safeParse(req.params.n);
+    const n = mediumIndexSchema.safeParse(req.params.n);
     if (!n.success) throw new NotFound('medium_not_found');
     const options = parseOrFail(viewQuerySchema, req.query);
     const view = await viewMedium(deps, currentUser(res).userId, { itemId, n: n.data }, options);

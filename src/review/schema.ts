@@ -13,7 +13,7 @@ const required = 'error.assessment.required';
  * A judgement of the content. An illegal one needs every field the exports derive from; "not
  * illegal" needs none of them, so it is never blocked by the form.
  */
-const judgementSchema = z.strictObject({
+export const judgementSchema = z.strictObject({
   legalStatus: z.enum(legalStatuses),
   content: z.enum(contentCategories).nullish(),
   mediaType: z.enum(mediaTypes).nullish(),
@@ -33,7 +33,7 @@ const requiredWhenIllegal = [
 ] as const;
 
 /** The content could not be judged: it was gone. */
-const goneSchema = z.strictObject({ outcome: z.literal('gone'), comment: comment.optional() });
+export const goneSchema = z.strictObject({ outcome: z.literal('gone'), comment: comment.optional() });
 
 export type AssessmentBody = z.output<typeof goneSchema> | z.output<typeof judgementSchema>;
 
@@ -61,7 +61,7 @@ export const knownConfirmBodySchema = z.strictObject({
   comment: comment.optional(),
 });
 
-const clusterEnvelopeSchema = z.strictObject({
+export const clusterEnvelopeSchema = z.strictObject({
   itemIds: z.array(z.number().int().positive()).min(1).max(50),
   assessment: z.record(z.string(), z.unknown()),
 });

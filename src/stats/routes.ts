@@ -6,7 +6,7 @@ import { statisticsCsv } from './csv.ts';
 import { periodOfDays } from './period.ts';
 import { periodStatistics } from './statistics.ts';
 
-const statsQuerySchema = z.strictObject({
+export const statsQuerySchema = z.strictObject({
   from: z.string(),
   to: z.string(),
   format: z.enum(['json', 'csv']).default('json'),

@@ -5,7 +5,7 @@ import { auditActions } from '../../src/audit/actions.ts';
 import { canonicalJson, type JsonValue } from '../../src/audit/canonical-json.ts';
 import { auditKey, genesisHash, userActor } from '../../src/audit/chain.ts';
 import { type AuditEventInput, auditedTransaction, recordAuditEvent } from '../../src/audit/record.ts';
-import { verifyAuditChain } from '../../src/audit/verify.ts';
+import { type ChainHead, verifyAuditChain } from '../../src/audit/verify.ts';
 import { deriveKey } from '../../src/crypto/seal.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { testConfig } from '../support/config.ts';
@@ -228,13 +228,38 @@ describe('verifyAuditChain', () => {
     const handle = withEvents(6);
     const anchored = head(handle);
     const older = rows(handle, 'select seq, hash from audit_events where seq = 3')[0] as { seq: number; hash: string };
-    expect(verifyAuditChain(handle.db, key, anchored)).toMatchObject({ ok: true, events: 6 });
-    expect(verifyAuditChain(handle.db, key, older)).toMatchObject({ ok: true, events: 6 });
+    expect(verifyAuditChain(handle.db, key, [anchored])).toMatchObject({ ok: true, events: 6 });
+    expect(verifyAuditChain(handle.db, key, [older])).toMatchObject({ ok: true, events: 6 });
 
     handle.sqlite.exec('delete from audit_events where seq >= 5');
     expect(verifyAuditChain(handle.db, key)).toMatchObject({ ok: true, events: 4 });
-    expect(verifyAuditChain(handle.db, key, anchored)).toEqual({ ok: false, events: 4, brokenAt: 6, reason: 'anchor' });
-    expect(verifyAuditChain(handle.db, key, older)).toMatchObject({ ok: true, events: 4 });
+    expect(verifyAuditChain(handle.db, key, [anchored])).toEqual({
+      ok: false,
+      events: 4,
+      brokenAt: 6,
+      reason: 'anchor',
+    });
+    expect(verifyAuditChain(handle.db, key, [older])).toMatchObject({ ok: true, events: 4 });
+  });
+
+  it('checks every anchor: the first one the chain fails is named', () => {
+    const handle = withEvents(8);
+    const at = (seq: number) => rows(handle, 'select seq, hash from audit_events where seq = ?', seq)[0] as ChainHead;
+    const anchors = [at(2), at(5), at(8)];
+    expect(verifyAuditChain(handle.db, key, anchors)).toMatchObject({ ok: true, events: 8 });
+    expect(verifyAuditChain(handle.db, key, [...anchors, { seq: 5, hash: 'f'.repeat(64) }])).toEqual({
+      ok: false,
+      events: 4,
+      brokenAt: 5,
+      reason: 'anchor',
+    });
+    handle.sqlite.exec('delete from audit_events where seq >= 6');
+    expect(verifyAuditChain(handle.db, key, [at(2), { seq: 9, hash: 'a'.repeat(64) }, ...anchors])).toEqual({
+      ok: false,
+      events: 5,
+      brokenAt: 8,
+      reason: 'anchor',
+    });
   });
 
   it('catches an anchored event replaced by another with the same number', () => {
@@ -244,6 +269,11 @@ describe('verifyAuditChain', () => {
     auditedTransaction(handle.db, (tx) =>
       recordAuditEvent(tx, key, { at: 9_999, actor: 'system', action: 'user.create', objectType: 'user' }),
     );
-    expect(verifyAuditChain(handle.db, key, anchored)).toEqual({ ok: false, events: 5, brokenAt: 6, reason: 'anchor' });
+    expect(verifyAuditChain(handle.db, key, [anchored])).toEqual({
+      ok: false,
+      events: 5,
+      brokenAt: 6,
+      reason: 'anchor',
+    });
   });
 });

@@ -45,6 +45,7 @@ describe('the policy table', () => {
       ['PATCH', '/api/v1/forwards/:id', ['supervisor', 'admin']],
       ['GET', '/api/v1/exports', ['supervisor', 'admin']],
       ['GET', '/api/v1/stats', ['supervisor', 'admin']],
+      ['GET', '/api/v1/openapi.json', 'public'],
     ]);
   });
 

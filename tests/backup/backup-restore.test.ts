@@ -54,7 +54,7 @@ beforeAll(async () => {
   // An audit event, so that the chain says which key the database belongs to.
   const handle = openDatabase(dbPath);
   auditedTransaction(handle.db, (tx) =>
-    recordAuditEvent(tx, auditKey({ secretKey }), {
+    recordAuditEvent(tx, auditKey({ hashKey: secretKey }), {
       at: Date.now(),
       actor: 'system',
       action: 'user.create',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ beforeAll(() => {
     runMigrations(db);
     auditedTransaction(db, (tx) => {
       for (let i = 0; i < 6; i++) {
-        recordAuditEvent(tx, auditKey({ secretKey: Buffer.from(secretKeyHex, 'hex') }), {
+        recordAuditEvent(tx, auditKey({ hashKey: Buffer.from(secretKeyHex, 'hex') }), {
           at: 1000 + i,
           actor: 'system',
           action: auditActions[i] ?? 'user.create',
@@ -53,6 +53,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('hotline audit verify --anchors FILE', () => {
+  it.each([
+    ['missing', undefined, 'cannot read'],
+    ['empty', '\n', 'holds no anchor'],
+    ['damaged', '{"seq":1,"hash":"00","at":"2026-01-01T00:00:00.000Z"}\n', 'line 1'],
+    ['half an anchor', `{"seq":1,"hash":"${'0'.repeat(64)}","at":"2026-01-01T00:00:00.000Z"}\n{"seq":2`, 'line 2'],
+  ])('refuses a %s anchor file with exit 1, naming what is wrong', (_name, content, message) => {
+    const file = join(dir, `anchors-${_name.replace(/ /g, '-')}`);
+    if (content !== undefined) writeFileSync(file, content);
+    const { code, out, err } = hotlineAudit(['verify', '--anchors', file]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toContain(message);
+  });
+});
+
 // In order: each test works on the database the one before left.
 describe('hotline audit verify', () => {
   let head: { seq: number; hash: string };
@@ -63,7 +79,7 @@ describe('hotline audit verify', () => {
     const stored = withDatabase(({ sqlite }) =>
       sqlite.prepare('select seq, hash from audit_events where seq = 6').get(),
     );
-    expect(JSON.parse(out)).toEqual({ ok: true, events: 6, head: stored });
+    expect(JSON.parse(out)).toEqual({ ok: true, events: 6, head: stored, anchors: 0 });
     head = JSON.parse(out).head;
     expect(hotlineAudit(['verify', '--expect-head', `${head.seq}:${head.hash}`]).code).toBe(0);
   });
@@ -71,7 +87,7 @@ describe('hotline audit verify', () => {
   it('exits 1 under another secret key, hinting at the key', () => {
     const { code, out, err } = hotlineAudit(['verify'], '22'.repeat(32));
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toEqual({ ok: false, events: 0, brokenAt: 1, reason: 'hash' });
+    expect(JSON.parse(out)).toEqual({ ok: false, events: 0, brokenAt: 1, reason: 'hash', anchors: 0 });
     expect(err).toContain('HOTLINE_SECRET_KEY');
   });
 
@@ -80,7 +96,7 @@ describe('hotline audit verify', () => {
     expect(hotlineAudit(['verify']).code).toBe(0);
     const { code, out, err } = hotlineAudit(['verify', '--expect-head', `${head.seq}:${head.hash}`]);
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toEqual({ ok: false, events: 5, brokenAt: 6, reason: 'anchor' });
+    expect(JSON.parse(out)).toEqual({ ok: false, events: 5, brokenAt: 6, reason: 'anchor', anchors: 1 });
     expect(err).toContain('event 6');
   });
 
@@ -88,7 +104,7 @@ describe('hotline audit verify', () => {
     withDatabase(({ sqlite }) => sqlite.exec(`update audit_events set details = '{"i":99}' where seq = 3`));
     const { code, out, err } = hotlineAudit(['verify']);
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toEqual({ ok: false, events: 2, brokenAt: 3, reason: 'hash' });
+    expect(JSON.parse(out)).toEqual({ ok: false, events: 2, brokenAt: 3, reason: 'hash', anchors: 0 });
     expect(err).toContain('event 3');
   });
 
@@ -98,6 +114,7 @@ describe('hotline audit verify', () => {
     [['verify', 'extra']],
     [['verify', '--expect-head', '6']],
     [['verify', '--expect-head', '06:ab']],
+    [['verify', '--anchors']],
   ])('exits 1 with usage for %j', (args) => {
     const { code, err } = hotlineAudit(args);
     expect(code).toBe(1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { anchorJobType } from '../../src/anchoring/anchor-job.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createHousekeepingWorker } from '../../src/retention/housekeeping-worker.ts';
 import { purgeJobType } from '../../src/retention/purge-job.ts';
@@ -22,15 +23,17 @@ describe('the housekeeping worker of npm start', () => {
       now: clock.now,
     });
     try {
-      // Past 03:00: today's purge is due at once and runs; the next day's is scheduled.
-      expect(await worker.drain()).toBe(1);
+      // Past 03:00: today's purge and anchor are due at once and run; the next day's are scheduled.
+      expect(await worker.drain()).toBe(2);
     } finally {
       await worker.stop(0);
     }
     expect(rows(handle, 'select type, status, idempotency_key from jobs order by id')).toEqual([
       { type: 'triage', status: 'pending', idempotency_key: 'triage:item:1' },
       { type: purgeJobType, status: 'done', idempotency_key: 'retention:purge:2026-06-01' },
+      { type: anchorJobType, status: 'done', idempotency_key: 'audit:anchor:2026-06-01' },
       { type: purgeJobType, status: 'pending', idempotency_key: 'retention:purge:2026-06-02' },
+      { type: anchorJobType, status: 'pending', idempotency_key: 'audit:anchor:2026-06-02' },
     ]);
   });
 });

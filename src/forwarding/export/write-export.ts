@@ -41,7 +41,7 @@ export interface ExportRequest {
 
 export interface ExportDeps {
   db: Db;
-  config: Pick<Config, 'secretKey' | 'forwarding'>;
+  config: Pick<Config, 'hashKey' | 'forwarding'>;
   now: () => number;
   signingKey: SigningKey;
 }
