@@ -72,7 +72,7 @@ function start(): void {
     worker = startWorker(config, database.db, logger, () => {
       workerRunning = true;
     });
-    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now });
+    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now, signingKey });
     housekeeping.start();
   });
 

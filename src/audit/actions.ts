@@ -28,6 +28,9 @@ export const auditActions = [
   'destination.update',
   'forward.create',
   'forward.update',
+  'forward.sent',
+  'forward.delivery_failed',
+  'forward.reminder',
   'export.create',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

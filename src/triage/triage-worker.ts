@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { deliveryJobHooks, deliveryJobType } from '../forwarding/delivery/delivery-job.ts';
 import { createWorker, type JobHandler, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
 import { EarlierMedia } from '../matching/earlier-media.ts';
@@ -51,7 +52,8 @@ export async function createTriageWorker(deps: {
     logger,
     now,
     handlers,
-    hooks: { [triageJobType]: triageStateHooks },
+    // Every worker takes back any crashed worker's jobs: a delivery's hooks enqueue its next attempt.
+    hooks: { [triageJobType]: triageStateHooks, [deliveryJobType]: deliveryJobHooks({ config, now }) },
     concurrency: config.worker.concurrency,
     budgetMs: config.worker.triageBudgetMs,
     ...(deps.lockMs === undefined ? {} : { lockMs: deps.lockMs }),

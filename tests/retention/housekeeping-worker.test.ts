@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createHousekeepingWorker } from '../../src/retention/housekeeping-worker.ts';
 import { purgeJobType } from '../../src/retention/purge-job.ts';
@@ -20,6 +21,7 @@ describe('the housekeeping worker of npm start', () => {
       db: handle.db,
       logger: createLogger('silent'),
       now: clock.now,
+      signingKey: loadSigningKey(':memory:'),
     });
     try {
       // Past 03:00: today's purge is due at once and runs; the next day's is scheduled.
