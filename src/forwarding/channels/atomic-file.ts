@@ -3,21 +3,23 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { deliveryFailureOf } from './channel.ts';
 
 /**
  * Writes `name` into `folder` so that a receiver watching the folder never sees half a file: the
  * bytes go to a hidden temporary file beside it, are flushed to disk, then renamed into place
- * (atomic on one filesystem). A second write of the same name replaces the first whole.
+ * (atomic on one filesystem). A second write of the same name replaces the first whole. Fails
+ * with a DeliveryFailure naming the filesystem's error code.
  */
 export async function writeFileAtomically(
   folder: string,
   name: string,
   write: (out: Writable) => Promise<unknown>,
 ): Promise<string> {
-  await mkdir(folder, { recursive: true, mode: 0o700 });
   const target = join(folder, name);
   const temporary = join(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     const out = createWriteStream(temporary, { mode: 0o600, flags: 'wx' });
     await write(out);
     const handle = await open(temporary, 'r');
@@ -29,7 +31,8 @@ export async function writeFileAtomically(
     await rename(temporary, target);
     return target;
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    // Best effort: when the folder itself is what failed, there is no temporary file to remove.
+    await rm(temporary, { force: true }).catch(() => {});
+    throw deliveryFailureOf('fs', error);
   }
 }

@@ -42,3 +42,15 @@ export class DeliveryFailure extends Error {
     super(reason);
   }
 }
+
+/**
+ * A DeliveryFailure from whatever a channel's I/O threw: `smtp:ECONNECTION`, `fs:EACCES` (the
+ * error's code, never its message); a DeliveryFailure passes through.
+ */
+export function deliveryFailureOf(prefix: 'smtp' | 'fs', error: unknown): DeliveryFailure {
+  if (error instanceof DeliveryFailure) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  return new DeliveryFailure(
+    typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code) ? `${prefix}:${code}` : `${prefix}:error`,
+  );
+}

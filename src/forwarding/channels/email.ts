@@ -1,17 +1,11 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { DeliveryConfig } from '../../config.ts';
-import { type Channel, type Delivery, DeliveryFailure } from './channel.ts';
+import { type Channel, type Delivery, DeliveryFailure, deliveryFailureOf } from './channel.ts';
 import { noticeReference, noticeText } from './notice-text.ts';
 
 const abuseAddress = z.string().email();
 const smtpTimeouts = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
-
-/** A stable reason for a mail that did not go: nodemailer's error code (`ECONNECTION`, `EENVELOPE`), never its message. */
-function smtpReason(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code) ? `smtp:${code}` : 'smtp:error';
-}
 
 /**
  * The e-mail channel: a notice (or a reminder) to a hosting provider's abuse contact, through the
@@ -44,7 +38,7 @@ export function emailChannel(deps: Pick<DeliveryConfig, 'smtpUrl' | 'mailFrom'>)
           headers: { 'X-Hotline-Reference': noticeReference(forward.forwardId) },
         });
       } catch (error) {
-        throw new DeliveryFailure(smtpReason(error));
+        throw deliveryFailureOf('smtp', error);
       }
       if ((sent.rejected?.length ?? 0) > 0) throw new DeliveryFailure('smtp:rejected');
       return {};
