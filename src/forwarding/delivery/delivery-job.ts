@@ -84,6 +84,8 @@ export function deliveryJobHandler(deps: DeliveryDeps & { db: Db; channels: Chan
       const found = loadForwardToDeliver(deps.db, deps.config, forwardId);
       // Gone, or moved on by a supervisor since this attempt was enqueued: nothing to deliver.
       if (!found || !awaitingDelivery.includes(found.forward.state)) return () => {};
+      // An admin turned the destination off after routing: nothing goes to it, and the outbox says why.
+      if (!found.destination.active) throw new DeliveryFailure('destination_inactive');
       const { delivery } = deps.config.forwarding;
       const channel = channelOf(found.destination, delivery);
       if (!channel) throw new DeliveryFailure('destination_without_channel');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -204,11 +204,14 @@ describe('delivering forwards', () => {
     );
   });
 
-  it('sends a notice only to an approved provider, and shows the refusal in the outbox', async () => {
+  it('sends a notice only to an approved provider, nothing to an inactive destination, and shows why in the outbox', async () => {
     await confirmedItem();
     t.database.sqlite.prepare("update destinations set approved = 0 where key = 'provider:AS64500'").run();
+    t.database.sqlite.prepare("update destinations set active = 0 where key = 'police'").run();
     await worker().drain();
     expect(sink?.messages).toHaveLength(0);
+    expect(forwardTo('police')).toMatchObject({ state: 'pending', last_delivery_error: 'destination_inactive' });
+    expect(readdirSync(folder)).not.toContain('police');
     expect(forwardTo('provider:AS64500')).toMatchObject({
       state: 'pending',
       delivery_attempts: 1,
@@ -218,10 +221,8 @@ describe('delivering forwards', () => {
       .get('/api/v1/forwards?state=pending')
       .set(asSession(sessionFor(t, supervisor)))
       .expect(200);
-    expect(outbox.body.forwards[0]).toMatchObject({
-      deliveryAttempts: 1,
-      lastDeliveryError: 'destination_not_approved',
-    });
+    const provider = outbox.body.forwards.find((f: { destination: { key: string } }) => f.destination.key !== 'police');
+    expect(provider).toMatchObject({ deliveryAttempts: 1, lastDeliveryError: 'destination_not_approved' });
   });
 
   it('hands a partner whose row names the ICCAM channel an ICCAM-shaped record', async () => {
