@@ -44,7 +44,7 @@ export class DeliveryFailure extends Error {
 }
 
 /**
- * A DeliveryFailure from whatever a channel's I/O threw: `smtp:ECONNECTION`, `fs:EACCES` (the
+ * A DeliveryFailure from whatever a channel's I/O threw: `smtp:ESOCKET`, `fs:EACCES` (the
  * error's code, never its message); a DeliveryFailure passes through.
  */
 export function deliveryFailureOf(prefix: 'smtp' | 'fs', error: unknown): DeliveryFailure {

@@ -263,6 +263,24 @@ describe('delivering forwards', () => {
     expect(forwardTo('police')).toMatchObject({ state: 'sent', delivery_attempts: 0 });
     expect(auditActions(police.id as number)).toEqual(['forward.create', 'forward.delivery_failed', 'forward.sent']);
   });
+  it('resumes at start a delivery whose attempt ended without its hooks (taken back by a worker that knew no delivery)', async () => {
+    const running = worker();
+    await confirmedItem();
+    t.database.sqlite
+      .prepare("update jobs set status = 'failed', last_error = 'lock_expired' where type = 'forwarding.deliver'")
+      .run();
+    await running.drain();
+    expect(rows(t.database, 'select state from forwards').map((f) => f.state)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
+
+    // The next start finds them waiting with no attempt under way, and gives each one.
+    await worker().drain();
+    expect(rows(t.database, 'select state from forwards').map((f) => f.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(sink?.messages).toHaveLength(1);
+  });
 });
 
 describe('a relay that is down', () => {
