@@ -2,7 +2,7 @@ import type { Config, DeliveryConfig } from '../../config.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import type { JobRecord } from '../../jobs/queue.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import type { JobHandler } from '../../jobs/worker.ts';
+import type { JobHandler, JobHooks } from '../../jobs/worker.ts';
 import type { Channels } from '../channels/channels.ts';
 import { channelOf } from '../channels/channels.ts';
 import { markReminded, stillOnline } from './delivery-state.ts';
@@ -51,19 +51,24 @@ function payloadOf(job: JobRecord): ReminderPayload {
   return job.payload as ReminderPayload;
 }
 
-export function reminderJobHandler(deps: {
-  db: Db;
-  config: Pick<Config, 'secretKey' | 'forwarding'>;
-  channels: Channels;
-  now: () => number;
-}): JobHandler {
-  const { delivery } = deps.config.forwarding;
+type ReminderDeps = { config: Pick<Config, 'secretKey' | 'forwarding'>; now: () => number };
+
+/** What any worker does when a reminder's attempts are spent (its own or a crashed worker's): try it a period later. */
+export function reminderJobHooks(deps: ReminderDeps): JobHooks {
   return {
     onFailed(tx, job, failure) {
       const { forwardId, reminder } = payloadOf(job);
+      const now = deps.now();
       if (failure.final)
-        scheduleReminder(tx, delivery.reminders, { forwardId, reminder, after: deps.now(), now: deps.now() });
+        scheduleReminder(tx, deps.config.forwarding.delivery.reminders, { forwardId, reminder, after: now, now });
     },
+  };
+}
+
+export function reminderJobHandler(deps: ReminderDeps & { db: Db; channels: Channels }): JobHandler {
+  const { delivery } = deps.config.forwarding;
+  return {
+    ...reminderJobHooks(deps),
     async run(job) {
       const { forwardId, reminder } = payloadOf(job);
       const found = loadForwardToDeliver(deps.db, deps.config, forwardId);

@@ -204,6 +204,32 @@ describe('delivering forwards', () => {
     );
   });
 
+  it('tries a reminder whose attempts all fail again a period later: the chain does not break', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const port = sink?.port as number;
+    await sink?.close();
+    t.clock.set(mondayNine);
+    const w = worker();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await w.drain();
+      if (attempt < 5) t.clock.advance(3_600_000);
+    }
+    const finalAt = t.clock.now();
+    const waiting = rows(
+      t.database,
+      "select available_at from jobs where type = 'forwarding.remind' and status = 'pending'",
+    );
+    expect(waiting).toEqual([{ available_at: finalAt + 86_400_000 }]);
+    expect(forwardTo('provider:AS64500').reminders).toBe(0);
+
+    sink = await startSmtpSink(port);
+    t.clock.set(finalAt + 86_400_000);
+    await w.drain();
+    expect(sink.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Herinnering 1']);
+    expect(forwardTo('provider:AS64500').reminders).toBe(1);
+  });
+
   it('sends a notice only to an approved provider, nothing to an inactive destination, and shows why in the outbox', async () => {
     await confirmedItem();
     t.database.sqlite.prepare("update destinations set approved = 0 where key = 'provider:AS64500'").run();
