@@ -15,6 +15,7 @@ import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
+import { releaseClaimsOf } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
@@ -41,7 +42,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     apiPrefix,
     apiRouter(deps, [
-      sessionRoutes(deps),
+      // Signing out releases the analyst's claims (auth may not import review, so the app wires it).
+      sessionRoutes(deps, (tx, userId, now) => releaseClaimsOf(tx, deps.config, userId, now)),
       userRoutes(deps),
       auditRoutes(deps),
       reviewRoutes(deps),

@@ -4,6 +4,7 @@ import { writeServerPid } from './backup/server-pid.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { createRecheckWorker, type RecheckWorker } from './forwarding/recheck-worker.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { loadSigningKey } from './key-files.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -22,6 +23,20 @@ function startWorker(config: Config, db: Db, logger: Logger, onStarted: () => vo
     process.exit(2);
   });
   return worker;
+}
+
+/** The re-check of forwarded items; it fetches, so it runs only when fetching is on. */
+function startRecheckWorker(config: Config, db: Db, logger: Logger): Promise<RecheckWorker> | undefined {
+  if (!config.fetch.enabled) return undefined;
+  const recheck = createRecheckWorker({ config, db, logger, now: Date.now }).then((w) => {
+    w.worker.start();
+    return w;
+  });
+  recheck.catch((error: unknown) => {
+    logger.fatal({ event: 'worker_start_failed', err: error }, 'the re-check worker could not start');
+    process.exit(2);
+  });
+  return recheck;
 }
 
 function start(): void {
@@ -56,6 +71,7 @@ function start(): void {
   });
   let worker: ReturnType<typeof startWorker> | undefined;
   let housekeeping: ReturnType<typeof createHousekeepingWorker> | undefined;
+  let recheck: Promise<RecheckWorker> | undefined;
   const server = createHttpServer(app);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
@@ -74,6 +90,7 @@ function start(): void {
     });
     housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now, signingKey });
     housekeeping.start();
+    recheck = startRecheckWorker(config, database.db, logger);
   });
 
   const stop = () => {
@@ -82,6 +99,7 @@ function start(): void {
     const workerStopped = Promise.all([
       worker?.then((w) => w.stop(shutdownGraceMs)),
       housekeeping?.stop(shutdownGraceMs),
+      recheck?.then((w) => w.stop(shutdownGraceMs)),
     ]);
     server.close(() => {
       void workerStopped.finally(() => {

@@ -6,6 +6,7 @@ import { type Lang, useI18n } from './i18n/index.ts';
 import { useIdlePhase } from './idle.ts';
 import { LanguagePicker } from './language-picker.tsx';
 import { hrefOf, navigate, type Route, useRoute } from './router.ts';
+import { AdminScreen, adminLinks } from './screens/admin-nav.tsx';
 import { Home } from './screens/home.tsx';
 import { ItemScreen } from './screens/item.tsx';
 import { ItemsList } from './screens/items-list.tsx';
@@ -71,6 +72,7 @@ export function Workspace({ api, user, idleMs, lastAnswerAt, setLang, onSignOut,
   ];
   if (user.role === 'admin') links.push({ route: { name: 'users' }, label: t('nav.users') });
   if (user.role !== 'analyst') links.push({ route: { name: 'statistics' }, label: statsTranslator(lang)('nav') });
+  links.push(...adminLinks(user.role, t));
 
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -145,6 +147,10 @@ function CurrentScreen({ route }: { route: Route }) {
       return <Users />;
     case 'statistics':
       return <Statistics />;
+    case 'banks':
+    case 'settings':
+    case 'outbox':
+      return <AdminScreen name={route.name} />;
   }
 }
 

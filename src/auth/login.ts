@@ -15,7 +15,13 @@ export type LoginResult =
   | {
       ok: true;
       token: string;
-      user: { id: number; username: string; role: UserRow['role']; mustChangePassword: boolean };
+      user: {
+        id: number;
+        username: string;
+        role: UserRow['role'];
+        mustChangePassword: boolean;
+        language: UserRow['language'];
+      };
     }
   | { ok: false };
 
@@ -72,8 +78,8 @@ export function createLogin(deps: AuthDeps): Login {
         objectType: 'user',
         objectId: user.id,
       });
-      const { id, username, role, mustChangePassword } = user;
-      return { ok: true, token, user: { id, username, role, mustChangePassword } };
+      const { id, username, role, mustChangePassword, language } = user;
+      return { ok: true, token, user: { id, username, role, mustChangePassword, language } };
     });
   };
 }
@@ -105,11 +111,18 @@ function recordFailure(tx: Tx, key: Buffer, now: number, { user, reason, lockout
   return { ok: false };
 }
 
-/** Ends the session `token` of `userId` and records it. */
-export function logout(deps: AuthDeps, userId: number, token: string): void {
+/**
+ * What else ends with an analyst's session, in its transaction: the app wires it (review releases
+ * the analyst's claims), since auth knows nothing of the domains that use it.
+ */
+export type OnSignOut = (tx: Tx, userId: number, now: number) => void;
+
+/** Ends the session `token` of `userId`, and what `onSignOut` ends with it, and records it. */
+export function logout(deps: AuthDeps, userId: number, token: string, onSignOut?: OnSignOut): void {
   const now = deps.now();
   auditedTransaction(deps.db, (tx) => {
     endSession(tx, token);
+    onSignOut?.(tx, userId, now);
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor: userActor(userId),

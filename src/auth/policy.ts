@@ -51,6 +51,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   // Sessions. Logging in is public; it needs a JSON body, which a cross-site form cannot send.
   { method: 'POST', path: '/api/v1/session', allow: 'public' },
   { method: 'GET', path: '/api/v1/session', allow: anyRole },
+  { method: 'PATCH', path: '/api/v1/session', allow: anyRole },
   { method: 'DELETE', path: '/api/v1/session', allow: anyRole },
   { method: 'POST', path: '/api/v1/session/password', allow: anyRole },
 
@@ -78,6 +79,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/assessments/:id/confirm', allow: anyRole },
   { method: 'POST', path: '/api/v1/assessments/:id/dispute', allow: anyRole },
   { method: 'GET', path: '/api/v1/banks', allow: supervisors },
+  { method: 'PATCH', path: '/api/v1/banks/:name', allow: admins },
   { method: 'POST', path: '/api/v1/banks/:name/imports', allow: admins },
   { method: 'GET', path: '/api/v1/settings', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/settings', allow: admins },

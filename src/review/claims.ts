@@ -1,6 +1,9 @@
+import { and, eq, gt } from 'drizzle-orm';
 import { userActor } from '../audit/chain.ts';
 import { auditedTransaction } from '../audit/record.ts';
-import { itemSkips } from '../db/schema/review.ts';
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
+import { itemReviews, itemSkips } from '../db/schema/review.ts';
 import type { AppDeps } from '../deps.ts';
 import { Conflict } from '../errors.ts';
 import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
@@ -34,6 +37,28 @@ export function releaseItem(deps: ReviewDeps, userId: number, itemId: number): v
     updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
     auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.release', itemId });
   });
+}
+
+/**
+ * Ends every live claim of the analyst, in the caller's transaction (their sign-out): the items go
+ * back to the queue at once instead of staying locked for the rest of the claim's 15 minutes.
+ */
+export function releaseClaimsOf(tx: Tx, config: Pick<Config, 'secretKey'>, userId: number, now: number): void {
+  const held = tx
+    .select({ itemId: itemReviews.itemId })
+    .from(itemReviews)
+    .where(and(eq(itemReviews.claimedBy, userId), gt(itemReviews.claimedUntil, now)))
+    .all();
+  for (const { itemId } of held) {
+    updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
+    auditItemEvent(tx, config, {
+      at: now,
+      actor: userActor(userId),
+      action: 'item.release',
+      itemId,
+      details: { reason: 'sign_out' },
+    });
+  }
 }
 
 /**

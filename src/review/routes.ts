@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
+import { userActor } from '../audit/chain.ts';
 import { currentUser } from '../auth/guard.ts';
 import { listBanks } from '../banks/queries.ts';
 import type { AppDeps } from '../deps.ts';
@@ -8,6 +9,7 @@ import { singleFileUpload } from '../http/file-upload.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
 import { importUploadedBankFile } from './bank-import.ts';
+import { bankChangeSchema, switchBank } from './bank-switch.ts';
 import { claimNextItem, recordItemView, releaseItem, skipItem } from './claims.ts';
 import { exposureToday, teamExposureToday } from './exposure.ts';
 import { itemDetail } from './item-detail.ts';
@@ -121,6 +123,13 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.get('/banks', (_req, res) => {
     res.json({ banks: listBanks(deps.db) });
+  });
+
+  router.patch('/banks/:name', (req, res) => {
+    const name = bankNameSchema.safeParse(req.params.name);
+    if (!name.success) throw new NotFound('bank_not_found');
+    const { enabled } = parseOrFail(bankChangeSchema, req.body);
+    res.json({ bank: switchBank(deps, userActor(currentUser(res).userId), name.data, enabled) });
   });
 
   router.post(

@@ -1,3 +1,5 @@
+import { adminEn } from './admin.ts';
+
 /** The English catalogue; its keys are the catalogue's type, so fr and nl cannot miss one. */
 export const en = {
   'app.title': 'Hotline analyst workspace',
@@ -165,6 +167,8 @@ export const en = {
   'item.historyEmpty': 'No event about this item yet.',
   'item.historyMore': 'Only the 50 newest events are shown.',
   choose: 'Choose…',
+  // admin screens (./admin.ts)
+  ...adminEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

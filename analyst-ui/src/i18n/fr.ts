@@ -1,3 +1,4 @@
+import { adminFr } from './admin.ts';
 import type { Catalogue } from './en.ts';
 
 export const fr: Catalogue = {
@@ -167,4 +168,6 @@ export const fr: Catalogue = {
   'item.historyEmpty': 'Aucun événement pour cet élément.',
   'item.historyMore': 'Seuls les 50 événements les plus récents sont affichés.',
   choose: 'Choisir…',
+  // admin screens (./admin.ts)
+  ...adminFr,
 };

@@ -1,3 +1,4 @@
+import { adminNl } from './admin.ts';
 import type { Catalogue } from './en.ts';
 
 export const nl: Catalogue = {
@@ -166,4 +167,6 @@ export const nl: Catalogue = {
   'item.historyEmpty': 'Nog geen gebeurtenis over dit item.',
   'item.historyMore': 'Alleen de 50 nieuwste gebeurtenissen worden getoond.',
   choose: 'Kiezen…',
+  // admin screens (./admin.ts)
+  ...adminNl,
 };
