@@ -153,6 +153,8 @@ function presentForward(row: ForwardRow) {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     sentAt: iso(row.sentAt),
+    nextDeliveryAt: iso(row.nextDeliveryAt),
+    lastNoticeAt: iso(row.lastNoticeAt),
     acknowledgedAt: iso(row.acknowledgedAt),
     removedAt: iso(row.removedAt),
   };

@@ -345,6 +345,8 @@ describe('a relay that is down', () => {
       .expect(200);
     expect(outbox.body.counts.failed).toBe(1);
     expect(outbox.body.forwards[0]).toMatchObject({ destination: { key: 'provider:AS64500' }, deliveryAttempts: 4 });
+    const due = new Date(forwardTo('provider:AS64500').next_delivery_at as number).toISOString();
+    expect(outbox.body.forwards[0]).toMatchObject({ nextDeliveryAt: due, lastDeliveryError: 'smtp:ESOCKET' });
 
     sink = await startSmtpSink(port);
     await w.drain();
