@@ -1,6 +1,8 @@
 import { isAbsolute } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import type { ChannelName, DestinationKind } from './db/schema/forwarding.ts';
+import type { WorkingHours } from './forwarding/delivery/working-hours.ts';
 import type { RoutingRules } from './forwarding/routing.ts';
 import { readHashKey, readOrCreateSecretKey } from './key-files.ts';
 import { viewerTemplateProblem } from './review/video-viewer.ts';
@@ -67,6 +69,20 @@ const auditAnchorSchema = z
     if (!target) ctx.addIssue({ code: 'custom', message: 'expected file:/absolute/path, syslog or https://...' });
     return target;
   });
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `09:00-17:00` as minutes into the day. */
+function workingMinutes(text: string): { start: number; end: number } {
+  const [h1 = 0, m1 = 0, h2 = 0, m2 = 0] = text.split(/[-:]/).map(Number);
+  return { start: h1 * 60 + m1, end: h2 * 60 + m2 };
+}
 
 const envSchema = z
   .object({
@@ -131,6 +147,29 @@ const envSchema = z
     HOTLINE_FORWARD_OVERDUE_HOURS: positiveInt.default(72),
     HOTLINE_EXPORT_DESCRIPTIONS: onOff.default('off'),
     HOTLINE_AUDIT_ANCHOR: auditAnchorSchema,
+    HOTLINE_SMTP_URL: z
+      .string()
+      .url()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@relay.example:587')
+      .optional(),
+    HOTLINE_MAIL_FROM: z.string().email('must be an e-mail address').optional(),
+    HOTLINE_DROP_POLICE_DIR: z.string().min(1).optional(),
+    HOTLINE_DROP_PARTNER_DIR: z.string().min(1).optional(),
+    HOTLINE_ICCAM_DIR: z.string().min(1).optional(),
+    HOTLINE_PARTNER_CHANNEL: z.enum(['drop_folder', 'iccam']).default('drop_folder'),
+    HOTLINE_DELIVERY_RETRY_MIN_SECONDS: positiveInt.default(60),
+    HOTLINE_DELIVERY_RETRY_MAX_HOURS: positiveInt.default(6),
+    HOTLINE_DELIVERY_FAILED_AFTER: positiveInt.default(5),
+    HOTLINE_REMINDER_HOURS: positiveInt.default(24),
+    HOTLINE_WORKING_DAYS: z
+      .string()
+      .regex(/^[1-7]-[1-7]$/, 'expected ISO weekdays FROM-TO, 1 Monday .. 7 Sunday, e.g. 1-5')
+      .default('1-5'),
+    HOTLINE_WORKING_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected HH:MM-HH:MM, e.g. 09:00-17:00')
+      .default('09:00-17:00'),
+    HOTLINE_WORKING_TIME_ZONE: z.string().refine(isTimeZone, 'expected an IANA time zone').default('Europe/Brussels'),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -149,6 +188,18 @@ const envSchema = z
       message: 'plain http:// (loopback) is allowed only with NODE_ENV=test; use https://',
     },
   )
+  .refine((env) => !env.HOTLINE_SMTP_URL || env.HOTLINE_MAIL_FROM, {
+    path: ['HOTLINE_MAIL_FROM'],
+    message: 'is needed with HOTLINE_SMTP_URL: the address notices are sent from',
+  })
+  .refine((env) => env.HOTLINE_DELIVERY_RETRY_MIN_SECONDS <= env.HOTLINE_DELIVERY_RETRY_MAX_HOURS * 3600, {
+    path: ['HOTLINE_DELIVERY_RETRY_MIN_SECONDS'],
+    message: 'must not exceed HOTLINE_DELIVERY_RETRY_MAX_HOURS',
+  })
+  .refine((env) => workingMinutes(env.HOTLINE_WORKING_HOURS).start < workingMinutes(env.HOTLINE_WORKING_HOURS).end, {
+    path: ['HOTLINE_WORKING_HOURS'],
+    message: 'must end after it starts',
+  })
   .refine((env) => env.HOTLINE_TRIAGE_DELAY === 'on' || env.NODE_ENV === 'test', {
     path: ['HOTLINE_TRIAGE_DELAY'],
     message: 'lets triage fetch at the second of the report: allowed off only with NODE_ENV=test',
@@ -215,9 +266,26 @@ export interface Config {
    * The routing rules (src/forwarding/routing.ts), when a forward not yet acknowledged is overdue,
    * and whether police exports carry the reporters' descriptions.
    */
-  forwarding: { rules: RoutingRules; overdueMs: number; exportDescriptions: boolean };
+  forwarding: { rules: RoutingRules; overdueMs: number; exportDescriptions: boolean; delivery: DeliveryConfig };
   /** Where the daily audit head goes (src/anchoring); none when unset. */
   auditAnchor: AuditAnchorTarget | undefined;
+}
+
+/** How forwards are delivered (src/forwarding/channels, src/forwarding/delivery). */
+export interface DeliveryConfig {
+  /** The channel of each kind of destination, unless its directory row names another; null: not delivered. */
+  channels: Record<DestinationKind, ChannelName | null>;
+  /** SMTP relay for notices; without it an e-mail delivery fails (and is retried) until it is set. Never logged. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
+  /** Drop folders: police packages, and partners' packages (one subfolder per country code). */
+  dropFolders: { police: string | undefined; partner: string | undefined };
+  /** Where the default ICCAM transport writes its JSON records. */
+  iccamFolder: string | undefined;
+  /** Exponential backoff with jitter between attempts; `failedAfter` attempts show the forward `failed` (still retried). */
+  retry: { minMs: number; maxMs: number; failedAfter: number };
+  /** A provider's notice is sent again every `everyMs` while the content stays online, within working hours. */
+  reminders: { everyMs: number; workingHours: WorkingHours };
 }
 
 export class ConfigError extends Error {
@@ -306,8 +374,42 @@ export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): C
       },
       overdueMs: env.HOTLINE_FORWARD_OVERDUE_HOURS * 3_600_000,
       exportDescriptions: env.HOTLINE_EXPORT_DESCRIPTIONS === 'on',
+      delivery: deliveryConfig(env),
     },
     auditAnchor: env.HOTLINE_AUDIT_ANCHOR,
+  };
+}
+
+function deliveryConfig(env: Env): DeliveryConfig {
+  const [firstDay = 1, lastDay = 5] = env.HOTLINE_WORKING_DAYS.split('-').map(Number);
+  const minutes = workingMinutes(env.HOTLINE_WORKING_HOURS);
+  return {
+    channels: {
+      police: 'drop_folder',
+      partner_hotline: env.HOTLINE_PARTNER_CHANNEL,
+      hosting_provider: 'email',
+      // INTERPOL's database is reached through the police, never directly.
+      interpol: null,
+    },
+    smtpUrl: env.HOTLINE_SMTP_URL,
+    mailFrom: env.HOTLINE_MAIL_FROM,
+    dropFolders: { police: env.HOTLINE_DROP_POLICE_DIR, partner: env.HOTLINE_DROP_PARTNER_DIR },
+    iccamFolder: env.HOTLINE_ICCAM_DIR,
+    retry: {
+      minMs: env.HOTLINE_DELIVERY_RETRY_MIN_SECONDS * 1000,
+      maxMs: env.HOTLINE_DELIVERY_RETRY_MAX_HOURS * 3_600_000,
+      failedAfter: env.HOTLINE_DELIVERY_FAILED_AFTER,
+    },
+    reminders: {
+      everyMs: env.HOTLINE_REMINDER_HOURS * 3_600_000,
+      workingHours: {
+        timeZone: env.HOTLINE_WORKING_TIME_ZONE,
+        firstDay,
+        lastDay,
+        startMinute: minutes.start,
+        endMinute: minutes.end,
+      },
+    },
   };
 }
 

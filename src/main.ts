@@ -90,7 +90,7 @@ function start(): void {
     worker = startWorker(config, database.db, logger, now, () => {
       workerRunning = true;
     });
-    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now });
+    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now, signingKey });
     housekeeping.start();
     recheck = startRecheckWorker(config, database.db, logger);
   });

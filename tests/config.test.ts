@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseEnv } from '../src/config.ts';
+import { buildConfig, ConfigError, loadConfig, parseEnv } from '../src/config.ts';
 
 describe('configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-config-'));
@@ -65,6 +65,50 @@ describe('configuration', () => {
       expect(() => anchor(refused), refused).toThrow(/HOTLINE_AUDIT_ANCHOR/);
     }
     expect(() => anchor('http://anchors.example.org/', { NODE_ENV: 'test' })).toThrow(/HOTLINE_AUDIT_ANCHOR/);
+  });
+
+  it('reads the delivery settings, and refuses ones that cannot work, without echoing the SMTP password', () => {
+    const delivery = buildConfig(parseEnv({}), Buffer.alloc(32)).forwarding.delivery;
+    expect(delivery).toMatchObject({
+      channels: { police: 'drop_folder', partner_hotline: 'drop_folder', hosting_provider: 'email', interpol: null },
+      smtpUrl: undefined,
+      retry: { minMs: 60_000, maxMs: 6 * 3_600_000, failedAfter: 5 },
+      reminders: {
+        everyMs: 24 * 3_600_000,
+        workingHours: { timeZone: 'Europe/Brussels', firstDay: 1, lastDay: 5, startMinute: 540, endMinute: 1020 },
+      },
+    });
+    const custom = parseEnv({
+      HOTLINE_PARTNER_CHANNEL: 'iccam',
+      HOTLINE_WORKING_DAYS: '6-2',
+      HOTLINE_WORKING_HOURS: '08:30-24:00',
+    });
+    expect(buildConfig(custom, Buffer.alloc(32)).forwarding.delivery).toMatchObject({
+      channels: { partner_hotline: 'iccam' },
+      reminders: { workingHours: { firstDay: 6, lastDay: 2, startMinute: 510, endMinute: 1440 } },
+    });
+    const refused = {
+      HOTLINE_SMTP_URL: 'smtp://user:s3cret-pw@relay.example.test:587',
+      HOTLINE_WORKING_HOURS: '17:00-09:00',
+      HOTLINE_WORKING_TIME_ZONE: 'Europe/Atlantis',
+      HOTLINE_PARTNER_CHANNEL: 'email',
+    };
+    try {
+      parseEnv(refused);
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['HOTLINE_WORKING_TIME_ZONE', 'HOTLINE_PARTNER_CHANNEL']) expect(problems).toContain(name);
+      expect(problems).not.toContain('s3cret');
+    }
+    expect(() => parseEnv({ HOTLINE_SMTP_URL: 'smtp://relay.example.test' })).toThrow(/HOTLINE_MAIL_FROM/);
+    expect(() => parseEnv({ HOTLINE_WORKING_HOURS: '17:00-09:00' })).toThrow(/HOTLINE_WORKING_HOURS/);
+    expect(() => parseEnv({ HOTLINE_SMTP_URL: 'http://relay.example.test', HOTLINE_MAIL_FROM: 'a@b.test' })).toThrow(
+      /HOTLINE_SMTP_URL/,
+    );
+    expect(() =>
+      parseEnv({ HOTLINE_DELIVERY_RETRY_MIN_SECONDS: '90000', HOTLINE_DELIVERY_RETRY_MAX_HOURS: '24' }),
+    ).toThrow(/HOTLINE_DELIVERY_RETRY_MIN_SECONDS/);
   });
 
   it('lets only tests turn the triage delay off', () => {

@@ -44,6 +44,10 @@ export interface ForwardView {
   destination: { key: string; kind: string; name: string };
   /** The states a supervisor may record next. */
   nextStates: ForwardState[];
+  /** Failed delivery attempts since the last success, the last one's stable reason, and when the next is due. */
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  nextDeliveryAt: string | null;
 }
 
 export interface Outbox {

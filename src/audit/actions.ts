@@ -34,6 +34,9 @@ export const auditActions = [
   'destination.update',
   'forward.create',
   'forward.update',
+  'forward.sent',
+  'forward.delivery_failed',
+  'forward.reminder',
   'export.create',
   'key.rotate',
 ] as const;

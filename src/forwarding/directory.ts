@@ -6,8 +6,9 @@ import { auditKey, userActor } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import type { Config } from '../config.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { destinations, directoryConfidences } from '../db/schema/forwarding.ts';
+import { channelNames, destinations, directoryConfidences } from '../db/schema/forwarding.ts';
 import { NotFound } from '../errors.ts';
+import { languages } from '../http/i18n.ts';
 import { type Destination, type Directory, destinationKey } from './routing.ts';
 
 const partnerSeedPath = fileURLToPath(new URL('../../data/partners/v1.json', import.meta.url));
@@ -130,6 +131,10 @@ export const destinationPatchSchema = z
     source: z.string().trim().min(1).max(500),
     asOf: z.string().trim().max(20).nullable(),
     confidence: z.enum(directoryConfidences).nullable(),
+    /** Null: the configured channel of the destination's kind. */
+    channel: z.enum(channelNames).nullable(),
+    /** The language of notices; null: English. */
+    language: z.enum(languages).nullable(),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { path: ['body'] });

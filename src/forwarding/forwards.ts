@@ -9,6 +9,7 @@ import { items } from '../db/schema/intake.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Outcome } from '../taxonomy/taxonomy.ts';
+import { enqueueDelivery } from './delivery/delivery-job.ts';
 import { destinationRow, routingDirectory } from './directory.ts';
 import { type Location, type RouteReason, routeAssessment } from './routing.ts';
 
@@ -37,7 +38,7 @@ function itemLocations(tx: DbOrTx, itemId: number): Location[] {
 /**
  * Creates the forwards of a confirmed assessment, in the confirmation's transaction: routes the
  * item's locations through the configured rules and the directory, one `pending` forward per
- * destination with the reasons, each audited. Returns how many were created.
+ * destination with the reasons, each audited and its delivery enqueued. Returns how many were created.
  */
 export function createForwards(
   tx: Tx,
@@ -77,6 +78,7 @@ export function createForwards(
       details: { destination: destination.key, state: 'pending', assessmentId: assessment.id },
       about: [{ type: 'item', id: assessment.itemId }],
     });
+    enqueueDelivery(tx, created.id, 1, now);
   }
   return routing.routes.length;
 }
@@ -151,6 +153,8 @@ function presentForward(row: ForwardRow) {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     sentAt: iso(row.sentAt),
+    nextDeliveryAt: iso(row.nextDeliveryAt),
+    lastNoticeAt: iso(row.lastNoticeAt),
     acknowledgedAt: iso(row.acknowledgedAt),
     removedAt: iso(row.removedAt),
   };

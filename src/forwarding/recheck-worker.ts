@@ -5,6 +5,8 @@ import type { Logger } from '../logger.ts';
 import type { TriageTools } from '../triage/pipeline.ts';
 import { triageJobType, triageStateHooks } from '../triage/triage-job.ts';
 import { createTriageTools } from '../triage/triage-tools.ts';
+import { deliveryJobHooks, deliveryJobType } from './delivery/delivery-job.ts';
+import { reminderJobHooks, reminderJobType } from './delivery/reminder-job.ts';
 import { recheckJobType } from './recheck.ts';
 import { recheckJobHandler, recheckSweepHandler, recheckSweepJobType, scheduleRecheckSweep } from './recheck-job.ts';
 
@@ -47,8 +49,13 @@ export async function createRecheckWorker(deps: {
       [recheckSweepJobType]: recheckSweepHandler({ now, random }),
       [recheckJobType]: recheckJobHandler({ db, config, tools, now, random }),
     },
-    // Every worker takes back any crashed worker's jobs: triage's hooks keep its items' state true.
-    hooks: { [triageJobType]: triageStateHooks },
+    // Every worker takes back any crashed worker's jobs: triage's hooks keep its items' state true,
+    // a delivery's or reminder's hooks enqueue the next try.
+    hooks: {
+      [triageJobType]: triageStateHooks,
+      [deliveryJobType]: deliveryJobHooks({ config, now }),
+      [reminderJobType]: reminderJobHooks({ config, now }),
+    },
     concurrency: 2,
     budgetMs: config.worker.triageBudgetMs,
     pollMs: 60_000,

@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { deliveryJobHooks, deliveryJobType } from '../forwarding/delivery/delivery-job.ts';
+import { reminderJobHooks, reminderJobType } from '../forwarding/delivery/reminder-job.ts';
 import { createWorker, type JobHandler, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
 import { EarlierMedia } from '../matching/earlier-media.ts';
@@ -51,7 +53,12 @@ export async function createTriageWorker(deps: {
     logger,
     now,
     handlers,
-    hooks: { [triageJobType]: triageStateHooks },
+    // Every worker takes back any crashed worker's jobs: a delivery's or reminder's hooks enqueue the next try.
+    hooks: {
+      [triageJobType]: triageStateHooks,
+      [deliveryJobType]: deliveryJobHooks({ config, now }),
+      [reminderJobType]: reminderJobHooks({ config, now }),
+    },
     concurrency: config.worker.concurrency,
     budgetMs: config.worker.triageBudgetMs,
     ...(deps.lockMs === undefined ? {} : { lockMs: deps.lockMs }),

@@ -53,6 +53,10 @@ function seedForwards(dbPath: string): { failed: number; overdue: number } {
       );
     };
     const failed = forward(1, 'failed', now - hour);
+    // Its channel kept failing: the outbox says how often, why and when it is tried next.
+    db.prepare(
+      "update forwards set delivery_attempts = 5, last_delivery_error = 'smtp:ESOCKET', next_delivery_at = ? where id = ?",
+    ).run(now + hour, failed);
     const overdue = forward(2, 'pending', now - 100 * hour);
     forward(3, 'pending', now);
     return { failed, overdue };
@@ -176,6 +180,7 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
     await goTo(page, 'Outbox', 'Outbox');
     await page.getByRole('alert').filter({ hasText: '1 forwards failed' }).waitFor();
     await page.getByRole('alert').filter({ hasText: '1 forwards are overdue' }).waitFor();
+    await page.getByText('5 delivery attempts failed (smtp:ESOCKET); next try').waitFor();
     await expectAccessible(page, 'outbox');
     await page.getByLabel(`New state of forward ${seeded.failed}`).selectOption('sent');
     await page.getByLabel(`Receiver’s reference of forward ${seeded.failed}`).fill('FGP-2026-1');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anchorJobType } from '../../src/anchoring/anchor-job.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createHousekeepingWorker } from '../../src/retention/housekeeping-worker.ts';
 import { purgeJobType } from '../../src/retention/purge-job.ts';
@@ -21,6 +22,7 @@ describe('the housekeeping worker of npm start', () => {
       db: handle.db,
       logger: createLogger('silent'),
       now: clock.now,
+      signingKey: loadSigningKey(':memory:'),
     });
     try {
       // Past 03:00: today's purge and anchor are due at once and run; the next day's are scheduled.

@@ -124,6 +124,15 @@ function ForwardRow({ forward, busy, onRecord }: RowProps) {
       <td>
         {t(`forward.${forward.state}`)}
         {forward.overdue && <strong> ({t('outbox.overdue')})</strong>}
+        {forward.deliveryAttempts > 0 && forward.nextDeliveryAt && (
+          <p class="error">
+            {t('outbox.deliveryFailing', {
+              attempts: forward.deliveryAttempts,
+              reason: forward.lastDeliveryError ?? '',
+              next: formatTime(forward.nextDeliveryAt),
+            })}
+          </p>
+        )}
       </td>
       <td>{formatTime(forward.createdAt)}</td>
       <td>{forward.receiverReference ?? ''}</td>

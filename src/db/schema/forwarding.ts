@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { languages } from '../../http/i18n.ts';
 import { items } from './intake.ts';
 import { assessments } from './review.ts';
 
@@ -8,6 +9,13 @@ export type DestinationKind = (typeof destinationKinds)[number];
 
 /** How sure we are of a directory row (as the partner list records it). */
 export const directoryConfidences = ['high', 'medium', 'low'] as const;
+
+/**
+ * How a forward reaches its destination (src/forwarding/channels): a signed package in a drop folder,
+ * an e-mail notice, an ICCAM-shaped record handed to a transport.
+ */
+export const channelNames = ['drop_folder', 'email', 'iccam'] as const;
+export type ChannelName = (typeof channelNames)[number];
 
 /** The directory of receivers, seeded from data/partners and edited by admins. */
 export const destinations = sqliteTable(
@@ -28,6 +36,10 @@ export const destinations = sqliteTable(
     asOf: text('as_of'),
     confidence: text('confidence', { enum: directoryConfidences }),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** This destination's channel; null: the configured one for its kind (HOTLINE_PARTNER_CHANNEL, ...). */
+    channel: text('channel', { enum: channelNames }),
+    /** The language notices to it are written in; null: English. */
+    language: text('language', { enum: languages }),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('destinations_key').on(t.key)],
@@ -60,6 +72,15 @@ export const forwards = sqliteTable(
     removedAt: integer('removed_at'),
     /** The receiver's own case or ticket number. */
     receiverReference: text('receiver_reference'),
+    /** Delivery attempts that failed since the last success; the outbox shows the forward `failed` after a few. */
+    deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+    /** The last failure's stable reason (`smtp:ECONNREFUSED`, `destination_not_approved`): never a message. */
+    lastDeliveryError: text('last_delivery_error'),
+    /** When the next attempt is due, while one is waiting. */
+    nextDeliveryAt: integer('next_delivery_at'),
+    /** When the last notice or reminder went out to a hosting provider. */
+    lastNoticeAt: integer('last_notice_at'),
+    reminders: integer('reminders').notNull().default(0),
   },
   (t) => [
     uniqueIndex('forwards_assessment_destination').on(t.assessmentId, t.destinationId),

@@ -1,0 +1,364 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyPackage } from '../../../src/forwarding/export/verify-package.ts';
+import { claimJob } from '../../../src/jobs/queue.ts';
+import { loadSigningKey } from '../../../src/key-files.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createHousekeepingWorker } from '../../../src/retention/housekeeping-worker.ts';
+import { medium, reportAndTriage } from '../../review/fixtures.ts';
+import { createClock, createTestApp, type TestApp } from '../../support/app.ts';
+import { addUser, asSession, sessionFor, type TestUser } from '../../support/auth.ts';
+import { row, rows } from '../../support/db.ts';
+import { freeLoopbackPort, type SmtpSink, startSmtpSink } from '../../support/smtp-sink.ts';
+import { readZipEntries } from '../zip-entries.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hotline-delivery-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Friday 4 December 2026, 16:00 in Brussels (UTC+1).
+const friday = Date.UTC(2026, 11, 4, 15, 0);
+const mondayNine = Date.UTC(2026, 11, 7, 8, 0);
+const key = loadSigningKey(':memory:');
+const illegal = {
+  legalStatus: 'baseline',
+  content: 'real_abuse',
+  mediaType: 'image',
+  victimAgeGroup: 'prepubescent',
+  victimGender: 'female',
+  siteType: 'image_host',
+  depiction: 'lascivious_exhibition',
+};
+
+let t: TestApp;
+let analyst: TestUser;
+let supervisor: TestUser;
+let admin: TestUser;
+let sink: SmtpSink | undefined;
+let workers: ReturnType<typeof createHousekeepingWorker>[] = [];
+let folder: string;
+
+async function setUp(smtpUrl: string, env: Record<string, string> = {}) {
+  folder = mkdtempSync(join(dir, 'run-'));
+  t = createTestApp({
+    clock: createClock(friday),
+    env: {
+      HOTLINE_SMTP_URL: smtpUrl,
+      HOTLINE_MAIL_FROM: 'notices@hotline.example.test',
+      HOTLINE_NOTIFY_PROVIDERS: 'home',
+      HOTLINE_DROP_POLICE_DIR: join(folder, 'police'),
+      HOTLINE_DROP_PARTNER_DIR: join(folder, 'partners'),
+      HOTLINE_ICCAM_DIR: join(folder, 'iccam'),
+      ...env,
+    },
+  });
+  analyst = await addUser(t, 'analyst');
+  supervisor = await addUser(t, 'supervisor');
+  admin = await addUser(t, 'admin');
+  // The page's network (fixtures: AS64500 in BE): its abuse desk, approved, reads Dutch.
+  t.database.sqlite
+    .prepare(
+      `insert into destinations (key, kind, country, asn, name, contact, approved, source, language, updated_at)
+       values ('provider:AS64500', 'hosting_provider', 'BE', 64500, 'Site host', 'abuse@host.example.test', 1, 'test', 'nl', ?)`,
+    )
+    .run(friday);
+}
+
+function worker() {
+  const w = createHousekeepingWorker({
+    config: t.config,
+    db: t.database.db,
+    logger: createLogger('silent'),
+    now: t.clock.now,
+    signingKey: key,
+  });
+  workers.push(w);
+  return w;
+}
+
+/** A reported, triaged item (page in BE on AS64500, its medium in NL), assessed and confirmed: three forwards. */
+async function confirmedItem(url = 'https://site.example.test/page') {
+  const itemId = reportAndTriage(t, url, [
+    { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country: 'NL', asn: 64501, org: 'CDN' } },
+  ]);
+  const created = await request(t.app)
+    .post(`/api/v1/items/${itemId}/assessments`)
+    .set(asSession(sessionFor(t, analyst)))
+    .send(illegal)
+    .expect(201);
+  await request(t.app)
+    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
+    .set(asSession(sessionFor(t, supervisor)))
+    .send({})
+    .expect(200);
+  return itemId;
+}
+
+const forwardTo = (destination: string) =>
+  row(
+    t.database,
+    'select f.* from forwards f join destinations d on d.id = f.destination_id where d.key = ?',
+    destination,
+  );
+const auditActions = (forwardId: number) =>
+  rows(
+    t.database,
+    "select action from audit_events where object_type = 'forward' and object_id = ? order by seq",
+    `${forwardId}`,
+  ).map((r) => r.action);
+
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.stop(0)));
+  workers = [];
+  await sink?.close();
+  sink = undefined;
+});
+
+describe('delivering forwards', () => {
+  beforeEach(async () => {
+    sink = await startSmtpSink();
+    await setUp(sink.url);
+  });
+
+  it('enqueues each forward’s delivery with it, and delivers: packages to the police and the partner, a notice in Dutch to the provider', async () => {
+    const itemId = await confirmedItem();
+    const queued = rows(t.database, "select idempotency_key from jobs where type = 'forwarding.deliver' order by id");
+    expect(queued).toHaveLength(3);
+    expect(rows(t.database, 'select state from forwards').every((f) => f.state === 'pending')).toBe(true);
+
+    await worker().drain();
+
+    for (const key of ['police', 'partner:NL', 'provider:AS64500']) {
+      expect(forwardTo(key)).toMatchObject({ state: 'sent', sent_at: friday, delivery_attempts: 0 });
+      expect(auditActions(forwardTo(key).id as number)).toEqual(['forward.create', 'forward.sent']);
+    }
+
+    // The police's package: signed, verifiable with the export code, the one forward in it.
+    const police = forwardTo('police');
+    const packagePath = join(folder, 'police', `hotline-forward-${police.id}.zip`);
+    expect(await verifyPackage(packagePath, key.publicKey)).toMatchObject({ ok: true, problems: [] });
+    const report = JSON.parse((await readZipEntries(packagePath)).get('report.json')?.toString('utf8') ?? '{}');
+    expect(report).toMatchObject({ to: 'police', count: 1 });
+    expect(report.items[0]).toMatchObject({ forwardId: police.id, item: { id: itemId } });
+    const partner = forwardTo('partner:NL');
+    const partnerPackage = join(folder, 'partners', 'NL', `hotline-forward-${partner.id}.zip`);
+    expect((await verifyPackage(partnerPackage, key.publicKey)).ok).toBe(true);
+
+    // The provider's notice: to its abuse desk, in its language, the address and exact hashes, nothing attached.
+    const provider = forwardTo('provider:AS64500');
+    expect(sink?.messages).toHaveLength(1);
+    const mail = sink?.messages[0];
+    expect(mail?.recipients).toEqual(['abuse@host.example.test']);
+    expect(mail?.subject).toBe(`Materiaal van seksueel kindermisbruik gehost op uw netwerk [F-${provider.id}]`);
+    const hashes = row(t.database, 'select sha256, sha1, md5 from item_media where item_id = ?', itemId);
+    for (const text of ['https://site.example.test/page', hashes.sha256, hashes.sha1, hashes.md5]) {
+      expect(mail?.text).toContain(text);
+    }
+    expect(mail?.attachments).toEqual([]);
+    expect(mail?.html).toBe(false);
+  });
+
+  it('reminds the provider every 24 hours within working hours while the content is online, each reminder audited', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const provider = forwardTo('provider:AS64500');
+    expect(sink?.messages).toHaveLength(1);
+
+    // Due Saturday 16:00: the first working moment after it is Monday 09:00 in Brussels.
+    const reminder = row(t.database, "select available_at from jobs where type = 'forwarding.remind'");
+    expect(reminder.available_at).toBe(mondayNine);
+    t.clock.set(mondayNine - 60_000);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(1);
+
+    t.clock.set(mondayNine);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(2);
+    expect(sink?.messages[1]?.subject).toBe(
+      `Herinnering 1: materiaal van seksueel kindermisbruik nog op uw netwerk [F-${provider.id}]`,
+    );
+    expect(sink?.messages[1]?.text).toContain('2026-12-04 15:00 UTC');
+    expect(forwardTo('provider:AS64500')).toMatchObject({ reminders: 1, last_notice_at: mondayNine });
+    expect(auditActions(provider.id as number)).toEqual(['forward.create', 'forward.sent', 'forward.reminder']);
+
+    // Tuesday 09:00 the second; then the provider acknowledges and the reminders stop.
+    t.clock.set(mondayNine + 86_400_000);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 12))).toEqual([
+      'Materiaal va',
+      'Herinnering ',
+      'Herinnering ',
+    ]);
+    await request(t.app)
+      .patch(`/api/v1/forwards/${provider.id}`)
+      .set(asSession(sessionFor(t, supervisor)))
+      .send({ state: 'acknowledged', receiverReference: 'ABUSE-77' })
+      .expect(200);
+    t.clock.set(mondayNine + 2 * 86_400_000);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(3);
+    expect(rows(t.database, "select status from jobs where type = 'forwarding.remind' and status != 'done'")).toEqual(
+      [],
+    );
+  });
+
+  it('tries a reminder whose attempts all fail again a period later: the chain does not break', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const port = sink?.port as number;
+    await sink?.close();
+    t.clock.set(mondayNine);
+    const w = worker();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await w.drain();
+      if (attempt < 5) t.clock.advance(3_600_000);
+    }
+    const finalAt = t.clock.now();
+    const waiting = rows(
+      t.database,
+      "select available_at from jobs where type = 'forwarding.remind' and status = 'pending'",
+    );
+    expect(waiting).toEqual([{ available_at: finalAt + 86_400_000 }]);
+    expect(forwardTo('provider:AS64500').reminders).toBe(0);
+
+    sink = await startSmtpSink(port);
+    t.clock.set(finalAt + 86_400_000);
+    await w.drain();
+    expect(sink.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Herinnering 1']);
+    expect(forwardTo('provider:AS64500').reminders).toBe(1);
+  });
+
+  it('sends a notice only to an approved provider, nothing to an inactive destination, and shows why in the outbox', async () => {
+    await confirmedItem();
+    t.database.sqlite.prepare("update destinations set approved = 0 where key = 'provider:AS64500'").run();
+    t.database.sqlite.prepare("update destinations set active = 0 where key = 'police'").run();
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(0);
+    expect(forwardTo('police')).toMatchObject({ state: 'pending', last_delivery_error: 'destination_inactive' });
+    expect(readdirSync(folder)).not.toContain('police');
+    expect(forwardTo('provider:AS64500')).toMatchObject({
+      state: 'pending',
+      delivery_attempts: 1,
+      last_delivery_error: 'destination_not_approved',
+    });
+    const outbox = await request(t.app)
+      .get('/api/v1/forwards?state=pending')
+      .set(asSession(sessionFor(t, supervisor)))
+      .expect(200);
+    const provider = outbox.body.forwards.find((f: { destination: { key: string } }) => f.destination.key !== 'police');
+    expect(provider).toMatchObject({ deliveryAttempts: 1, lastDeliveryError: 'destination_not_approved' });
+  });
+
+  it('hands a partner whose row names the ICCAM channel an ICCAM-shaped record', async () => {
+    const nl = row(t.database, "select id from destinations where key = 'partner:NL'").id;
+    await request(t.app)
+      .patch(`/api/v1/destinations/${nl}`)
+      .set(asSession(sessionFor(t, admin)))
+      .send({ channel: 'iccam' })
+      .expect(200);
+    await confirmedItem();
+    await worker().drain();
+    const partner = forwardTo('partner:NL');
+    expect(partner.state).toBe('sent');
+    const record = JSON.parse(readFileSync(join(folder, 'iccam', `iccam-F-${partner.id}.json`), 'utf8'));
+    expect(record).toMatchObject({ format: 'hotline-iccam-record/1', assignedCountryCode: 'NL' });
+    expect(record.urls[0].assessment.classification).toBe(1);
+  });
+
+  it('loses no forward when a worker dies between sending and recording: another takes it back and sends again', async () => {
+    await confirmedItem();
+    // A worker claims the police forward's delivery, and dies (its lock is never renewed nor released).
+    const claimed = t.database.db.transaction((tx) =>
+      claimJob(tx, { types: ['forwarding.deliver'], workerId: 'crashed', now: t.clock.now(), lockMs: 60_000 }),
+    );
+    const police = forwardTo('police');
+    expect(claimed?.payload).toEqual({ forwardId: police.id, attempt: 1 });
+
+    const survivor = worker();
+    await survivor.drain();
+    expect(forwardTo('police').state).toBe('pending');
+
+    t.clock.advance(61_000);
+    await survivor.drain();
+    const failed = forwardTo('police');
+    expect(failed).toMatchObject({ state: 'pending', delivery_attempts: 1, last_delivery_error: 'lock_expired' });
+    t.clock.set(failed.next_delivery_at as number);
+    await survivor.drain();
+    expect(forwardTo('police')).toMatchObject({ state: 'sent', delivery_attempts: 0 });
+    expect(auditActions(police.id as number)).toEqual(['forward.create', 'forward.delivery_failed', 'forward.sent']);
+  });
+  it('resumes at start a delivery whose attempt ended without its hooks (taken back by a worker that knew no delivery)', async () => {
+    const running = worker();
+    await confirmedItem();
+    t.database.sqlite
+      .prepare("update jobs set status = 'failed', last_error = 'lock_expired' where type = 'forwarding.deliver'")
+      .run();
+    await running.drain();
+    expect(rows(t.database, 'select state from forwards').map((f) => f.state)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
+
+    // The next start finds them waiting with no attempt under way, and gives each one.
+    await worker().drain();
+    expect(rows(t.database, 'select state from forwards').map((f) => f.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(sink?.messages).toHaveLength(1);
+  });
+});
+
+describe('a relay that is down', () => {
+  let port: number;
+  beforeEach(async () => {
+    port = await freeLoopbackPort();
+    await setUp(`smtp://127.0.0.1:${port}`, { HOTLINE_DELIVERY_FAILED_AFTER: '3' });
+  });
+
+  it('is retried with growing, jittered waits; the forward shows failed after 3 attempts, then goes out once the relay is up', async () => {
+    await confirmedItem();
+    const w = worker();
+    await w.drain();
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const provider = forwardTo('provider:AS64500');
+      expect(provider).toMatchObject({ delivery_attempts: attempt, state: attempt >= 3 ? 'failed' : 'pending' });
+      expect(provider.last_delivery_error).toMatch(/^smtp:[A-Z]+$/);
+      waits.push((provider.next_delivery_at as number) - t.clock.now());
+      // Not before its time.
+      t.clock.set((provider.next_delivery_at as number) - 1);
+      await w.drain();
+      expect(forwardTo('provider:AS64500').delivery_attempts).toBe(attempt);
+      t.clock.set(provider.next_delivery_at as number);
+      if (attempt < 4) await w.drain();
+    }
+    // 1, 2, 4, 8 minutes, each with up to a quarter taken off.
+    waits.forEach((wait, i) => {
+      expect(wait).toBeGreaterThanOrEqual(0.75 * 60_000 * 2 ** i);
+      expect(wait).toBeLessThanOrEqual(60_000 * 2 ** i);
+    });
+
+    const outbox = await request(t.app)
+      .get('/api/v1/forwards?state=failed')
+      .set(asSession(sessionFor(t, supervisor)))
+      .expect(200);
+    expect(outbox.body.counts.failed).toBe(1);
+    expect(outbox.body.forwards[0]).toMatchObject({ destination: { key: 'provider:AS64500' }, deliveryAttempts: 4 });
+    const due = new Date(forwardTo('provider:AS64500').next_delivery_at as number).toISOString();
+    expect(outbox.body.forwards[0]).toMatchObject({ nextDeliveryAt: due, lastDeliveryError: 'smtp:ESOCKET' });
+
+    sink = await startSmtpSink(port);
+    await w.drain();
+    expect(sink.messages).toHaveLength(1);
+    const provider = forwardTo('provider:AS64500');
+    expect(provider).toMatchObject({ state: 'sent', delivery_attempts: 0, last_delivery_error: null });
+    expect(auditActions(provider.id as number)).toEqual([
+      'forward.create',
+      ...Array(4).fill('forward.delivery_failed'),
+      'forward.sent',
+    ]);
+    // The drop folders never depended on the relay.
+    expect(forwardTo('police').state).toBe('sent');
+  });
+});
