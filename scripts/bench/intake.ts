@@ -88,9 +88,13 @@ export default async function benchIntake(): Promise<void> {
   const print = (line: object) => process.stdout.write(`${JSON.stringify({ bench: 'intake', ...line })}\n`);
   print({ connections: CONNECTIONS, seconds: SECONDS, loadAverage1m: Number(loadavg()[0]?.toFixed(2)) });
   try {
-    const bare = await startServerProcess(['--import', 'tsx', 'scripts/bench/bare-intake-server.ts'], await freePort(), {
-      NODE_ENV: 'production',
-    });
+    const bare = await startServerProcess(
+      ['--import', 'tsx', 'scripts/bench/bare-intake-server.ts'],
+      await freePort(),
+      {
+        NODE_ENV: 'production',
+      },
+    );
     const baseline = await measure(bare).finally(() => bare.stop());
     print({ subject: 'baseline: bare Express 5 JSON handler', ...baseline });
 

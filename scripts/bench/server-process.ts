@@ -21,15 +21,15 @@ export function buildLikeNpmStart(): void {
 }
 
 /**
- * Starts `node <args>` with `env` on top of a minimal environment, and waits until `readyPath`
- * answers 200 on `127.0.0.1:port`. stdout (the JSON log) is dropped, as a log shipper would take it
+ * Starts `node <args>` with `env` on top of a minimal environment, and waits until `/healthz`
+ * on `127.0.0.1:port` answers 200 (and, with `workerRunning`, says its worker has started). stdout (the JSON log) is dropped, as a log shipper would take it
  * away; stderr is kept in part for the error message.
  */
 export async function startServerProcess(
   args: string[],
   port: number,
   env: Record<string, string>,
-  readyPath = '/healthz',
+  workerRunning = false,
 ): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repositoryRoot,
@@ -48,7 +48,9 @@ export async function startServerProcess(
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited at start: ${stderr}`);
     try {
-      if ((await fetch(`${origin}${readyPath}`)).ok) break;
+      const health = await fetch(`${origin}/healthz`);
+      const body = (await health.json()) as { worker?: string };
+      if (health.ok && (!workerRunning || body.worker === 'running')) break;
     } catch {
       // not listening yet
     }
