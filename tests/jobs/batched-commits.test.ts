@@ -117,12 +117,14 @@ describe('BatchedCommits', () => {
   });
 
   it('with a window, gathers changes asked for in different turns into one batch', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
     const batches = countingBatches();
     const commits = new BatchedCommits(handle.db, { windowMs: 20, last: batches.last });
     const first = commits.commit(insert(1));
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(15);
     const second = commits.commit(insert(2));
+    expect(batches.sizes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5);
     await Promise.all([first, second]);
     expect(batches.sizes).toEqual([2]);
     expect(stored()).toEqual([1, 2]);
