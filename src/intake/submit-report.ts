@@ -3,13 +3,14 @@ import { type Db, writeTransaction } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
 import { withValues } from '../http/i18n.ts';
+import type { BatchedCommits } from '../jobs/batched-commits.ts';
 import { minuteMs, startOfMinute } from '../minute.ts';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import { readPastedLine } from '../urls/extract-urls.ts';
 import { fetchAddress } from '../urls/fetch-address.ts';
 import { generateReceipt, hashReceipt, normaliseReceipt } from './receipt.ts';
 import { maxUrlsPerReport, reportFieldErrors, reportSubmissionSchema } from './schema.ts';
-import { contactPlace, type ReportedAddress, storeReport } from './store-report.ts';
+import { contactPlace, type ReportedAddress, type ReportToStore, storeReport } from './store-report.ts';
 
 export interface IntakeKeys {
   receipt: Buffer;
@@ -44,8 +45,14 @@ function triageNotBefore(now: number, triageDelay: (() => number) | undefined): 
   return triageDelay ? startOfMinute(now) + minuteMs + triageDelay() : now;
 }
 
-/** Validates a submission, canonicalises every address, and stores it; throws a 400 naming each bad field. */
-export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string; reportId: number } {
+export interface PreparedReport {
+  /** Shown to the reporter once the report is stored; only its hash is written. */
+  receipt: string;
+  report: ReportToStore;
+}
+
+/** Validates a submission and canonicalises every address; throws a 400 naming each bad field. Writes nothing. */
+export function prepareReport(deps: IntakeDeps, body: unknown): PreparedReport {
   const parsed = reportSubmissionSchema.safeParse(body);
   const urls = (body as { urls?: unknown } | null)?.urls;
   const addresses =
@@ -69,8 +76,34 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
     now,
     triageNotBefore: triageNotBefore(now, deps.triageDelay),
   };
+  return { receipt, report };
+}
+
+/** Validates and stores one report in a transaction of its own (one commit each: for one-at-a-time writers). */
+export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string; reportId: number } {
+  const { receipt, report } = prepareReport(deps, body);
   const { reportId } = writeTransaction(deps.db, (tx) => storeReport(tx, report));
   return { receipt, reportId };
+}
+
+/**
+ * Validates a report and stores it in the next group commit (see BatchedCommits): it resolves only
+ * once the transaction holding it has committed, so the receipt is never shown for a report that
+ * could still be lost. A report whose write fails is rolled back alone (its savepoint) and rejects;
+ * when the commit itself fails, every report of the batch rejects and none of them is stored.
+ */
+export async function submitReportGrouped(
+  deps: IntakeDeps,
+  commits: BatchedCommits,
+  body: unknown,
+): Promise<{ receipt: string; reportId: number }> {
+  const { receipt, report } = prepareReport(deps, body);
+  let reportId: number | undefined;
+  const outcome = await commits.commit((tx) => {
+    reportId = storeReport(tx, report).reportId;
+  });
+  if (!outcome.ok) throw outcome.error;
+  return { receipt, reportId: reportId as number };
 }
 
 type Canonicalised = { ok: true; value: ReportedAddress[] } | { ok: false; messageKey: string };

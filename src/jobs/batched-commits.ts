@@ -8,34 +8,59 @@ interface Pending {
   settle: (outcome: CommitOutcome) => void;
 }
 
+export interface BatchOptions {
+  /**
+   * Runs at the end of each batch's transaction (the worker claims its next jobs there) and returns
+   * what to do once it has committed.
+   */
+  last?: (tx: Tx, batchSize: number) => () => void;
+  /**
+   * How long the first change of a batch waits for others (ms). 0: only the changes asked for in
+   * the same turn of the event loop join it.
+   */
+  windowMs?: number;
+  /** A batch this large is committed at once, without waiting out the window. */
+  maxBatch?: number;
+}
+
+const nothingAfter = () => () => {};
+
 /**
- * Changes asked for within one turn of the event loop are committed together: one write
- * transaction, so one commit (one fsync under `synchronous = FULL`) for all of them instead of one
- * each. Each change runs in its own savepoint, so one that throws rolls back alone and the others
- * commit. `last` runs at the end of the same transaction (the worker claims its next jobs there)
- * and returns what to do once it has committed.
+ * Changes asked for close together are committed together: one write transaction, so one commit
+ * (one fsync under `synchronous = FULL`) for all of them instead of one each. Each change runs in
+ * its own savepoint, so one that throws rolls back alone and the others commit; when the commit
+ * itself fails, nothing of the batch is stored and every change is told so. Changes run, and their
+ * outcomes settle, in the order they were asked for.
  */
 export class BatchedCommits {
   private pending: Pending[] = [];
-  private scheduled = false;
+  /** Cancels the scheduled flush; set while a batch is gathering. */
+  private cancelScheduled: (() => void) | undefined;
+  private readonly last: NonNullable<BatchOptions['last']>;
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
 
   constructor(
     private readonly db: Db,
-    private readonly last: (tx: Tx, batchSize: number) => () => void,
-  ) {}
+    options: BatchOptions = {},
+  ) {
+    this.last = options.last ?? nothingAfter;
+    this.windowMs = options.windowMs ?? 0;
+    this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Resolves once the batch holding `change` has committed (or rolled it back). */
   commit(change: (tx: Tx) => void): Promise<CommitOutcome> {
     return new Promise((settle) => {
       this.pending.push({ change, settle });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (this.pending.length >= this.maxBatch) this.flush();
+      else if (this.cancelScheduled === undefined) this.cancelScheduled = this.schedule();
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
     const batch = this.pending.splice(0);
     const outcomes: CommitOutcome[] = [];
     let afterCommit = () => {};
@@ -58,5 +83,14 @@ export class BatchedCommits {
     }
     for (const [i, { settle }] of batch.entries()) settle(outcomes[i] as CommitOutcome);
     afterCommit();
+  }
+
+  private schedule(): () => void {
+    if (this.windowMs > 0) {
+      const timer = setTimeout(() => this.flush(), this.windowMs);
+      return () => clearTimeout(timer);
+    }
+    const immediate = setImmediate(() => this.flush());
+    return () => clearImmediate(immediate);
   }
 }

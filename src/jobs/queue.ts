@@ -50,22 +50,34 @@ export function backoffMs(attempt: number): number {
   return Math.min(backoffBaseMs * 2 ** Math.max(0, attempt - 1), backoffCapMs);
 }
 
-/** Inserts the job unless one with the same idempotency key exists; true when it was inserted. */
-export function enqueueJob(tx: Tx, job: NewJob): boolean {
-  const inserted = tx
+// Prepared once (see preparedOnce): intake enqueues a job for every new item it stores.
+const insertJob = preparedOnce((db) =>
+  db
     .insert(jobs)
     .values({
-      type: job.type,
-      payload: JSON.stringify(job.payload),
-      maxAttempts: job.maxAttempts ?? 5,
-      availableAt: job.availableAt ?? job.now,
-      idempotencyKey: job.idempotencyKey,
-      createdAt: job.now,
-      updatedAt: job.now,
+      type: sql`${sql.placeholder('type')}`,
+      payload: sql`${sql.placeholder('payload')}`,
+      maxAttempts: sql`${sql.placeholder('maxAttempts')}`,
+      availableAt: sql`${sql.placeholder('availableAt')}`,
+      idempotencyKey: sql`${sql.placeholder('idempotencyKey')}`,
+      createdAt: sql`${sql.placeholder('now')}`,
+      updatedAt: sql`${sql.placeholder('now')}`,
     })
     .onConflictDoNothing({ target: jobs.idempotencyKey })
     .returning({ id: jobs.id })
-    .all();
+    .prepare(),
+);
+
+/** Inserts the job unless one with the same idempotency key exists; true when it was inserted. */
+export function enqueueJob(tx: Tx, job: NewJob): boolean {
+  const inserted = insertJob(tx).all({
+    type: job.type,
+    payload: JSON.stringify(job.payload),
+    maxAttempts: job.maxAttempts ?? 5,
+    availableAt: job.availableAt ?? job.now,
+    idempotencyKey: job.idempotencyKey,
+    now: job.now,
+  });
   return inserted.length > 0;
 }
 

@@ -140,19 +140,21 @@ export function createWorker(options: WorkerOptions): Worker {
 
   // The jobs that end together commit together, and their slots are refilled in that same
   // transaction: about one commit per batch of jobs instead of two per job.
-  const commits = new BatchedCommits(db, (tx, ended) => {
-    if (stopping) return () => {};
-    let claimed: ClaimedJob[] = [];
-    try {
-      tx.transaction((savepoint) => {
-        claimed = claimIn(savepoint, concurrency - running.size + ended);
-      });
-    } catch (error) {
-      logger.error({ event: 'worker_claim_failed', err: error }, 'claim failed');
-    }
-    return () => {
-      for (const job of claimed) startJob(job);
-    };
+  const commits = new BatchedCommits(db, {
+    last: (tx, ended) => {
+      if (stopping) return () => {};
+      let claimed: ClaimedJob[] = [];
+      try {
+        tx.transaction((savepoint) => {
+          claimed = claimIn(savepoint, concurrency - running.size + ended);
+        });
+      } catch (error) {
+        logger.error({ event: 'worker_claim_failed', err: error }, 'claim failed');
+      }
+      return () => {
+        for (const job of claimed) startJob(job);
+      };
+    },
   });
 
   async function execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle, Tx } from '../../src/db/client.ts';
 import { BatchedCommits } from '../../src/jobs/batched-commits.ts';
 import { createTestDatabase, rows } from '../support/db.ts';
@@ -8,25 +8,40 @@ beforeEach(() => {
   handle = createTestDatabase();
   handle.sqlite.exec('create table effects (n integer not null)');
 });
-afterEach(() => handle.close());
+afterEach(() => {
+  vi.useRealTimers();
+  handle.close();
+});
 
 const insert = (n: number) => (_tx: Tx) => {
   handle.sqlite.prepare('insert into effects (n) values (?)').run(n);
 };
-const stored = () => rows(handle, 'select n from effects order by n').map((r) => r.n);
+const stored = () => rows(handle, 'select n from effects order by rowid').map((r) => r.n);
+
+/** Counts the batches (write transactions) by their size. */
+function countingBatches() {
+  const sizes: number[] = [];
+  const last = (_tx: Tx, size: number) => {
+    sizes.push(size);
+    return () => {};
+  };
+  return { sizes, last };
+}
 
 describe('BatchedCommits', () => {
   it('commits the changes asked for in one turn together, in one transaction ending with `last`', async () => {
     const batches: number[] = [];
     let ranAfterCommit = 0;
-    const commits = new BatchedCommits(handle.db, (_tx, size) => {
-      batches.push(size);
-      // Still inside the transaction: nothing is committed yet.
-      expect(handle.sqlite.inTransaction).toBe(true);
-      return () => {
-        ranAfterCommit += 1;
-        expect(handle.sqlite.inTransaction).toBe(false);
-      };
+    const commits = new BatchedCommits(handle.db, {
+      last: (_tx, size) => {
+        batches.push(size);
+        // Still inside the transaction: nothing is committed yet.
+        expect(handle.sqlite.inTransaction).toBe(true);
+        return () => {
+          ranAfterCommit += 1;
+          expect(handle.sqlite.inTransaction).toBe(false);
+        };
+      },
     });
     const outcomes = await Promise.all([
       commits.commit(insert(1)),
@@ -40,8 +55,17 @@ describe('BatchedCommits', () => {
     expect(stored()).toEqual([1, 2, 3, 4]);
   });
 
+  it('runs the changes and settles their outcomes in the order they were asked for', async () => {
+    const commits = new BatchedCommits(handle.db, { windowMs: 5 });
+    const settled: number[] = [];
+    const asked = [5, 3, 9, 1, 7].map((n) => commits.commit(insert(n)).then(() => settled.push(n)));
+    await Promise.all(asked);
+    expect(stored()).toEqual([5, 3, 9, 1, 7]);
+    expect(settled).toEqual([5, 3, 9, 1, 7]);
+  });
+
   it('rolls back only the change that throws; the rest of its batch commits', async () => {
-    const commits = new BatchedCommits(handle.db, () => () => {});
+    const commits = new BatchedCommits(handle.db);
     const failure = new Error('write failed');
     const outcomes = await Promise.all([
       commits.commit(insert(1)),
@@ -57,8 +81,10 @@ describe('BatchedCommits', () => {
 
   it('reports every change of the batch as failed when the transaction itself fails', async () => {
     const failure = new Error('claim failed');
-    const commits = new BatchedCommits(handle.db, () => {
-      throw failure;
+    const commits = new BatchedCommits(handle.db, {
+      last: () => {
+        throw failure;
+      },
     });
     const outcomes = await Promise.all([commits.commit(insert(1)), commits.commit(insert(2))]);
     expect(outcomes).toEqual([
@@ -66,5 +92,72 @@ describe('BatchedCommits', () => {
       { ok: false, error: failure },
     ]);
     expect(stored()).toEqual([]);
+  });
+
+  it('stores nothing of a batch whose COMMIT fails, and tells every change', async () => {
+    // A deferred foreign key is checked at COMMIT only: each savepoint succeeds, the commit fails.
+    handle.sqlite.exec(`create table parents (id integer primary key);
+      create table children (parent integer references parents(id) deferrable initially deferred)`);
+    const commits = new BatchedCommits(handle.db);
+    const outcomes = await Promise.all([
+      commits.commit(insert(1)),
+      commits.commit(() => {
+        handle.sqlite.prepare('insert into children (parent) values (42)').run();
+      }),
+      commits.commit(insert(3)),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false, false]);
+    expect(String((outcomes[0] as { error: unknown }).error)).toMatch(/FOREIGN KEY/);
+    expect(stored()).toEqual([]);
+    expect(rows(handle, 'select * from children')).toEqual([]);
+    expect(handle.sqlite.inTransaction).toBe(false);
+    // The next batch is unaffected.
+    expect(await commits.commit(insert(4))).toEqual({ ok: true });
+    expect(stored()).toEqual([4]);
+  });
+
+  it('with a window, gathers changes asked for in different turns into one batch', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    const batches = countingBatches();
+    const commits = new BatchedCommits(handle.db, { windowMs: 20, last: batches.last });
+    const first = commits.commit(insert(1));
+    await vi.advanceTimersByTimeAsync(15);
+    const second = commits.commit(insert(2));
+    expect(batches.sizes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all([first, second]);
+    expect(batches.sizes).toEqual([2]);
+    expect(stored()).toEqual([1, 2]);
+  });
+
+  it('commits a lone change once its window has passed, without waiting for others', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    const commits = new BatchedCommits(handle.db, { windowMs: 10 });
+    let outcome: unknown;
+    void commits.commit(insert(1)).then((o) => {
+      outcome = o;
+    });
+    await vi.advanceTimersByTimeAsync(9);
+    expect(stored()).toEqual([]);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(stored()).toEqual([1]);
+    expect(outcome).toEqual({ ok: true });
+    // Idle: nothing is scheduled any more.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('commits a full batch at once and starts the next one with the change after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    const batches = countingBatches();
+    const commits = new BatchedCommits(handle.db, { windowMs: 1_000, maxBatch: 3, last: batches.last });
+    const asked = [1, 2, 3, 4].map((n) => commits.commit(insert(n)));
+    // The first three committed without any time passing; the fourth waits for its window.
+    expect(batches.sizes).toEqual([3]);
+    expect(stored()).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(batches.sizes).toEqual([3, 1]);
+    expect(await Promise.all(asked)).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -266,10 +266,12 @@ describe('storeTriageResult in a batch of commits', () => {
     // the commit fails (here: the claim that ends the batch throws outside its savepoint).
     let seenInBatch: unknown;
     let batches = 0;
-    const commits = new BatchedCommits(handle.db, () => {
-      batches += 1;
-      if (batches === 1) throw new Error('disk full');
-      return () => {};
+    const commits = new BatchedCommits(handle.db, {
+      last: () => {
+        batches += 1;
+        if (batches === 1) throw new Error('disk full');
+        return () => {};
+      },
     });
     const outcomes = await Promise.all([
       commits.commit((tx) => storeIn(tx, '/a', picture(10, x))),
