@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { healthRoutes } from './metrics/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
+import { claimsReleaser } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
@@ -38,12 +39,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps));
 
+  // Signing out, or being disabled, releases the analyst's claims (auth may not import review: wired here).
+  const releaseClaims = claimsReleaser(deps.config);
+
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
   app.use(
     apiPrefix,
     apiRouter(deps, [
-      sessionRoutes(deps),
-      userRoutes(deps),
+      sessionRoutes(deps, releaseClaims),
+      userRoutes(deps, releaseClaims),
       auditRoutes(deps),
       reviewRoutes(deps),
       forwardingRoutes(deps),

@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RoutingRules } from './forwarding/routing.ts';
 import { readHashKey, readOrCreateSecretKey } from './key-files.ts';
+import { viewerTemplateProblem } from './review/video-viewer.ts';
 import { defaultThreshold, type PerceptualSignalTypeName } from './signals/types/index.ts';
 
 // The only reader of process.env. Everything configurable is here, validated once at start.
@@ -103,6 +104,7 @@ const envSchema = z
     HOTLINE_WORKER_CONCURRENCY: positiveInt.default(4),
     HOTLINE_TRIAGE_BUDGET_MS: positiveInt.default(120_000),
     HOTLINE_TRIAGE_DELAY: onOff.default('on'),
+    HOTLINE_TEST_CLOCK_FILE: z.string().min(1).optional(),
     HOTLINE_SESSION_IDLE_MINUTES: positiveInt.default(30),
     HOTLINE_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
     HOTLINE_LOCKOUT_MINUTES: positiveInt.default(15),
@@ -112,6 +114,13 @@ const envSchema = z
     HOTLINE_ANALYSTS_CONFIRM: onOff.default('off'),
     HOTLINE_EXPOSURE_BLUR_LEVEL: z.coerce.number().int().min(1).max(5).default(3),
     HOTLINE_BANK_UPLOAD_MAX_MB: positiveInt.default(100),
+    HOTLINE_VIDEO_VIEWER_URL_TEMPLATE: z
+      .string()
+      .optional()
+      .superRefine((template, context) => {
+        const problem = template ? viewerTemplateProblem(template) : null;
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
     HOTLINE_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     HOTLINE_HOME_COUNTRY: z
       .string()
@@ -136,6 +145,10 @@ const envSchema = z
       message: 'plain http:// (loopback) is allowed only with NODE_ENV=test; use https://',
     },
   )
+  .refine((env) => env.HOTLINE_TEST_CLOCK_FILE === undefined || env.NODE_ENV === 'test', {
+    path: ['HOTLINE_TEST_CLOCK_FILE'],
+    message: 'moves the server clock: allowed only with NODE_ENV=test',
+  })
   .refine((env) => env.HOTLINE_TRIAGE_DELAY === 'on' || env.NODE_ENV === 'test', {
     path: ['HOTLINE_TRIAGE_DELAY'],
     message: 'lets triage fetch at the second of the report: allowed off only with NODE_ENV=test',
@@ -181,6 +194,8 @@ export interface Config {
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
   /** `triageDelay`: whether intake holds new items to the next minute plus a random wait (off only in tests). */
   worker: { enabled: boolean; concurrency: number; triageBudgetMs: number; triageDelay: boolean };
+  /** Tests only: a file holding an offset in milliseconds for the process clock (src/clock.ts). */
+  testClockFile: string | undefined;
   auth: { sessionIdleMs: number; sessionAbsoluteMs: number; lockoutMs: number };
   /** Defaults of the workspace settings; admins change them at run time (src/review/settings.ts). */
   review: {
@@ -191,6 +206,8 @@ export interface Config {
     exposureBlurLevel: number;
     /** Largest bank file an admin may upload (held in memory while it is imported). */
     bankUploadMaxBytes: number;
+    /** Link from a video's hashes to the hotline's isolated viewer (src/review/video-viewer.ts); none when unset. */
+    videoViewerUrlTemplate: string | undefined;
   };
   /** Bearer token that opens /metrics to a scraper; admins' sessions open it too. */
   metricsToken: string | undefined;
@@ -265,6 +282,7 @@ export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): C
       triageBudgetMs: env.HOTLINE_TRIAGE_BUDGET_MS,
       triageDelay: env.HOTLINE_TRIAGE_DELAY === 'on',
     },
+    testClockFile: env.HOTLINE_TEST_CLOCK_FILE,
     auth: {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
@@ -277,6 +295,7 @@ export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): C
       analystsMayConfirm: env.HOTLINE_ANALYSTS_CONFIRM === 'on',
       exposureBlurLevel: env.HOTLINE_EXPOSURE_BLUR_LEVEL,
       bankUploadMaxBytes: env.HOTLINE_BANK_UPLOAD_MAX_MB * 1024 * 1024,
+      videoViewerUrlTemplate: env.HOTLINE_VIDEO_VIEWER_URL_TEMPLATE || undefined,
     },
     metricsToken: env.HOTLINE_METRICS_TOKEN,
     forwarding: {

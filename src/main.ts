@@ -1,9 +1,11 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
 import { writeServerPid } from './backup/server-pid.ts';
+import { type Clock, offsetClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { createRecheckWorker, type RecheckWorker } from './forwarding/recheck-worker.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { loadSigningKey } from './key-files.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -11,8 +13,8 @@ import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
 import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
 
 /** The triage worker beside the server; a worker that cannot start stops the process. */
-function startWorker(config: Config, db: Db, logger: Logger, onStarted: () => void) {
-  const worker = createTriageWorker({ config, db, logger, now: Date.now }).then((w) => {
+function startWorker(config: Config, db: Db, logger: Logger, now: Clock, onStarted: () => void) {
+  const worker = createTriageWorker({ config, db, logger, now }).then((w) => {
     w.worker.start();
     onStarted();
     return w;
@@ -22,6 +24,20 @@ function startWorker(config: Config, db: Db, logger: Logger, onStarted: () => vo
     process.exit(2);
   });
   return worker;
+}
+
+/** The re-check of forwarded items; it fetches, so it runs only when fetching is on. */
+function startRecheckWorker(config: Config, db: Db, logger: Logger): Promise<RecheckWorker> | undefined {
+  if (!config.fetch.enabled) return undefined;
+  const recheck = createRecheckWorker({ config, db, logger, now: Date.now }).then((w) => {
+    w.worker.start();
+    return w;
+  });
+  recheck.catch((error: unknown) => {
+    logger.fatal({ event: 'worker_start_failed', err: error }, 'the re-check worker could not start');
+    process.exit(2);
+  });
+  return recheck;
 }
 
 function start(): void {
@@ -36,6 +52,7 @@ function start(): void {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const now = config.testClockFile ? offsetClock(config.testClockFile) : Date.now;
   const database = openDatabase(config.dbPath);
   runMigrations(database.db);
   // The export signing key is made at first start, beside the database key, so `export pubkey` can be handed out.
@@ -50,12 +67,13 @@ function start(): void {
     config,
     db: database.db,
     logger,
-    now: Date.now,
+    now,
     signingKey,
     ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
   });
   let worker: ReturnType<typeof startWorker> | undefined;
   let housekeeping: ReturnType<typeof createHousekeepingWorker> | undefined;
+  let recheck: Promise<RecheckWorker> | undefined;
   const server = createHttpServer(app);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
@@ -69,11 +87,12 @@ function start(): void {
   server.listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
     if (!config.worker.enabled) return;
-    worker = startWorker(config, database.db, logger, () => {
+    worker = startWorker(config, database.db, logger, now, () => {
       workerRunning = true;
     });
-    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now: Date.now });
+    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now });
     housekeeping.start();
+    recheck = startRecheckWorker(config, database.db, logger);
   });
 
   const stop = () => {
@@ -82,6 +101,7 @@ function start(): void {
     const workerStopped = Promise.all([
       worker?.then((w) => w.stop(shutdownGraceMs)),
       housekeeping?.stop(shutdownGraceMs),
+      recheck?.then((w) => w.stop(shutdownGraceMs)),
     ]);
     server.close(() => {
       void workerStopped.finally(() => {

@@ -11,6 +11,8 @@ export interface SessionUser {
   id: number;
   username: string;
   role: Role;
+  /** The workspace language kept on the account; null until the analyst chooses one. */
+  language?: 'en' | 'fr' | 'nl' | null;
 }
 
 export interface Session {
@@ -72,6 +74,8 @@ export interface Medium {
   matches: Match[];
   hosting: { address: string; country: string | null; network: string | null } | null;
   duplicates: { itemId: number }[];
+  /** A video's link to the hotline's isolated viewer, when one is configured. */
+  viewerUrl: string | null;
 }
 
 export interface ReportView {
@@ -175,6 +179,7 @@ interface ServerMedium {
   tlsInvalid: boolean;
   hosting: { ip: string | null; country: string | null; asn: number | null; org: string | null };
   duplicateOf: { itemId: number | null } | null;
+  viewerUrl: string | null;
   matches: {
     bank: string;
     label: string;
@@ -259,6 +264,7 @@ function toMedium(m: ServerMedium, item: ServerItem): Medium {
     })),
     hosting: m.hosting.ip ? { address: m.hosting.ip, country: m.hosting.country, network: m.hosting.org } : null,
     duplicates: m.duplicateOf?.itemId ? [{ itemId: m.duplicateOf.itemId }] : [],
+    viewerUrl: m.viewerUrl,
   };
 }
 
@@ -329,14 +335,17 @@ export class Api {
   /** Called on each answer, to restart the idle countdown; 401 means the session ended. */
   onAnswer: (status: number) => void = () => {};
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One request to the API; the screens' own clients (e.g. cluster-api.ts) call it too. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': this.lang };
     if (method !== 'GET') headers['X-CSRF-Token'] = this.csrfToken;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A form (a file upload) sets its own multipart Content-Type; anything else is sent as JSON.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     const res = await fetch(`${base}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       credentials: 'same-origin',
     });
     this.onAnswer(res.status);
@@ -436,7 +445,40 @@ export class Api {
   dispute(assessmentId: number, comment: string) {
     return this.call<void>('POST', `/assessments/${assessmentId}/dispute`, { comment });
   }
+
+  // admin screens: language, banks, settings, outbox (shapes in ./admin-types.ts)
+  setLanguage(language: 'en' | 'fr' | 'nl') {
+    return this.call<Session>('PATCH', '/session', { language });
+  }
+  banks() {
+    return this.call<{ banks: BankView[] }>('GET', '/banks');
+  }
+  switchBank(name: string, enabled: boolean) {
+    return this.call<{ bank: BankView }>('PATCH', `/banks/${encodeURIComponent(name)}`, { enabled });
+  }
+  importBank(name: string, file: File) {
+    const form = new FormData();
+    form.append('file', file);
+    return this.call<{ import: BankImport }>('POST', `/banks/${encodeURIComponent(name)}/imports`, form);
+  }
+  settings() {
+    return this.call<{ settings: Settings }>('GET', '/settings');
+  }
+  changeSettings(change: Partial<Settings>) {
+    return this.call<{ settings: Settings }>('PATCH', '/settings', change);
+  }
+  outbox(state: OutboxFilter | '') {
+    return this.call<Outbox>('GET', `/forwards${state ? `?state=${state}` : ''}`);
+  }
+  recordForward(id: number, change: { state: ForwardState; receiverReference?: string }) {
+    return this.call<{ forward: { id: number; state: ForwardState } }>('PATCH', `/forwards/${id}`, change);
+  }
 }
+
+import type { BankImport, BankView, ForwardState, Outbox, OutboxFilter, Settings } from './admin-types.ts';
+
+/** The signed export package of the forwards to `to` since `since` (YYYY-MM-DD): a download link. */
+export const exportUrl = (to: string, since: string) => `${base}/exports?${new URLSearchParams({ to, since })}`;
 
 /** The safe view of a medium: fetched, checked, blurred and greyed by the server; never hot-linked. */
 export const safeViewUrl = (itemId: number, n: number, blur: number) =>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, type Session } from './api.ts';
-import { I18nContext, initialLang, type Lang, makeI18n } from './i18n/index.ts';
+import { I18nContext, initialLang, isLang, type Lang, makeI18n } from './i18n/index.ts';
 import { defaultIdleMs } from './idle.ts';
 import { ChangePassword } from './screens/change-password.tsx';
 import { SignIn } from './screens/sign-in.tsx';
@@ -25,6 +25,8 @@ export function App() {
 
   const start = (next: Session) => {
     api.csrfToken = next.csrfToken;
+    // The language kept on the account follows the analyst to every device.
+    if (isLang(next.user.language)) setLang(next.user.language);
     setNotice(undefined);
     setSession(next);
   };
@@ -44,6 +46,12 @@ export function App() {
     document.title = i18n.t('app.title');
     localStorage.setItem(langKey, lang);
   }, [lang, i18n]);
+
+  // Chosen in the workspace: shown at once and kept on the account (a failure leaves it to this browser).
+  const chooseLang = (next: Lang) => {
+    setLang(next);
+    api.setLanguage(next).catch(() => undefined);
+  };
 
   const signOut = async () => {
     await api.signOut().catch(() => undefined);
@@ -68,7 +76,7 @@ export function App() {
         idleMs={(session.idleTimeoutSeconds ?? 0) * 1000 || defaultIdleMs}
         lastAnswerAt={lastAnswerAt}
         lang={lang}
-        setLang={setLang}
+        setLang={chooseLang}
         onSignOut={signOut}
         onEnded={() => end('ended')}
       />

@@ -1,6 +1,6 @@
 import { isLang, type Lang, languages, useI18n } from './i18n/index.ts';
 
-/** The interface language, chosen by the analyst and remembered on this browser. */
+/** The interface language: kept on the account once signed in (the caller's `setLang` saves it), else on this browser. */
 export function LanguagePicker({ setLang }: { setLang: (lang: Lang) => void }) {
   const { lang, t } = useI18n();
   return (

@@ -7,7 +7,15 @@ export type Route =
   | { name: 'toConfirm' }
   | { name: 'item'; id: number }
   | { name: 'users' }
-  | { name: 'statistics' };
+  | { name: 'statistics' }
+  // admin screens
+  | { name: 'banks' }
+  | { name: 'settings' }
+  | { name: 'outbox' }
+  | { name: 'known' };
+
+/** The admin screens' routes, named as their hash path. */
+const adminRoutes = ['banks', 'settings', 'outbox'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
@@ -17,6 +25,9 @@ export function parseRoute(hash: string): Route {
   if (path === 'to-confirm') return { name: 'toConfirm' };
   if (path === 'users') return { name: 'users' };
   if (path === 'statistics') return { name: 'statistics' };
+  const admin = adminRoutes.find((name) => name === path);
+  if (admin) return { name: admin };
+  if (path === 'known') return { name: 'known' };
   return { name: 'home' };
 }
 
@@ -34,6 +45,12 @@ export function hrefOf(route: Route): string {
       return `#/items/${route.id}`;
     case 'statistics':
       return '#/statistics';
+    case 'banks':
+    case 'settings':
+    case 'outbox':
+      return `#/${route.name}`;
+    case 'known':
+      return '#/known';
   }
 }
 

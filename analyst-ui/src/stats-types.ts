@@ -7,9 +7,20 @@ export interface Statistics {
   hostingCountries: Record<string, number>;
   siteTypes: Record<string, number>;
   timeToAssessment: { count: number; medianMs: number | null };
-  /** Null until forwards are recorded. */
-  forwards: null;
-  timeToRemoval: null;
+  forwards: {
+    total: number;
+    byDestinationType: Record<string, number>;
+    /** The receiver's country; `none` for the police and INTERPOL. */
+    byCountry: Record<string, number>;
+  };
+  /** Per forwarded item, from its first report; shares (0 to 1) of the items removed, null when none was. */
+  timeToRemoval: {
+    items: number;
+    removed: number;
+    medianMs: number | null;
+    within3Days: number | null;
+    within7Days: number | null;
+  };
 }
 
 /** The figures of one calendar year, and where its CSV is downloaded from. */

@@ -6,9 +6,11 @@ import { type Lang, useI18n } from './i18n/index.ts';
 import { useIdlePhase } from './idle.ts';
 import { LanguagePicker } from './language-picker.tsx';
 import { hrefOf, navigate, type Route, useRoute } from './router.ts';
+import { AdminScreen, adminLinks } from './screens/admin-nav.tsx';
 import { Home } from './screens/home.tsx';
 import { ItemScreen } from './screens/item.tsx';
 import { ItemsList } from './screens/items-list.tsx';
+import { KnownQueue } from './screens/known.tsx';
 import { Statistics } from './screens/statistics.tsx';
 import { Users } from './screens/users.tsx';
 import { shortcutList, useShortcuts } from './shortcuts.ts';
@@ -71,6 +73,8 @@ export function Workspace({ api, user, idleMs, lastAnswerAt, setLang, onSignOut,
   ];
   if (user.role === 'admin') links.push({ route: { name: 'users' }, label: t('nav.users') });
   if (user.role !== 'analyst') links.push({ route: { name: 'statistics' }, label: statsTranslator(lang)('nav') });
+  links.push(...adminLinks(user.role, t));
+  if (user.role !== 'analyst') links.push({ route: { name: 'known' }, label: t('nav.known') });
 
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -145,6 +149,12 @@ function CurrentScreen({ route }: { route: Route }) {
       return <Users />;
     case 'statistics':
       return <Statistics />;
+    case 'banks':
+    case 'settings':
+    case 'outbox':
+      return <AdminScreen name={route.name} />;
+    case 'known':
+      return <KnownQueue />;
   }
 }
 

@@ -7,7 +7,7 @@ import { users } from '../db/schema/auth.ts';
 import { afterFailedLogin, isLocked } from './lockout.ts';
 import { createDummyVerifier, verifyPassword } from './passwords.ts';
 import type { LoginInput } from './schema.ts';
-import { deleteExpiredSessions, endSession, startSession } from './sessions.ts';
+import { deleteExpiredSessions, endSession, type OnSessionsEnd, startSession } from './sessions.ts';
 import { acceptTotp } from './totp.ts';
 import { type AuthDeps, findUserByUsername, totpSecretKey, totpSecretPlace, type UserRow } from './users.ts';
 
@@ -15,7 +15,13 @@ export type LoginResult =
   | {
       ok: true;
       token: string;
-      user: { id: number; username: string; role: UserRow['role']; mustChangePassword: boolean };
+      user: {
+        id: number;
+        username: string;
+        role: UserRow['role'];
+        mustChangePassword: boolean;
+        language: UserRow['language'];
+      };
     }
   | { ok: false };
 
@@ -72,8 +78,8 @@ export function createLogin(deps: AuthDeps): Login {
         objectType: 'user',
         objectId: user.id,
       });
-      const { id, username, role, mustChangePassword } = user;
-      return { ok: true, token, user: { id, username, role, mustChangePassword } };
+      const { id, username, role, mustChangePassword, language } = user;
+      return { ok: true, token, user: { id, username, role, mustChangePassword, language } };
     });
   };
 }
@@ -105,11 +111,12 @@ function recordFailure(tx: Tx, key: Buffer, now: number, { user, reason, lockout
   return { ok: false };
 }
 
-/** Ends the session `token` of `userId` and records it. */
-export function logout(deps: AuthDeps, userId: number, token: string): void {
+/** Ends the session `token` of `userId`, and what `onSessionsEnd` ends with it, and records it. */
+export function logout(deps: AuthDeps, userId: number, token: string, onSessionsEnd?: OnSessionsEnd): void {
   const now = deps.now();
   auditedTransaction(deps.db, (tx) => {
     endSession(tx, token);
+    onSessionsEnd?.(tx, userId, now, 'sign_out');
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor: userActor(userId),

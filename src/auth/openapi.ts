@@ -1,5 +1,12 @@
 import { type ApiRegistry, errorResponses, idParams, jsonAnswer, jsonBody, noContent } from '../http/openapi.ts';
-import { loginSchema, newUserSchema, passwordChangeSchema, userChangeSchema, userResetSchema } from './schema.ts';
+import {
+  loginSchema,
+  newUserSchema,
+  passwordChangeSchema,
+  sessionChangeSchema,
+  userChangeSchema,
+  userResetSchema,
+} from './schema.ts';
 
 /** Sessions and accounts (src/auth/routes.ts, src/auth/user-routes.ts). */
 export function registerAuthApi(registry: ApiRegistry): void {
@@ -16,6 +23,13 @@ export function registerAuthApi(registry: ApiRegistry): void {
     path: '/api/v1/session',
     summary: 'who am I',
     responses: { 200: session },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/v1/session',
+    summary: 'change my workspace language',
+    request: { body: jsonBody(sessionChangeSchema) },
+    responses: { 200: session, ...errorResponses(400) },
   });
   registry.registerPath({
     method: 'delete',

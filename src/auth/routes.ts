@@ -4,12 +4,14 @@ import { Unauthorized } from '../errors.ts';
 import { ClientKeyer, throttle } from '../http/throttle.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
+import { changeOwnLanguage } from './language.ts';
+import type { AnalystLanguage } from './languages.ts';
 import { createLogin, logout } from './login.ts';
 import { changeOwnPassword } from './password-change.ts';
 import type { Role } from './roles.ts';
-import { loginSchema, passwordChangeSchema } from './schema.ts';
+import { loginSchema, passwordChangeSchema, sessionChangeSchema } from './schema.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
-import { csrfKey, csrfTokenFor } from './sessions.ts';
+import { csrfKey, csrfTokenFor, type OnSessionsEnd } from './sessions.ts';
 
 /** Login attempts per client address per window, on top of the per-account lockout. */
 const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
@@ -17,8 +19,8 @@ const loginThrottle = { limit: 20, windowMs: 10 * 60_000 };
 /** One answer for unknown user, wrong password, wrong or replayed code, locked or disabled account. */
 const loginFailed = () => new Unauthorized('login_failed');
 
-/** POST/GET/DELETE /api/v1/session: log in, who am I, log out. */
-export function sessionRoutes(deps: AppDeps): Router {
+/** POST/GET/PATCH/DELETE /api/v1/session: log in, who am I, my language, log out (and `onSessionsEnd` with it). */
+export function sessionRoutes(deps: AppDeps, onSessionsEnd?: OnSessionsEnd): Router {
   const router = Router();
   const limitAttempts = throttle({ ...loginThrottle, now: deps.now, keyer: new ClientKeyer(deps.now) });
   // Public route, so it parses its own (small) body; JSON only, which a cross-site form cannot send.
@@ -28,10 +30,10 @@ export function sessionRoutes(deps: AppDeps): Router {
   const sendSession = (
     res: Response,
     token: string,
-    user: { id: number; username: string; role: Role; mustChangePassword: boolean },
+    user: { id: number; username: string; role: Role; mustChangePassword: boolean; language: AnalystLanguage | null },
   ) =>
     res.json({
-      user: { id: user.id, username: user.username, role: user.role },
+      user: { id: user.id, username: user.username, role: user.role, language: user.language },
       csrfToken: csrfTokenFor(key, token),
       mustChangePassword: user.mustChangePassword,
       // The workspace warns before the session ends for idleness.
@@ -51,6 +53,13 @@ export function sessionRoutes(deps: AppDeps): Router {
     sendSession(res, user.token, { ...user, id: user.userId });
   });
 
+  router.patch('/session', (req, res) => {
+    const user = currentUser(res);
+    const { language } = parseOrFail(sessionChangeSchema, req.body);
+    changeOwnLanguage(deps, user.userId, language);
+    sendSession(res, user.token, { ...user, id: user.userId, language });
+  });
+
   router.post('/session/password', async (req, res) => {
     const input = parseOrFail(passwordChangeSchema, req.body);
     await changeOwnPassword(deps, currentUser(res), input);
@@ -59,7 +68,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   router.delete('/session', (_req, res) => {
     const user = currentUser(res);
-    logout(deps, user.userId, user.token);
+    logout(deps, user.userId, user.token, onSessionsEnd);
     clearSessionCookie(res);
     res.status(204).end();
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cleanText } from '../http/validation.ts';
+import { analystLanguages } from './languages.ts';
 import { passwordMaxLength } from './passwords.ts';
 import { roles } from './roles.ts';
 
@@ -38,3 +39,6 @@ export const loginSchema = z.object({
 export type LoginInput = z.output<typeof loginSchema>;
 
 export const passwordChangeSchema = z.strictObject({ current: passwordSchema, new: passwordSchema });
+
+/** `PATCH /api/v1/session`: what the signed-in analyst changes about their own account. */
+export const sessionChangeSchema = z.strictObject({ language: z.enum(analystLanguages) });

@@ -5,6 +5,7 @@ import { secretsEqual } from '../crypto/constant-time.ts';
 import { deriveKey } from '../crypto/seal.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { sessions, users } from '../db/schema/auth.ts';
+import type { AnalystLanguage } from './languages.ts';
 import type { Role } from './roles.ts';
 
 export type SessionTimeouts = Pick<Config['auth'], 'sessionIdleMs' | 'sessionAbsoluteMs'>;
@@ -18,7 +19,16 @@ export interface SessionUser {
   token: string;
   /** Until the account chose its own password, the session reaches only the routes that let it do so. */
   mustChangePassword: boolean;
+  /** The workspace language kept on the account; null until the analyst chooses one. */
+  language: AnalystLanguage | null;
 }
+
+/**
+ * What else ends with an analyst's sessions, in the same transaction: at sign-out, or when an admin
+ * disables the account. The app wires it (review releases the analyst's claims): auth knows nothing
+ * of the domains that use it.
+ */
+export type OnSessionsEnd = (tx: Tx, userId: number, now: number, why: 'sign_out' | 'disabled') => void;
 
 /** 256 random bits; base64url so it sits in a cookie unescaped. */
 export const newSessionToken = (): string => randomBytes(32).toString('base64url');
@@ -86,6 +96,7 @@ export function resumeSession(db: Db, token: string, now: number, timeouts: Sess
       role: users.role,
       disabledAt: users.disabledAt,
       mustChangePassword: users.mustChangePassword,
+      language: users.language,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -97,8 +108,8 @@ export function resumeSession(db: Db, token: string, now: number, timeouts: Sess
     return undefined;
   }
   db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
-  const { userId, username, role, mustChangePassword } = row;
-  return { userId, username, role, token, mustChangePassword };
+  const { userId, username, role, mustChangePassword, language } = row;
+  return { userId, username, role, token, mustChangePassword, language };
 }
 
 /** The key of the CSRF tokens; the guard and the session routes both derive it here. */

@@ -5,10 +5,14 @@ import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { currentUser } from './guard.ts';
 import { newUserSchema, userChangeSchema, userResetSchema } from './schema.ts';
+import type { OnSessionsEnd } from './sessions.ts';
 import { createUser, listUsers, resetUser, unlockUser, updateUser } from './users.ts';
 
-/** GET/POST /api/v1/users, PATCH /api/v1/users/:id, POST .../reset and .../unlock: account management (admins, see the policy). */
-export function userRoutes(deps: AppDeps): Router {
+/**
+ * GET/POST /api/v1/users, PATCH /api/v1/users/:id, POST .../reset and .../unlock: account management
+ * (admins, see the policy). Disabling an account ends its sessions and what `onSessionsEnd` ends with them.
+ */
+export function userRoutes(deps: AppDeps, onSessionsEnd?: OnSessionsEnd): Router {
   const router = Router();
 
   router.get('/users', (_req, res) => {
@@ -25,7 +29,7 @@ export function userRoutes(deps: AppDeps): Router {
     const id = positiveIdSchema.safeParse(req.params.id);
     if (!id.success) throw new NotFound();
     const change = parseOrFail(userChangeSchema, req.body);
-    res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change) });
+    res.json({ user: updateUser(deps, userActor(currentUser(res).userId), id.data, change, onSessionsEnd) });
   });
 
   // A new temporary password and TOTP secret, for an owner who lost either; the owner chooses a password at next sign-in.

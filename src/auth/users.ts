@@ -10,7 +10,7 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { unlocked } from './lockout.ts';
 import { type Argon2Cost, hashPassword, passwordProblem } from './passwords.ts';
 import type { NewUser, UserChange } from './schema.ts';
-import { endUserSessions } from './sessions.ts';
+import { endUserSessions, type OnSessionsEnd } from './sessions.ts';
 import { newTotpSecret, totpUri } from './totp.ts';
 
 export type AuthDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
@@ -134,8 +134,17 @@ function requireUser(db: DbOrTx, id: number): UserRow {
   return user;
 }
 
-/** Disables or enables an account and/or changes its role. Disabling ends its sessions at once. */
-export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change: UserChange): UserView {
+/**
+ * Disables or enables an account and/or changes its role. Disabling ends its sessions at once, and
+ * what `onSessionsEnd` ends with them.
+ */
+export function updateUser(
+  deps: AuthDeps,
+  actor: AuditActor,
+  id: number,
+  change: UserChange,
+  onSessionsEnd?: OnSessionsEnd,
+): UserView {
   const now = deps.now();
   return auditedTransaction(deps.db, (tx) => {
     const user = requireUser(tx, id);
@@ -156,6 +165,7 @@ export function updateUser(deps: AuthDeps, actor: AuditActor, id: number, change
     if (change.disabled === true && user.disabledAt === null) {
       set.disabledAt = now;
       endUserSessions(tx, id);
+      onSessionsEnd?.(tx, id, now, 'disabled');
       audit('user.disable');
     } else if (change.disabled === false && user.disabledAt !== null) {
       set.disabledAt = null;

@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { BankNameError } from '../banks/bank-name.ts';
-import { createBank, setBankEnabled, setBankEntryEnabled } from '../banks/commands.ts';
 import { type ImportFormat, importBankFile, importFormats } from '../banks/import.ts';
 import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
 import { findBank, listBanks } from '../banks/queries.ts';
-import { type Db, writeTransaction } from '../db/client.ts';
+import { NotFound } from '../errors.ts';
+import { auditBankImport } from '../review/bank-import.ts';
+import { createAuditedBank, switchBank, switchBankEntry } from '../review/bank-switch.ts';
+import type { ReviewDeps } from '../review/claims.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
@@ -18,16 +20,17 @@ const usage = `usage: hotline bank import FILE --bank NAME [--format csv|vics]
        hotline bank enable-entry ID
 `;
 
-type Subcommand = (db: Db, args: string[], io: CliIo) => Promise<number> | number;
+/** What a subcommand works with; every change it makes is audited as done by `system` (the operator). */
+type Subcommand = (deps: ReviewDeps, args: string[], io: CliIo) => Promise<number> | number;
 
 const subcommands: Record<string, Subcommand> = {
   import: importCommand,
   create: createCommand,
   list: listCommand,
-  disable: (db, args, io) => bankSwitch(db, args, io, false),
-  enable: (db, args, io) => bankSwitch(db, args, io, true),
-  'disable-entry': (db, args, io) => entrySwitch(db, args, io, false),
-  'enable-entry': (db, args, io) => entrySwitch(db, args, io, true),
+  disable: (deps, args, io) => bankSwitch(deps, args, io, false),
+  enable: (deps, args, io) => bankSwitch(deps, args, io, true),
+  'disable-entry': (deps, args, io) => entrySwitch(deps, args, io, false),
+  'enable-entry': (deps, args, io) => entrySwitch(deps, args, io, true),
 };
 
 /** `hotline bank ...`: manage the banks of known signals. */
@@ -35,9 +38,9 @@ async function bank(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
   const subcommand = name !== undefined && Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
   if (!subcommand) throw new UsageError(name === undefined ? 'bank needs a subcommand' : `unknown: bank ${name}`);
-  const { db, close } = openCliDatabase();
+  const { config, db, close } = openCliDatabase();
   try {
-    return await subcommand(db, rest, io);
+    return await subcommand({ config, db, now: Date.now }, rest, io);
   } catch (error) {
     if (!(error instanceof BankNameError)) throw error;
     io.stderr.write(`${error.message}\n`);
@@ -47,7 +50,7 @@ async function bank(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function importCommand(db: Db, args: string[], io: CliIo): Promise<number> {
+async function importCommand(deps: ReviewDeps, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { bank: { type: 'string' }, format: { type: 'string' } });
   const [file] = positionals;
   if (positionals.length !== 1 || !file || !values.bank) throw new UsageError('bank import needs FILE and --bank NAME');
@@ -65,9 +68,11 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
     io.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
     return 1;
   }
-  const summary = await importBankFile(db, { bank: values.bank, format, content, now: Date.now() }).finally(() =>
+  const now = deps.now();
+  const summary = await importBankFile(deps.db, { bank: values.bank, format, content, now }).finally(() =>
     content.destroy(),
   );
+  auditBankImport(deps, 'system', { ...summary, format }, now);
   for (const { line, message } of summary.errors) writeJson(io, { file, line, error: message });
   writeJson(io, { ...summary, errors: summary.errors.length });
   if (!summary.bankEnabled) {
@@ -80,31 +85,31 @@ async function importCommand(db: Db, args: string[], io: CliIo): Promise<number>
   return 1;
 }
 
-function createCommand(db: Db, args: string[], io: CliIo): number {
+function createCommand(deps: ReviewDeps, args: string[], io: CliIo): number {
   const { values, positionals } = parseCommandArgs(args, { description: { type: 'string' } });
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError('bank create needs NAME');
-  if (findBank(db, name) !== null) {
+  if (findBank(deps.db, name) !== null) {
     io.stderr.write(`bank ${name} exists\n`);
     return 1;
   }
   const bank = { name, description: values.description ?? null };
-  writeTransaction(db, (tx) => createBank(tx, bank, Date.now()));
+  createAuditedBank(deps, 'system', bank);
   writeJson(io, { bank: name, source: sourceOfNewBank(name), created: true });
   return 0;
 }
 
-function listCommand(db: Db, args: string[], io: CliIo): number {
+function listCommand({ db }: ReviewDeps, args: string[], io: CliIo): number {
   if (parseCommandArgs(args, {}).positionals.length > 0) throw new UsageError('bank list takes no arguments');
   for (const summary of listBanks(db)) writeJson(io, summary);
   return 0;
 }
 
-function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
+function bankSwitch(deps: ReviewDeps, args: string[], io: CliIo, enabled: boolean): number {
   const { positionals } = parseCommandArgs(args, {});
   const [name] = positionals;
   if (positionals.length !== 1 || !name) throw new UsageError(`bank ${enabled ? 'enable' : 'disable'} needs NAME`);
-  if (!writeTransaction(db, (tx) => setBankEnabled(tx, name, enabled))) {
+  if (!notFoundIsFalse(() => switchBank(deps, 'system', name, enabled))) {
     io.stderr.write(`no bank named ${name}\n`);
     return 1;
   }
@@ -112,18 +117,29 @@ function bankSwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number
   return 0;
 }
 
-function entrySwitch(db: Db, args: string[], io: CliIo, enabled: boolean): number {
+function entrySwitch(deps: ReviewDeps, args: string[], io: CliIo, enabled: boolean): number {
   const { positionals } = parseCommandArgs(args, {});
   const id = Number(positionals[0]);
   if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
     throw new UsageError(`bank ${enabled ? 'enable' : 'disable'}-entry needs an entry ID`);
   }
-  if (!writeTransaction(db, (tx) => setBankEntryEnabled(tx, id, enabled))) {
+  if (!notFoundIsFalse(() => switchBankEntry(deps, 'system', id, enabled))) {
     io.stderr.write(`no bank entry ${id} (or its import has not completed)\n`);
     return 1;
   }
   writeJson(io, { entryId: id, enabled });
   return 0;
+}
+
+/** Runs `change`; false when it found nothing to change (NotFound), which the command reports itself. */
+function notFoundIsFalse(change: () => unknown): boolean {
+  try {
+    change();
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound) return false;
+    throw error;
+  }
 }
 
 function isImportFormat(value: string): value is ImportFormat {

@@ -3,18 +3,30 @@ import { createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSy
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
 import { verifyPackage } from '../forwarding/export/verify-package.ts';
-import { exportSinceSchema, exportTargetSchema, writeExport } from '../forwarding/export/write-export.ts';
+import {
+  exportFormatSchema,
+  exportSinceSchema,
+  exportTargetSchema,
+  writeExport,
+} from '../forwarding/export/write-export.ts';
 import { parseOrFail } from '../http/validation.ts';
 import { loadSigningKey } from '../key-files.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
-const usage = `usage: hotline export --to police|interpol|partner:CC --since DATE [--out FILE]
+const usage = `usage: hotline export --to police|interpol|partner:CC --since DATE [--format json|csv|vics] [--out FILE]
+       --format  the data files to include: json (report.json), csv (items.csv), vics
+                 (hashes.vics.json), or a comma-separated list; all three by default.
+                 The manifest and its signature are always included.
        hotline export verify FILE [--pubkey PEM_FILE]
        hotline export pubkey
 `;
 
-const exportArgsSchema = z.strictObject({ to: exportTargetSchema, since: exportSinceSchema });
+const exportArgsSchema = z.strictObject({
+  to: exportTargetSchema,
+  since: exportSinceSchema,
+  format: exportFormatSchema.optional(),
+});
 
 /**
  * `hotline export`: writes the signed package of the forwards to one receiver (default file
@@ -26,6 +38,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     to: { type: 'string' },
     since: { type: 'string' },
+    format: { type: 'string' },
     out: { type: 'string' },
     pubkey: { type: 'string' },
   });
@@ -34,7 +47,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   if (sub === 'verify' && operands.length === 1 && operands[0]) return verify(operands[0], values.pubkey, io);
   if (sub !== undefined) throw new UsageError('export takes --to and --since, or the subcommand verify FILE or pubkey');
   if (values.to === undefined || values.since === undefined) throw new UsageError('export needs --to and --since');
-  const request = parseOrFail(exportArgsSchema, { to: values.to, since: values.since });
+  const request = parseOrFail(exportArgsSchema, { to: values.to, since: values.since, format: values.format });
 
   const { config, db, close } = openCliDatabase();
   const out =

@@ -26,7 +26,7 @@ async function stats(args: string[], io: CliIo): Promise<number> {
 }
 
 export default {
-  summary: "the year's figures: reports, items, assessments, hosting, time to assessment",
+  summary: "the year's figures: reports, items, assessments, hosting, forwards, time to assessment and to removal",
   usage,
   run: stats,
 } satisfies CliCommand;

@@ -10,6 +10,7 @@ import {
 } from '../auth/users.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail } from '../http/validation.ts';
+import { claimsReleaser } from '../review/claims.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
@@ -45,7 +46,7 @@ async function user(args: string[], io: CliIo): Promise<number> {
     const existing = username.success ? findUserByUsername(db, username.data) : undefined;
     if (!existing) throw new NotFound('not_found', 'error.user.not_found');
     if (command === 'disable') {
-      const view = updateUser(deps, 'system', existing.id, { disabled: true });
+      const view = updateUser(deps, 'system', existing.id, { disabled: true }, claimsReleaser(config));
       write({ username: view.username, disabled: view.disabled });
     } else if (command === 'unlock') {
       const view = unlockUser(deps, 'system', existing.id);

@@ -229,6 +229,8 @@ export function outbox(db: DbOrTx, config: ForwardingConfig, query: OutboxQuery,
       url,
       destination,
       overdue: isOverdue(forward, now, overdueMs),
+      /** The states a supervisor may record next (the outbox screen offers only these). */
+      nextStates: nextStates[forward.state],
     })),
   };
 }
@@ -237,4 +239,61 @@ function isOverdue(forward: ForwardRow, now: number, overdueMs: number): boolean
   if (forward.state === 'pending') return forward.createdAt < now - overdueMs;
   if (forward.state === 'sent') return (forward.sentAt ?? forward.createdAt) < now - overdueMs;
   return false;
+}
+
+/** The states the re-check follows to a removal: the receiver has the item and the content may still be up. */
+export const removableStates = ['sent', 'acknowledged', 'still_online'] as const satisfies readonly ForwardState[];
+
+/**
+ * Moves the item's forwards in `from` to `to` for the re-check (actor `system`), each audited as
+ * `forward.update` with the reason; returns how many changed. In the caller's transaction.
+ */
+function moveItemForwards(
+  tx: Tx,
+  config: ForwardingConfig,
+  change: { itemId: number; from: readonly ForwardState[]; to: ForwardState; set: Partial<ForwardRow> },
+  now: number,
+  reason: string,
+): number {
+  const moved = tx
+    .select({ id: forwards.id, state: forwards.state })
+    .from(forwards)
+    .where(and(eq(forwards.itemId, change.itemId), inArray(forwards.state, [...change.from])))
+    .orderBy(asc(forwards.id))
+    .all()
+    .filter((f) => nextStates[f.state].includes(change.to));
+  for (const forward of moved) {
+    tx.update(forwards)
+      .set({ state: change.to, updatedAt: now, ...change.set })
+      .where(eq(forwards.id, forward.id))
+      .run();
+    recordAuditEvent(tx, auditKey(config), {
+      at: now,
+      actor: 'system',
+      action: 'forward.update',
+      objectType: 'forward',
+      objectId: forward.id,
+      details: { from: forward.state, to: change.to, by: 'recheck', reason, ...change.set },
+      about: [{ type: 'item', id: change.itemId }],
+    });
+  }
+  return moved.length;
+}
+
+/** The re-check found the item's content gone twice in a row: its followed forwards are `removed` as of `removedAt`. */
+export function markRemoved(
+  tx: Tx,
+  config: ForwardingConfig,
+  itemId: number,
+  removal: { removedAt: number; reason: string },
+  now: number,
+): number {
+  const change = { itemId, from: removableStates, to: 'removed' as const, set: { removedAt: removal.removedAt } };
+  return moveItemForwards(tx, config, change, now, removal.reason);
+}
+
+/** The re-check found removed content served again: the item's removed forwards reopen as `still_online`. */
+export function markBackOnline(tx: Tx, config: ForwardingConfig, itemId: number, reason: string, now: number): number {
+  const change = { itemId, from: ['removed'] as const, to: 'still_online' as const, set: { removedAt: null } };
+  return moveItemForwards(tx, config, change, now, reason);
 }

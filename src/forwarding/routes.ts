@@ -6,10 +6,14 @@ import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { destinationPatchSchema, listDestinations, updateDestination } from './directory.ts';
-import { exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
+import { exportFormatSchema, exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
 import { forwardPatchSchema, outbox, outboxQuerySchema, updateForward } from './forwards.ts';
 
-export const exportQuerySchema = z.strictObject({ to: exportTargetSchema, since: exportSinceSchema });
+export const exportQuerySchema = z.strictObject({
+  to: exportTargetSchema,
+  since: exportSinceSchema,
+  format: exportFormatSchema.optional(),
+});
 
 function idParam(req: Request, missing: string): number {
   const id = positiveIdSchema.safeParse(req.params.id);

@@ -160,7 +160,10 @@ export function renderReceipt(lang: Lang, receipt: string, token: string): strin
   });
 }
 
-export function renderStatusPage(lang: Lang, outcome: { status?: ReportStatus; errors?: FormErrors } = {}): string {
+export function renderStatusPage(
+  lang: Lang,
+  outcome: { status?: ReportStatus; errors?: FormErrors; typedReceipt?: string } = {},
+): string {
   const t = (key: string) => translate(lang, key);
   const errors = outcome.errors ?? {};
   const body = html`${errorSummary(lang, errors)}
@@ -171,13 +174,13 @@ ${
 <h2 id="status-result-title">${t('status.result')}</h2><p class="status status-${outcome.status}">${t(`status.${outcome.status}`)}</p></section>`
     : ''
 }
-<form method="post" action="/status?lang=${lang}" accept-charset="utf-8" novalidate>
+<form id="status-form" method="post" action="/status?lang=${lang}" accept-charset="utf-8" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <div class="field${errors.receipt ? ' invalid' : ''}" id="field-receipt">
 <label for="receipt">${t('status.label')}</label>
 <p class="hint" id="receipt-hint">${t('status.hint')}</p>
 ${fieldError(lang, errors, 'receipt')}
-<input type="text" id="receipt" name="receipt" required autocomplete="off" autocapitalize="characters" spellcheck="false" value="" aria-describedby="${describedBy(errors, 'receipt', true)}"${errors.receipt ? html` aria-invalid="true"` : ''}>
+<input type="text" id="receipt" name="receipt" required autocomplete="off" autocapitalize="characters" spellcheck="false" value="${outcome.typedReceipt ?? ''}" aria-describedby="${describedBy(errors, 'receipt', true)}"${errors.receipt ? html` aria-invalid="true"` : ''}>
 </div>
 <button type="submit">${t('status.submit')}</button>
 </form>
@@ -188,6 +191,8 @@ ${fieldError(lang, errors, 'receipt')}
     path: '/status',
     body,
     hasErrors: Object.keys(errors).length > 0,
+    // A switch of language keeps a receipt being typed: it is sent in the body, never in the address.
+    languageForm: { id: 'status-form', action: '/status' },
   });
 }
 

@@ -13,6 +13,8 @@ import { renderNextPage, renderReceipt, renderReportForm, renderStatusPage } fro
 import { deriveIntakeKeys, submitReport } from './submit-report.ts';
 
 const bodyLimit = '32kb';
+/** As long as the status check accepts (`statusQuerySchema`): a longer text is not a receipt anyway. */
+const maxTypedReceipt = 100;
 
 function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
@@ -76,7 +78,16 @@ export function intakeRoutes(deps: AppDeps): Router {
 
   router.get('/status', (req, res) => sendPage(res, 200, renderStatusPage(requestLang(req))));
 
-  router.post('/status', statusLimit, form, (req, res) => {
+  // The status page's language switch: the same page in the chosen language with what was typed,
+  // checked for nothing (so switching never spends a status check of the throttle).
+  router.post('/status', form, (req, res, next) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!isLang(body.switchTo)) return next();
+    const typedReceipt = typeof body.receipt === 'string' ? body.receipt.slice(0, maxTypedReceipt) : '';
+    sendPage(res, 200, renderStatusPage(body.switchTo, { typedReceipt }));
+  });
+
+  router.post('/status', statusLimit, (req, res) => {
     const lang = requestLang(req);
     const outcome = checkReportStatus(intake, req.body);
     if (outcome.ok) return sendPage(res, 200, renderStatusPage(lang, { status: outcome.status }));

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { preparedOnce } from '../db/prepared.ts';
 import { jobs } from '../db/schema/jobs.ts';
@@ -102,36 +102,48 @@ export function claimJob(
   claim: { types: readonly string[]; workerId: string; now: number; lockMs: number; excludeIds?: readonly number[] },
 ): ClaimedJob | null {
   if (claim.types.length === 0) return null;
+  const lockedUntil = claim.now + claim.lockMs;
+  const row = claimOldest(db).get({
+    types: JSON.stringify(claim.types),
+    excludeIds: JSON.stringify(claim.excludeIds ?? []),
+    workerId: claim.workerId,
+    now: claim.now,
+    lockedUntil,
+  });
+  if (!row) return null;
+  return { ...toRecord(row), lockedBy: claim.workerId, lockedUntil };
+}
+
+/** The lists go in as JSON arrays (json_each), so that one statement serves every length. */
+const claimOldest = preparedOnce((db) => {
   const candidate = db
     .select({ id: jobs.id })
     .from(jobs)
     .where(
       and(
         eq(jobs.status, 'pending'),
-        lte(jobs.availableAt, claim.now),
-        inArray(jobs.type, [...claim.types]),
+        lte(jobs.availableAt, sql.placeholder('now')),
+        sql`${jobs.type} in (select value from json_each(${sql.placeholder('types')}))`,
         // A job this worker still runs (an overrun taken back by its lock) must not run twice here.
-        claim.excludeIds?.length ? notInArray(jobs.id, [...claim.excludeIds]) : undefined,
+        sql`${jobs.id} not in (select value from json_each(${sql.placeholder('excludeIds')}))`,
       ),
     )
     .orderBy(asc(jobs.availableAt), asc(jobs.id))
     .limit(1);
-  const lockedUntil = claim.now + claim.lockMs;
-  const row = db
+  // `id = (...)`, not `id in (...)`: with IN, SQLite walks every pending job by the status index.
+  return db
     .update(jobs)
     .set({
       status: 'running',
       attempts: sql`${jobs.attempts} + 1`,
-      lockedBy: claim.workerId,
-      lockedUntil,
-      updatedAt: claim.now,
+      lockedBy: sql`${sql.placeholder('workerId')}`,
+      lockedUntil: sql`${sql.placeholder('lockedUntil')}`,
+      updatedAt: sql`${sql.placeholder('now')}`,
     })
-    .where(and(inArray(jobs.id, candidate), eq(jobs.status, 'pending')))
+    .where(and(sql`${jobs.id} = (${candidate})`, eq(jobs.status, 'pending')))
     .returning()
-    .get();
-  if (!row) return null;
-  return { ...toRecord(row), lockedBy: claim.workerId, lockedUntil };
-}
+    .prepare();
+});
 
 const completeHeld = preparedOnce((db) =>
   db

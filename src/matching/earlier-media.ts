@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, inArray, lte, max, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, max, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import type { Signals } from '../signals/compute-signals.ts';
 import type { PerceptualSignalTypeName } from '../signals/types/index.ts';
-import { CatchUpIndex } from './catch-up-index.ts';
+import { CatchUpIndex, type IndexesByType } from './catch-up-index.ts';
 
 /** An earlier item's medium showing the same picture as a new one. */
 export interface Duplicate {
@@ -14,14 +15,42 @@ export interface Duplicate {
   distance: number;
 }
 
-const loadedColumns = {
-  id: itemMedia.id,
-  pdq: itemMedia.pdq,
-  pdqQuality: itemMedia.pdqQuality,
-  blockhash: itemMedia.blockhash,
-};
-/** Ids per `IN (...)`: far below SQLite's bound on variables in one statement (32,766). */
-const idChunkSize = 500;
+// Prepared once per connection: every stored triage result runs them (see preparedOnce).
+const latestMediaId = preparedOnce((db) =>
+  db
+    .select({ id: max(itemMedia.id) })
+    .from(itemMedia)
+    .prepare(),
+);
+const mediaBetween = preparedOnce((db) =>
+  db
+    .select({ id: itemMedia.id, pdq: itemMedia.pdq, pdqQuality: itemMedia.pdqQuality, blockhash: itemMedia.blockhash })
+    .from(itemMedia)
+    .where(and(gt(itemMedia.id, sql.placeholder('after')), lte(itemMedia.id, sql.placeholder('through'))))
+    .orderBy(asc(itemMedia.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+const sameFile = (['sha256', 'md5'] as const).map((signal) => ({
+  signal,
+  query: preparedOnce((db) =>
+    db
+      .select({ id: itemMedia.id })
+      .from(itemMedia)
+      .where(and(eq(itemMedia[signal], sql.placeholder('hash')), ne(itemMedia.itemId, sql.placeholder('itemId'))))
+      .orderBy(asc(itemMedia.id))
+      .limit(1)
+      .prepare(),
+  ),
+}));
+/** The ids go in as one JSON array (json_each), so that one statement serves any number of them. */
+const mediaWithIds = preparedOnce((db) =>
+  db
+    .select({ id: itemMedia.id, itemId: itemMedia.itemId })
+    .from(itemMedia)
+    .where(sql`${itemMedia.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare(),
+);
 
 /**
  * A blockhash with every bit alike is what a flat image (a spacer, a blank frame) gives: every
@@ -43,19 +72,10 @@ export class EarlierMedia {
 
   constructor(private readonly settings: Config['matching']) {
     this.index = new CatchUpIndex({
-      latestId: (db) =>
-        db
-          .select({ id: max(itemMedia.id) })
-          .from(itemMedia)
-          .get()?.id ?? 0,
+      latestId: (db) => latestMediaId(db).get()?.id ?? 0,
       rowsBetween: (db, after, through, limit) =>
-        db
-          .select(loadedColumns)
-          .from(itemMedia)
-          .where(and(gt(itemMedia.id, after), lte(itemMedia.id, through)))
-          .orderBy(asc(itemMedia.id))
-          .limit(limit)
-          .all()
+        mediaBetween(db)
+          .all({ after, through, limit })
           .map((row) => ({
             id: row.id,
             hashes: {
@@ -72,23 +92,13 @@ export class EarlierMedia {
   }
 
   /**
-   * Indexes the media stored since the last look, without rebuilding: at the start of the write
-   * transaction that stores a result, before it writes (see CatchUpIndex.catchUp).
+   * The nearest medium of another item showing the same picture: exact hashes first, then PDQ, then
+   * blockhash. Inside a write transaction it sees the media the transaction stored, without
+   * indexing them for good (see CatchUpIndex.recent).
    */
-  catchUp(tx: DbOrTx): void {
-    this.index.catchUp(tx);
-  }
-
-  /** The nearest medium of another item showing the same picture: exact hashes first, then PDQ, then blockhash. */
   find(db: DbOrTx, itemId: number, signals: Signals): Duplicate | null {
-    for (const signal of ['sha256', 'md5'] as const) {
-      const same = db
-        .select({ id: itemMedia.id })
-        .from(itemMedia)
-        .where(and(eq(itemMedia[signal], signals[signal]), ne(itemMedia.itemId, itemId)))
-        .orderBy(asc(itemMedia.id))
-        .limit(1)
-        .get();
+    for (const { signal, query } of sameFile) {
+      const same = query(db).get({ hash: signals[signal], itemId });
       if (same) return { mediaId: same.id, signal, distance: 0 };
     }
     const pdqHashes = this.informativePdq(signals.pdqQuality)
@@ -97,7 +107,10 @@ export class EarlierMedia {
         : [signals.pdq]
       : [];
     const blockhashes = isInformativeBlockhash(signals.blockhash) ? [signals.blockhash] : [];
-    return this.nearest(db, itemId, 'pdq', pdqHashes) ?? this.nearest(db, itemId, 'blockhash', blockhashes);
+    const recent = this.index.recent(db);
+    return (
+      this.nearest(db, itemId, 'pdq', pdqHashes, recent) ?? this.nearest(db, itemId, 'blockhash', blockhashes, recent)
+    );
   }
 
   /** A PDQ hash of an image with too little detail matches unrelated images of little detail. */
@@ -110,28 +123,20 @@ export class EarlierMedia {
     itemId: number,
     signal: PerceptualSignalTypeName,
     hashes: readonly (string | null)[],
+    recent: IndexesByType,
   ): Duplicate | null {
     const distances = new Map<number, number>();
+    const radius = this.settings.thresholds[signal];
     for (const hash of hashes) {
       if (!hash) continue;
-      for (const hit of this.index.query(signal, hash, this.settings.thresholds[signal])) {
+      for (const hit of [...this.index.query(signal, hash, radius), ...recent.query(signal, hash, radius)]) {
         distances.set(hit.id, Math.min(hit.distance, distances.get(hit.id) ?? hit.distance));
       }
     }
     if (distances.size === 0) return null;
-    const ids = [...distances.keys()];
-    const rows: { id: number; itemId: number }[] = [];
-    for (let at = 0; at < ids.length; at += idChunkSize) {
-      const chunk = ids.slice(at, at + idChunkSize);
-      rows.push(
-        ...db
-          .select({ id: itemMedia.id, itemId: itemMedia.itemId })
-          .from(itemMedia)
-          .where(inArray(itemMedia.id, chunk))
-          .all(),
-      );
-    }
+    const rows = mediaWithIds(db).all({ ids: JSON.stringify([...distances.keys()]) });
     const present = new Set(rows.map((row) => row.id));
+    // Only rows of this index can be gone: recent ones were read just now.
     for (const id of distances.keys()) if (!present.has(id)) this.index.remove(signal, id);
     let best: Duplicate | null = null;
     for (const row of rows) {

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, lte, max, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { bankEntries, banks } from '../db/schema/banks.ts';
 import { PDQ_VARIANTS, type PdqVariant } from '../signals/pdq/dct.ts';
 import {
@@ -30,8 +31,6 @@ export interface BankMatch {
   variant: PdqVariant | null;
 }
 
-// Well under SQLite's limit on bound parameters per statement.
-const idsPerQuery = 1_000;
 const perceptualNames = perceptualSignalTypes.map((type) => type.name);
 
 interface Candidate {
@@ -40,25 +39,66 @@ interface Candidate {
   variant: PdqVariant | null;
 }
 
+// Prepared once per connection: every match runs them (see preparedOnce).
+const latestEntryId = preparedOnce((db) =>
+  db
+    .select({ id: max(bankEntries.id) })
+    .from(bankEntries)
+    .prepare(),
+);
+const perceptualEntriesBetween = preparedOnce((db) =>
+  db
+    .select({ id: bankEntries.id, signalType: bankEntries.signalType, value: bankEntries.value })
+    .from(bankEntries)
+    .where(
+      and(
+        gt(bankEntries.id, sql.placeholder('after')),
+        lte(bankEntries.id, sql.placeholder('through')),
+        inArray(bankEntries.signalType, perceptualNames),
+      ),
+    )
+    .orderBy(asc(bankEntries.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
 /** The perceptual entries of every bank, disabled ones too: enabling one again must not need a rebuild. */
 const bankEntrySource: CatchUpSource = {
-  latestId: (db) =>
-    db
-      .select({ id: max(bankEntries.id) })
-      .from(bankEntries)
-      .get()?.id ?? 0,
+  latestId: (db) => latestEntryId(db).get()?.id ?? 0,
   rowsBetween: (db, after, through, limit) =>
-    db
-      .select({ id: bankEntries.id, signalType: bankEntries.signalType, value: bankEntries.value })
-      .from(bankEntries)
-      .where(
-        and(gt(bankEntries.id, after), lte(bankEntries.id, through), inArray(bankEntries.signalType, perceptualNames)),
-      )
-      .orderBy(asc(bankEntries.id))
-      .limit(limit)
-      .all()
+    perceptualEntriesBetween(db)
+      .all({ after, through, limit })
       .map((entry) => ({ id: entry.id, hashes: { [entry.signalType]: entry.value } })),
 };
+
+/** An entry found, with whether it matches now (it and its bank enabled). */
+const entryColumns = {
+  enabled: sql<boolean>`${bankEntries.enabled} and ${banks.enabled}`.mapWith(Boolean),
+  bank: banks.name,
+  label: bankEntries.label,
+  entryId: bankEntries.id,
+  signalType: bankEntries.signalType,
+  value: bankEntries.value,
+};
+const entriesWithValue = preparedOnce((db) =>
+  db
+    .select(entryColumns)
+    .from(bankEntries)
+    .innerJoin(banks, eq(banks.id, bankEntries.bankId))
+    .where(
+      and(eq(bankEntries.signalType, sql.placeholder('signalType')), eq(bankEntries.value, sql.placeholder('value'))),
+    )
+    .prepare(),
+);
+/** The ids go in as one JSON array (json_each), so that one statement serves any number of them. */
+const entriesWithIds = preparedOnce((db) =>
+  db
+    .select(entryColumns)
+    .from(bankEntries)
+    .innerJoin(banks, eq(banks.id, bankEntries.bankId))
+    .where(sql`${bankEntries.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare(),
+);
 
 /**
  * Matches signals against the enabled entries of the enabled banks. Exact signals are looked up in
@@ -86,15 +126,14 @@ export class Matcher {
     for (const { name } of exactSignalTypes) {
       const value = signals[name];
       if (!value) continue;
-      const where = and(eq(bankEntries.signalType, name), eq(bankEntries.value, value));
-      for (const { enabled, ...entry } of this.entries(where)) {
+      for (const { enabled, ...entry } of entriesWithValue(this.db).all({ signalType: name, value })) {
         if (enabled) matches.push({ ...entry, distance: 0, variant: null });
       }
     }
     const candidates = this.perceptualCandidates(signals);
-    const ids = [...candidates.keys()];
-    for (let i = 0; i < ids.length; i += idsPerQuery) {
-      for (const { enabled, ...entry } of this.entries(inArray(bankEntries.id, ids.slice(i, i + idsPerQuery)))) {
+    if (candidates.size > 0) {
+      const ids = JSON.stringify([...candidates.keys()]);
+      for (const { enabled, ...entry } of entriesWithIds(this.db).all({ ids })) {
         const candidate = candidates.get(entry.entryId);
         if (enabled && candidate) matches.push({ ...entry, distance: candidate.distance, variant: candidate.variant });
         candidates.delete(entry.entryId);
@@ -123,22 +162,5 @@ export class Matcher {
     }
     for (const [i, hash] of variants.entries()) search('pdq', hash, PDQ_VARIANTS[i] ?? null);
     return candidates;
-  }
-
-  /** The entries found, each with whether it matches now (it and its bank enabled). */
-  private entries(where: SQL | undefined) {
-    return this.db
-      .select({
-        enabled: sql<boolean>`${bankEntries.enabled} and ${banks.enabled}`.mapWith(Boolean),
-        bank: banks.name,
-        label: bankEntries.label,
-        entryId: bankEntries.id,
-        signalType: bankEntries.signalType,
-        value: bankEntries.value,
-      })
-      .from(bankEntries)
-      .innerJoin(banks, eq(banks.id, bankEntries.bankId))
-      .where(where)
-      .all();
   }
 }

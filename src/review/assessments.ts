@@ -1,9 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { JsonValue } from '../audit/canonical-json.ts';
 import type { AuditActor } from '../audit/chain.ts';
 import { auditKey, userActor } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { Tx } from '../db/client.ts';
+import { bankEntries, banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemSuggestions } from '../db/schema/triage.ts';
@@ -12,7 +14,7 @@ import { createForwards } from '../forwarding/forwards.ts';
 import { parseLabel } from '../taxonomy/taxonomy.ts';
 import type { ReviewDeps } from './claims.ts';
 import { requireItemForReview, updateItemReview } from './item-review.ts';
-import { bankConfirmedItem } from './own-bank-entries.ts';
+import { bankConfirmedItem, sourceAssessmentOf } from './own-bank-entries.ts';
 import type { AssessmentBody } from './schema.ts';
 import { readSettings } from './settings.ts';
 
@@ -24,7 +26,7 @@ function auditAssessment(
   deps: ReviewDeps,
   event: { at: number; actor: AuditActor; action: 'assessment.create' | 'assessment.confirm' | 'assessment.dispute' },
   assessment: Pick<AssessmentRow, 'id' | 'itemId' | 'outcome' | 'source'>,
-  details: Record<string, string | number | null> = {},
+  details: AssessmentAuditDetails = {},
 ): void {
   recordAuditEvent(tx, auditKey(deps.config), {
     ...event,
@@ -35,6 +37,9 @@ function auditAssessment(
   });
 }
 
+/** Details an assessment's audit event may carry beside its outcome and source. */
+export type AssessmentAuditDetails = Record<string, JsonValue>;
+
 /**
  * Records an analyst's assessment; the item waits in `to_confirm` for a second person. An item
  * with an assessment pending or decided takes no other; a disputed one takes a supervisor's new
@@ -42,40 +47,50 @@ function auditAssessment(
  */
 export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: number, body: AssessmentBody) {
   const now = deps.now();
-  return auditedTransaction(deps.db, (tx) => {
-    const { review } = requireItemForReview(tx, itemId);
-    if (review.queue === 'to_confirm') throw new Conflict('assessment_pending');
-    if (review.queue === 'decided' || review.queue === 'gone') throw new Conflict('item_decided');
-    if (review.queue === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');
-    if (review.claimedBy !== null && review.claimedBy !== user.userId && (review.claimedUntil ?? 0) > now) {
-      throw new Conflict('claimed_by_other');
-    }
-    tx.update(assessments)
-      .set({ status: 'overruled', decidedBy: user.userId, decidedAt: now })
-      .where(and(eq(assessments.itemId, itemId), eq(assessments.status, 'disputed')))
-      .run();
-    // The legal status is the outcome; `gone` has no other field.
-    const { comment, ...fields } = body;
-    const { legalStatus: outcome, ...judged } = 'outcome' in fields ? { legalStatus: fields.outcome } : fields;
-    const created = tx
-      .insert(assessments)
-      .values({
-        itemId,
-        authorId: user.userId,
-        source: 'analyst',
-        outcome,
-        ...judged,
-        comment: comment ?? null,
-        status: 'pending',
-        createdAt: now,
-      })
-      .returning()
-      .get();
-    updateItemReview(tx, itemId, { queue: 'to_confirm', claimedBy: null, claimedUntil: null, inReviewAt: now });
-    tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
-    auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.create' }, created);
-    return created;
-  });
+  return auditedTransaction(deps.db, (tx) => recordAssessment(tx, deps, user, { itemId, body, now }));
+}
+
+/** createAssessment's work inside the caller's transaction; `audit` adds to the event's details. */
+export function recordAssessment(
+  tx: Tx,
+  deps: ReviewDeps,
+  user: SessionUser,
+  change: { itemId: number; body: AssessmentBody; now: number; audit?: AssessmentAuditDetails },
+) {
+  const { itemId, body, now } = change;
+  const { review } = requireItemForReview(tx, itemId);
+  if (review.queue === 'to_confirm') throw new Conflict('assessment_pending');
+  if (review.queue === 'decided' || review.queue === 'gone') throw new Conflict('item_decided');
+  if (review.queue === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');
+  if (review.claimedBy !== null && review.claimedBy !== user.userId && (review.claimedUntil ?? 0) > now) {
+    throw new Conflict('claimed_by_other');
+  }
+  tx.update(assessments)
+    .set({ status: 'overruled', decidedBy: user.userId, decidedAt: now })
+    .where(and(eq(assessments.itemId, itemId), eq(assessments.status, 'disputed')))
+    .run();
+  // The legal status is the outcome; `gone` has no other field.
+  const { comment, ...fields } = body;
+  const { legalStatus: outcome, ...judged } = 'outcome' in fields ? { legalStatus: fields.outcome } : fields;
+  const created = tx
+    .insert(assessments)
+    .values({
+      itemId,
+      authorId: user.userId,
+      source: 'analyst',
+      outcome,
+      ...judged,
+      comment: comment ?? null,
+      status: 'pending',
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  updateItemReview(tx, itemId, { queue: 'to_confirm', claimedBy: null, claimedUntil: null, inReviewAt: now });
+  tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
+  const event = { at: now, actor: userActor(user.userId), action: 'assessment.create' as const };
+  auditAssessment(tx, deps, event, created, change.audit);
+  return created;
 }
 
 function requireAssessment(tx: Tx, id: number): AssessmentRow {
@@ -155,15 +170,24 @@ export function disputeAssessment(deps: ReviewDeps, user: SessionUser, id: numbe
 /**
  * Supervisors confirm triage's suggestion for `known` items in bulk, from the signals and the
  * source assessment alone: nobody views the content. All items or none: each must still be
- * `known` and undecided. The audit names the own-bank entry the label comes from.
+ * `known` and undecided. The audit names the source: the own-bank entry, its bank and label, and
+ * the assessment that put it there.
  */
 export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: readonly number[], comment?: string) {
   const now = deps.now();
   return auditedTransaction(deps.db, (tx) => {
     const suggestions = new Map(
       tx
-        .select({ itemId: itemSuggestions.itemId, label: itemSuggestions.label, entryId: itemSuggestions.bankEntryId })
+        .select({
+          itemId: itemSuggestions.itemId,
+          label: itemSuggestions.label,
+          entryId: itemSuggestions.bankEntryId,
+          bank: banks.name,
+          sourceRef: bankEntries.sourceRef,
+        })
         .from(itemSuggestions)
+        .innerJoin(bankEntries, eq(bankEntries.id, itemSuggestions.bankEntryId))
+        .innerJoin(banks, eq(banks.id, bankEntries.bankId))
         .where(inArray(itemSuggestions.itemId, [...itemIds]))
         .all()
         .map((s) => [s.itemId, s]),
@@ -195,6 +219,9 @@ export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: 
       const banked = decideItem(tx, assessment, user.userId, now);
       auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.confirm' }, assessment, {
         bankEntryId: suggestion.entryId,
+        bank: suggestion.bank,
+        label: suggestion.label,
+        sourceAssessmentId: sourceAssessmentOf(suggestion.sourceRef),
         banked,
       });
       createForwards(tx, deps.config, assessment, userActor(user.userId), now);

@@ -1,6 +1,6 @@
-import { auditKey, userActor } from '../audit/chain.ts';
+import { type AuditActor, auditKey, userActor } from '../audit/chain.ts';
 import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
-import { type ImportSummary, importBankFile } from '../banks/import.ts';
+import { type ImportFormat, type ImportSummary, importBankFile } from '../banks/import.ts';
 import { OwnBankImportError } from '../banks/own-bank.ts';
 import { Conflict } from '../errors.ts';
 import { bankFileFormat } from './bank-upload.ts';
@@ -26,15 +26,27 @@ export async function importUploadedBankFile(
     if (error instanceof OwnBankImportError) throw new Conflict('own_bank');
     throw error;
   }
+  auditBankImport(deps, userActor(userId), { ...summary, format }, now);
+  return { ...summary, format };
+}
+
+/** The audit event of a completed import (by upload or by `hotline bank import`), with its counts. */
+export function auditBankImport(
+  deps: ReviewDeps,
+  actor: AuditActor,
+  summary: ImportSummary & { format: ImportFormat },
+  now: number,
+): void {
   auditedTransaction(deps.db, (tx) =>
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
-      actor: userActor(userId),
+      actor,
       action: 'bank.import',
       objectType: 'bank',
-      objectId: bank,
+      objectId: summary.bank,
       details: {
-        format,
+        format: summary.format,
+        bankCreated: summary.bankCreated,
         rows: summary.rows,
         inserted: summary.inserted,
         relabelled: summary.relabelled,
@@ -42,5 +54,4 @@ export async function importUploadedBankFile(
       },
     }),
   );
-  return { ...summary, format };
 }

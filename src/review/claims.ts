@@ -1,6 +1,10 @@
+import { and, eq, gt } from 'drizzle-orm';
 import { userActor } from '../audit/chain.ts';
 import { auditedTransaction } from '../audit/record.ts';
-import { itemSkips } from '../db/schema/review.ts';
+import type { OnSessionsEnd } from '../auth/sessions.ts';
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
+import { itemReviews, itemSkips } from '../db/schema/review.ts';
 import type { AppDeps } from '../deps.ts';
 import { Conflict } from '../errors.ts';
 import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
@@ -35,6 +39,40 @@ export function releaseItem(deps: ReviewDeps, userId: number, itemId: number): v
     auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.release', itemId });
   });
 }
+
+/**
+ * Ends every live claim of the analyst, in the caller's transaction (their sign-out, or their account
+ * disabled): the items go back to the queue at once instead of staying locked for the rest of the claim.
+ */
+export function releaseClaimsOf(
+  tx: Tx,
+  config: Pick<Config, 'hashKey'>,
+  userId: number,
+  now: number,
+  reason: 'sign_out' | 'disabled',
+): void {
+  const held = tx
+    .select({ itemId: itemReviews.itemId })
+    .from(itemReviews)
+    .where(and(eq(itemReviews.claimedBy, userId), gt(itemReviews.claimedUntil, now)))
+    .all();
+  for (const { itemId } of held) {
+    updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
+    auditItemEvent(tx, config, {
+      at: now,
+      actor: userActor(userId),
+      action: 'item.release',
+      itemId,
+      details: { reason },
+    });
+  }
+}
+
+/** The hook auth calls when an analyst's sessions end (sign-out, account disabled): their claims end too. */
+export const claimsReleaser =
+  (config: Pick<Config, 'hashKey'>): OnSessionsEnd =>
+  (tx, userId, now, why) =>
+    releaseClaimsOf(tx, config, userId, now, why);
 
 /**
  * Passes the item with a reason: its claim (if the caller's) ends, and Next does not serve it to

@@ -5,6 +5,7 @@ import { analystExposure } from '../db/schema/review.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { Conflict, Forbidden, Gone, NotFound, Unsupported, UpstreamFailed } from '../errors.ts';
 import { createFetcher, FetchError, fetchOptionsFromConfig } from '../fetcher/index.ts';
+import { isHashedImageType } from '../signals/media-type.ts';
 import type { ReviewDeps } from './claims.ts';
 import { exposureToday } from './exposure.ts';
 import { auditItemEvent, requireItemForReview } from './item-review.ts';
@@ -40,11 +41,14 @@ export async function viewMedium(
 ): Promise<{ jpeg: Buffer; exposure: ReturnType<typeof exposureToday> }> {
   requireItemForReview(deps.db, target.itemId);
   const medium = deps.db
-    .select({ url: itemMedia.url, sha256: itemMedia.sha256 })
+    .select({ url: itemMedia.url, sha256: itemMedia.sha256, mediaType: itemMedia.mediaType })
     .from(itemMedia)
     .where(and(eq(itemMedia.itemId, target.itemId), eq(itemMedia.position, target.n)))
     .get();
   if (!medium) throw new NotFound('medium_not_found');
+  // Video and other media are never streamed through the workspace: refused before any fetch, by
+  // the type triage sniffed from the bytes (the fetch below would find it again, after a download).
+  if (!isHashedImageType(medium.mediaType)) throw new Unsupported('not_viewable');
   if (exposureToday(deps, userId).exhausted) throw new Forbidden('exposure_exhausted');
 
   const fetcher = createFetcher(fetchOptionsFromConfig(deps.config));
@@ -59,7 +63,7 @@ export async function viewMedium(
   } finally {
     await fetcher.close();
   }
-  // Video and other media are never streamed through the workspace.
+  // Served as something else than what triage hashed as an image (streamed, not kept).
   if (!bytes) throw new Unsupported('not_viewable');
   const jpeg = await renderSafeView(bytes, options, deps.config.signals.maxPixels).finally(() => bytes?.fill(0));
 

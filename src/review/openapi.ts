@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { type ApiRegistry, errorResponses, idParams, jsonAnswer, jsonBody, noContent } from '../http/openapi.ts';
 import { positiveIdSchema } from '../http/validation.ts';
+import { bankChangeSchema } from './bank-switch.ts';
 import { itemListQuerySchema } from './item-list.ts';
+import { knownQueueQuerySchema } from './known-queue.ts';
 import { bankNameSchema, mediumIndexSchema } from './routes.ts';
 import { viewQuerySchema } from './safe-view.ts';
 import {
+  clusterEnvelopeSchema,
   decisionBodySchema,
   disputeBodySchema,
   goneSchema,
@@ -13,6 +16,9 @@ import {
   skipBodySchema,
 } from './schema.ts';
 import { settingsChangeSchema } from './settings.ts';
+
+/** Both shapes `parseAssessmentBody` takes: a judgement, or the outcome `gone`. */
+const assessmentBodySchema = z.union([judgementSchema, goneSchema]);
 
 const item = jsonAnswer('`item`: the item, its reports, media, signals, matches and assessments');
 const assessment = jsonAnswer('`assessment`');
@@ -30,6 +36,13 @@ export function registerReviewApi(registry: ApiRegistry): void {
     path: '/api/v1/queue/next',
     summary: 'claim the next item of the queue',
     responses: { 200: item, 204: { description: 'the queue is empty' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/queue/known',
+    summary: 'the items that match confirmed assessments, awaiting confirmation in one step',
+    request: { query: knownQueueQuerySchema },
+    responses: { 200: jsonAnswer('`items` and `next`, the `cursor` of the next page'), ...errorResponses(400) },
   });
   registry.registerPath({
     method: 'post',
@@ -82,6 +95,21 @@ export function registerReviewApi(registry: ApiRegistry): void {
   });
   registry.registerPath({
     method: 'get',
+    path: '/api/v1/items/{id}/cluster',
+    summary: "an item's cluster: the items it is a duplicate of, or that are duplicates of it",
+    request: { params: idParams },
+    responses: { 200: jsonAnswer('`cluster`'), ...errorResponses(404) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/clusters/assessments',
+    summary:
+      'one assessment for the ticked items of a cluster; a bad field of the assessment is named `assessment.FIELD`',
+    request: { body: jsonBody(clusterEnvelopeSchema.extend({ assessment: assessmentBodySchema })) },
+    responses: { 201: jsonAnswer('`assessments`'), ...errorResponses(400, 404, 409) },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/api/v1/reports/{id}/contact',
     summary: "a report's contact address (the reveal is audited)",
     request: { params: idParams },
@@ -91,7 +119,7 @@ export function registerReviewApi(registry: ApiRegistry): void {
     method: 'post',
     path: '/api/v1/items/{id}/assessments',
     summary: 'assess an item: a judgement, or the outcome `gone`',
-    request: { params: idParams, body: jsonBody(z.union([judgementSchema, goneSchema])) },
+    request: { params: idParams, body: jsonBody(assessmentBodySchema) },
     responses: { 201: assessment, ...errorResponses(400, 404, 409) },
   });
   registry.registerPath({
@@ -113,6 +141,13 @@ export function registerReviewApi(registry: ApiRegistry): void {
     path: '/api/v1/banks',
     summary: 'the hash banks and their sizes',
     responses: { 200: jsonAnswer('`banks`') },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/v1/banks/{name}',
+    summary: 'switch a bank on or off for matching',
+    request: { params: z.object({ name: bankNameSchema }), body: jsonBody(bankChangeSchema) },
+    responses: { 200: jsonAnswer('`bank`'), ...errorResponses(400, 404) },
   });
   registry.registerPath({
     method: 'post',

@@ -7,6 +7,16 @@ import type { Tx } from '../db/client.ts';
 import type { SignalType } from '../db/schema/banks.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 
+const assessmentRefPrefix = 'assessment:';
+
+/** The assessment an own-bank entry came from, read back from its source (null for any other source). */
+export function sourceAssessmentOf(sourceRef: string | null): number | null {
+  const id = sourceRef?.startsWith(assessmentRefPrefix)
+    ? /^\d{1,15}(?=\s|$)/.exec(sourceRef.slice(assessmentRefPrefix.length))
+    : null;
+  return id ? Number(id[0]) : null;
+}
+
 const bankedSignals: readonly SignalType[] = ['sha256', 'sha1', 'md5', 'pdq', 'blockhash'];
 
 /**
@@ -20,7 +30,7 @@ export function bankConfirmedItem(
   confirmed: { itemId: number; label: string; assessmentId: number; confirmedBy: number; now: number },
 ): number {
   const bankId = findBank(tx, OWN_BANK_NAME)?.id ?? createBank(tx, { name: OWN_BANK_NAME }, confirmed.now);
-  const sourceRef = `assessment:${confirmed.assessmentId} confirmed_by:user:${confirmed.confirmedBy}`;
+  const sourceRef = `${assessmentRefPrefix}${confirmed.assessmentId} confirmed_by:user:${confirmed.confirmedBy}`;
   const media = tx.select().from(itemMedia).where(eq(itemMedia.itemId, confirmed.itemId)).all();
   const rows: BankRow[] = media.flatMap((medium) =>
     bankedSignals.flatMap((signalType) => {

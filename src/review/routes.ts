@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
+import { userActor } from '../audit/chain.ts';
 import { currentUser } from '../auth/guard.ts';
 import { listBanks } from '../banks/queries.ts';
 import type { AppDeps } from '../deps.ts';
@@ -8,10 +9,14 @@ import { singleFileUpload } from '../http/file-upload.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import { confirmAssessment, confirmKnownItems, createAssessment, disputeAssessment } from './assessments.ts';
 import { importUploadedBankFile } from './bank-import.ts';
+import { bankChangeSchema, switchBank } from './bank-switch.ts';
 import { claimNextItem, recordItemView, releaseItem, skipItem } from './claims.ts';
+import { assessCluster } from './cluster-assessments.ts';
 import { exposureToday, teamExposureToday } from './exposure.ts';
+import { itemClusterView } from './item-cluster.ts';
 import { itemDetail } from './item-detail.ts';
 import { itemListQuerySchema, listItems } from './item-list.ts';
+import { knownQueueQuerySchema, listKnownItems } from './known-queue.ts';
 import { viewMedium } from './media-view.ts';
 import { countQueues } from './queue.ts';
 import { revealReportContact } from './report-contact.ts';
@@ -21,9 +26,11 @@ import {
   disputeBodySchema,
   knownConfirmBodySchema,
   parseAssessmentBody,
+  parseClusterAssessmentBody,
   skipBodySchema,
 } from './schema.ts';
 import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
+import { withVideoViewerLinks } from './video-viewer.ts';
 
 export const bankNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
 /** `:n` of a medium's view: its place among the item's media. */
@@ -39,6 +46,8 @@ function idParam(req: Request, missing: string): number {
 /** The analyst workspace's API: queue, items, assessments, four eyes, settings (roles in src/auth/policy.ts). */
 export function reviewRoutes(deps: AppDeps): Router {
   const router = Router();
+  const itemScreen = (itemId: number) =>
+    withVideoViewerLinks(itemDetail(deps.db, itemId, deps.now()), deps.config.review.videoViewerUrlTemplate);
 
   router.get('/queue', (_req, res) => {
     const user = currentUser(res);
@@ -54,7 +63,11 @@ export function reviewRoutes(deps: AppDeps): Router {
   router.post('/queue/next', (_req, res) => {
     const itemId = claimNextItem(deps, currentUser(res).userId);
     if (itemId === undefined) return void res.status(204).end();
-    res.json({ item: itemDetail(deps.db, itemId, deps.now()) });
+    res.json({ item: itemScreen(itemId) });
+  });
+
+  router.get('/queue/known', (req, res) => {
+    res.json(listKnownItems(deps.db, parseOrFail(knownQueueQuerySchema, req.query)));
   });
 
   router.post('/queue/known/confirm', (req, res) => {
@@ -69,7 +82,16 @@ export function reviewRoutes(deps: AppDeps): Router {
   router.get('/items/:id', (req, res) => {
     const itemId = idParam(req, 'item_not_found');
     recordItemView(deps, currentUser(res).userId, itemId);
-    res.json({ item: itemDetail(deps.db, itemId, deps.now()) });
+    res.json({ item: itemScreen(itemId) });
+  });
+
+  router.get('/items/:id/cluster', (req, res) => {
+    res.json({ cluster: itemClusterView(deps.db, idParam(req, 'item_not_found'), deps.now()) });
+  });
+
+  router.post('/clusters/assessments', (req, res) => {
+    const { itemIds, assessment } = parseClusterAssessmentBody(req.body);
+    res.status(201).json({ assessments: assessCluster(deps, currentUser(res), itemIds, assessment) });
   });
 
   router.get('/reports/:id/contact', (req, res) => {
@@ -123,6 +145,13 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.get('/banks', (_req, res) => {
     res.json({ banks: listBanks(deps.db) });
+  });
+
+  router.patch('/banks/:name', (req, res) => {
+    const name = bankNameSchema.safeParse(req.params.name);
+    if (!name.success) throw new NotFound('bank_not_found');
+    const { enabled } = parseOrFail(bankChangeSchema, req.body);
+    res.json({ bank: switchBank(deps, userActor(currentUser(res).userId), name.data, enabled) });
   });
 
   router.post(

@@ -60,3 +60,29 @@ export const knownConfirmBodySchema = z.strictObject({
   itemIds: z.array(z.number().int().positive()).min(1).max(500),
   comment: comment.optional(),
 });
+
+export const clusterEnvelopeSchema = z.strictObject({
+  itemIds: z.array(z.number().int().positive()).min(1).max(50),
+  assessment: z.record(z.string(), z.unknown()),
+});
+
+/**
+ * `{"itemIds":[...],"assessment":{...}}`: the ticked items of a cluster and the assessment they
+ * all take. Every bad field is named at once, the assessment's own as `assessment.FIELD`.
+ */
+export function parseClusterAssessmentBody(body: unknown): { itemIds: number[]; assessment: AssessmentBody } {
+  const envelope = clusterEnvelopeSchema.safeParse(body);
+  const errors = envelope.success ? {} : fieldErrors(envelope.error);
+  const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  let assessment: AssessmentBody | undefined;
+  if (fields.assessment !== null && typeof fields.assessment === 'object') {
+    try {
+      assessment = parseAssessmentBody(fields.assessment);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      for (const [field, key] of Object.entries(error.fields)) errors[`assessment.${field}`] ??= key;
+    }
+  }
+  if (!envelope.success || !assessment) throw new Invalid(errors);
+  return { itemIds: envelope.data.itemIds, assessment };
+}

@@ -7,17 +7,18 @@ import { reviewSettings } from '../db/schema/review.ts';
 import type { AppDeps } from '../deps.ts';
 
 /** What an admin may change at run time; the configuration gives the defaults (src/config.ts `review`). */
+/** A whole number from `min` to `max`; anything else is refused with `message` (a catalogue key naming the range). */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
+
+/** What an admin may change at run time; the configuration gives the defaults (src/config.ts `review`). */
 export const settingsSchema = z.strictObject({
-  exposureLimitMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
-  statusDelayHours: z.number().int().min(0).max(720),
-  statusDelayRandomHours: z.number().int().min(0).max(720),
+  exposureLimitMinutes: wholeNumber(1, 24 * 60, 'error.settings.exposure_limit'),
+  statusDelayHours: wholeNumber(0, 720, 'error.settings.status_delay'),
+  statusDelayRandomHours: wholeNumber(0, 720, 'error.settings.status_delay'),
   analystsMayConfirm: z.boolean(),
   /** Views blurred less than this level (0 none .. 5 strongest) count towards the exposure limit. */
-  exposureBlurLevel: z.number().int().min(1).max(5),
+  exposureBlurLevel: wholeNumber(1, 5, 'error.settings.blur_level'),
 });
 export type ReviewSettings = z.output<typeof settingsSchema>;
 export const settingsChangeSchema = settingsSchema.partial().refine((change) => Object.keys(change).length > 0, {

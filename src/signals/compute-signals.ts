@@ -56,19 +56,28 @@ export const noPerceptualSignals = {
   pdqVariants: null,
 } as const;
 
-export async function computeSignals(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
+/**
+ * `known`: the exact hashes of these very bytes when the caller has them already (the fetcher
+ * computes them while a body streams in); they are then not computed again.
+ */
+export async function computeSignals(
+  bytes: Buffer,
+  limits: SignalLimits,
+  known: ExactSignals | null = null,
+): Promise<Signals> {
   if (bytes.length > limits.maxBytes) {
     throw new SignalsError('too_large', `${bytes.length} bytes, more than the limit of ${limits.maxBytes}`, null);
   }
+  const exactOf = () => known ?? exactSignals(bytes);
   const mediaType = sniffMediaType(bytes);
   if (!isHashedImageType(mediaType)) {
-    return { ...exactSignals(bytes), mediaType, ...noPerceptualSignals };
+    return { ...exactOf(), mediaType, ...noPerceptualSignals };
   }
-  const header = await readHeader(bytes, limits, () => exactSignals(bytes));
-  checkHeader(header, mediaType, limits, () => exactSignals(bytes));
+  const header = await readHeader(bytes, limits, exactOf);
+  checkHeader(header, mediaType, limits, exactOf);
   // The decoder works on its own threads; the exact hashes are computed meanwhile.
   const decoding = decode(bytes, limits);
-  const exact = exactSignals(bytes);
+  const exact = exactOf();
   const pixels = await decoding.catch((error: unknown) => {
     throw refusalFromDecoder(error, exact);
   });

@@ -16,6 +16,8 @@ export interface SignalsRequest {
   id: number;
   bytes: ArrayBuffer;
   limits: SignalLimits;
+  /** See computeSignals. */
+  known: ExactSignals | null;
 }
 
 export type SignalsResponse =
@@ -57,9 +59,9 @@ export class SignalsPool {
   }
 
   /** Same contract as computeSignals, except that `bytes` is zeroed: its content now belongs to the pool. */
-  computeSignals(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
+  computeSignals(bytes: Buffer, limits: SignalLimits, known: ExactSignals | null = null): Promise<Signals> {
     if (this.closed) return Promise.reject(new Error('the signals pool is closed'));
-    const request: SignalsRequest = { id: this.nextId++, bytes: takeMemory(bytes), limits };
+    const request: SignalsRequest = { id: this.nextId++, bytes: takeMemory(bytes), limits, known };
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.dispatch();
@@ -152,9 +154,13 @@ let shared: SignalsPool | null = null;
  * computeSignals through the process's pool (started on first use, one thread per core): the
  * drop-in for the triage call site. `bytes` is zeroed by the call.
  */
-export function computeSignalsInPool(bytes: Buffer, limits: SignalLimits): Promise<Signals> {
+export function computeSignalsInPool(
+  bytes: Buffer,
+  limits: SignalLimits,
+  known: ExactSignals | null = null,
+): Promise<Signals> {
   shared ??= new SignalsPool();
-  return shared.computeSignals(bytes, limits);
+  return shared.computeSignals(bytes, limits, known);
 }
 
 /** Stops the process's pool (tests, shutdown); the next call starts a new one. */

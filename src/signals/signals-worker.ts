@@ -11,11 +11,11 @@ import type { SignalsRequest, SignalsResponse } from './signals-pool.ts';
 const port = parentPort;
 if (!port) throw new Error('signals-worker.ts runs only as a worker thread');
 
-port.on('message', async ({ id, bytes, limits }: SignalsRequest) => {
+port.on('message', async ({ id, bytes, limits, known }: SignalsRequest) => {
   const content = Buffer.from(bytes);
   let response: SignalsResponse;
   try {
-    response = { id, signals: await computeSignals(content, limits) };
+    response = { id, signals: await computeSignals(content, limits, known) };
   } catch (error) {
     response =
       error instanceof SignalsError

@@ -28,6 +28,13 @@ export function statisticsCsv(stats: PeriodStatistics): string {
   counts('siteTypes', stats.siteTypes);
   lines.push(['timeToAssessment', 'count', stats.timeToAssessment.count]);
   lines.push(['timeToAssessment', 'medianMs', stats.timeToAssessment.medianMs ?? '']);
-  lines.push(['timeToRemoval', '', ''], ['forwards', '', '']);
+  lines.push(['forwards', 'total', stats.forwards.total]);
+  counts('forwards.byDestinationType', stats.forwards.byDestinationType);
+  counts('forwards.byCountry', stats.forwards.byCountry);
+  const removal = stats.timeToRemoval;
+  lines.push(['timeToRemoval', 'items', removal.items], ['timeToRemoval', 'removed', removal.removed]);
+  lines.push(['timeToRemoval', 'medianMs', removal.medianMs ?? '']);
+  lines.push(['timeToRemoval', 'within3Days', removal.within3Days ?? '']);
+  lines.push(['timeToRemoval', 'within7Days', removal.within7Days ?? '']);
   return lines.map((line) => `${line.map(cell).join(',')}\r\n`).join('');
 }

@@ -1,6 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Tx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 
 /** Another item's medium that duplicates one of this item's media, and the file it points at. */
@@ -14,14 +15,19 @@ export interface DuplicateLink {
  * item's media are replaced, since deleting them clears the links.
  */
 export function linksToItemMedia(tx: Tx, itemId: number): DuplicateLink[] {
+  return linksTo(tx).all({ itemId });
+}
+
+// Prepared once: every stored triage result reads them (see preparedOnce).
+const linksTo = preparedOnce((db) => {
   const target = alias(itemMedia, 'target');
-  return tx
+  return db
     .select({ mediaId: itemMedia.id, targetSha256: target.sha256 })
     .from(itemMedia)
     .innerJoin(target, eq(target.id, itemMedia.duplicateOfMediaId))
-    .where(eq(target.itemId, itemId))
-    .all();
-}
+    .where(eq(target.itemId, sql.placeholder('itemId')))
+    .prepare();
+});
 
 /**
  * Points each link at the new row holding the same file (same SHA-256), so the signal and distance

@@ -4,7 +4,7 @@ import type { ReachedContent, SiteHosting } from '../hosting/lookup.ts';
 import type { BankMatch } from '../matching/matcher.ts';
 import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
 import { isHashedImageType, UNKNOWN_MEDIA_TYPE } from '../signals/media-type.ts';
-import { SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
+import { type ExactSignals, SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
 import type { PageMedia } from './page-media.ts';
 
 /**
@@ -26,7 +26,8 @@ export type FetchedContent = Pick<
 export interface TriageTools {
   /** Rejects with FetchError `timeout` once `signal` aborts, ending its connections at once. */
   fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
-  computeSignals(bytes: Buffer): Promise<Signals>;
+  /** `known`: the fetcher's exact hashes of these bytes, so that they are not computed twice. */
+  computeSignals(bytes: Buffer, known: ExactSignals): Promise<Signals>;
   match(signals: Signals): BankMatch[];
   /** Where the content came from (see hostingOf). */
   lookupHosting(reached: ReachedContent): SiteHosting;
@@ -169,10 +170,11 @@ async function hashAndMatch(resource: FetchedContent, tools: TriageTools): Promi
     return { url: resource.url, size, signals, refusal, matches: tools.match(signals), hosting, tlsInvalid };
   }
   const size = bytes.length;
+  const { sha256, sha1, md5 } = resource.exact;
   let signals: Signals;
   let refusal: SignalsRefusal | null = null;
   try {
-    signals = await tools.computeSignals(bytes);
+    signals = await tools.computeSignals(bytes, { sha256, sha1, md5 });
   } catch (error) {
     if (!(error instanceof SignalsError)) throw error;
     if (!error.exact) throw new FetchError('too_large');

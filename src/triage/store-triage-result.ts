@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { OWN_BANK_SOURCE } from '../banks/own-bank.ts';
 import type { Tx } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { insertRow, preparedOnce, updateRowById } from '../db/prepared.ts';
 import { banks } from '../db/schema/banks.ts';
 import { items } from '../db/schema/intake.ts';
 import { itemMedia, itemSkippedMedia, itemSuggestions, mediaMatches } from '../db/schema/triage.ts';
@@ -68,8 +68,6 @@ export function storeTriageResult(
   const { itemId, inspection, now, earlierMedia } = result;
   if (!itemExists(tx).get({ itemId })) return null;
 
-  // Before this transaction writes anything: see catchUp().
-  earlierMedia.catchUp(tx);
   const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals));
   const linksIn = linksToItemMedia(tx, itemId);
 
@@ -77,29 +75,25 @@ export function storeTriageResult(
   for (const clear of clearEarlierRun) clear(tx).run({ itemId });
   inspection.media.forEach((medium, position) => {
     const duplicate = duplicates[position];
-    const media = tx
-      .insert(itemMedia)
-      .values({
-        itemId,
-        position,
-        ...mediumFields(medium),
-        ...hostingColumns(medium.hosting),
-        duplicateOfMediaId: duplicate?.mediaId ?? null,
-        duplicateSignal: duplicate?.signal ?? null,
-        duplicateDistance: duplicate?.distance ?? null,
-        fetchedAt: now,
-      })
-      .returning({ id: itemMedia.id })
-      .get();
-    if (!newIdBySha256.has(medium.signals.sha256)) newIdBySha256.set(medium.signals.sha256, media.id);
+    const mediaId = insertRow(tx, itemMedia, {
+      itemId,
+      position,
+      ...mediumFields(medium),
+      ...hostingColumns(medium.hosting),
+      duplicateOfMediaId: duplicate?.mediaId ?? null,
+      duplicateSignal: duplicate?.signal ?? null,
+      duplicateDistance: duplicate?.distance ?? null,
+      fetchedAt: now,
+    });
+    if (!newIdBySha256.has(medium.signals.sha256)) newIdBySha256.set(medium.signals.sha256, mediaId);
     for (const match of medium.matches) {
       const { entryId: bankEntryId, signalType, distance, variant } = match;
-      tx.insert(mediaMatches).values({ mediaId: media.id, bankEntryId, signalType, distance, variant }).run();
+      insertRow(tx, mediaMatches, { mediaId, bankEntryId, signalType, distance, variant });
     }
   });
   moveDuplicateLinks(tx, linksIn, newIdBySha256);
   inspection.skipped.forEach(({ url, reason }, position) => {
-    tx.insert(itemSkippedMedia).values({ itemId, position, url, reason }).run();
+    insertRow(tx, itemSkippedMedia, { itemId, position, url, reason });
   });
 
   const ownBanks = new Set(
@@ -108,25 +102,19 @@ export function storeTriageResult(
       .map((bank) => bank.name),
   );
   const suggestion = suggestKnownAssessment(inspection, ownBanks);
-  if (suggestion)
-    tx.insert(itemSuggestions)
-      .values({ itemId, ...suggestion, createdAt: now })
-      .run();
+  if (suggestion) insertRow(tx, itemSuggestions, { itemId, ...suggestion, createdAt: now });
   const outcome = triageOutcome(inspection, suggestion);
 
-  tx.update(items)
-    .set({
-      ...outcome,
-      finalUrl: inspection.finalUrl,
-      httpStatus: inspection.httpStatus,
-      fetchedAt: now,
-      tlsInvalid: inspection.tlsInvalid,
-      hostingKind: inspection.hosting?.kind ?? null,
-      ...hostingColumns(inspection.hosting),
-      hostingCheckedAt: inspection.hosting ? now : null,
-    })
-    .where(eq(items.id, itemId))
-    .run();
+  updateRowById(tx, items, items.id, itemId, {
+    ...outcome,
+    finalUrl: inspection.finalUrl,
+    httpStatus: inspection.httpStatus,
+    fetchedAt: now,
+    tlsInvalid: inspection.tlsInvalid,
+    hostingKind: inspection.hosting?.kind ?? null,
+    ...hostingColumns(inspection.hosting),
+    hostingCheckedAt: inspection.hosting ? now : null,
+  });
   const ranked = recomputeItemPriority(tx, itemId, now);
   return { state: outcome.state, priority: ranked?.score ?? 0 };
 }

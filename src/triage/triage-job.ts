@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { items } from '../db/schema/intake.ts';
 import type { JobRecord } from '../jobs/queue.ts';
 import type { JobHandler, JobHooks } from '../jobs/worker.ts';
@@ -16,9 +17,25 @@ function itemIdOf(job: JobRecord): number | null {
   return typeof itemId === 'number' && Number.isInteger(itemId) ? itemId : null;
 }
 
+// Prepared once: every claim sets its item's state and every run reads its item's address.
+const updateState = preparedOnce((db) =>
+  db
+    .update(items)
+    .set({ state: sql`${sql.placeholder('state')}`, stateReason: sql`${sql.placeholder('stateReason')}` })
+    .where(eq(items.id, sql.placeholder('itemId')))
+    .prepare(),
+);
+const itemUrl = preparedOnce((db) =>
+  db
+    .select({ url: items.url })
+    .from(items)
+    .where(eq(items.id, sql.placeholder('itemId')))
+    .prepare(),
+);
+
 function setState(tx: Tx, job: JobRecord, state: 'new' | 'fetching' | 'failed', stateReason: string | null): void {
   const itemId = itemIdOf(job);
-  if (itemId !== null) tx.update(items).set({ state, stateReason }).where(eq(items.id, itemId)).run();
+  if (itemId !== null) updateState(tx).run({ itemId, state, stateReason });
 }
 
 /**
@@ -47,7 +64,7 @@ export function triageJobHandler(deps: {
     async run(job, signal) {
       const itemId = itemIdOf(job);
       if (itemId === null) throw Object.assign(new Error('bad payload'), { reason: 'bad_payload' });
-      const item = deps.db.select({ url: items.url }).from(items).where(eq(items.id, itemId)).get();
+      const item = itemUrl(deps.db).get({ itemId });
       // Purged since it was reported: nothing left to do.
       if (!item) return () => {};
       const inspection = await inspectUrl(item.url, deps.tools, signal);

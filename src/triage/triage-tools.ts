@@ -17,22 +17,24 @@ export function matchableSignals(signals: Signals) {
 
 /**
  * The real triage tools: the safe fetcher, the hasher with its limits, the bank matcher on `db`,
- * and the offline hosting databases. `close` ends the fetcher's connections.
+ * and the offline hosting databases. `close` ends the fetcher's connections. Without `matchBanks`
+ * (the forwards' re-check, which compares exact hashes only) no bank index is built or searched.
  */
 export async function createTriageTools(
   config: Config,
   db: Db,
-  options: { resolve?: Resolver } = {},
+  options: { resolve?: Resolver; matchBanks?: boolean } = {},
 ): Promise<{ tools: TriageTools; close(): Promise<void> }> {
-  const fetcher = createFetcher({ ...fetchOptionsFromConfig(config), ...options });
-  const matcher = new Matcher(db, config.matching);
+  const { matchBanks = true, ...fetchOverrides } = options;
+  const fetcher = createFetcher({ ...fetchOptionsFromConfig(config), ...fetchOverrides });
+  const matcher = matchBanks ? new Matcher(db, config.matching) : null;
   const hosting = await createHostingLookup();
   const limits = { maxBytes: config.fetch.maxBytes, maxPixels: config.signals.maxPixels };
   return {
     tools: {
       fetch: (url, signal) => fetcher.fetch(url, signal),
-      computeSignals: (bytes) => computeSignalsInPool(bytes, limits),
-      match: (signals) => matcher.match(matchableSignals(signals)),
+      computeSignals: (bytes, known) => computeSignalsInPool(bytes, limits, known),
+      match: (signals) => (matcher ? matcher.match(matchableSignals(signals)) : []),
       lookupHosting: (reached) => hostingOf(reached, hosting),
       extractPageMedia,
       maxMediaPerPage: config.fetch.maxMediaPerPage,

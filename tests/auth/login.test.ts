@@ -36,7 +36,7 @@ describe('POST /api/v1/session', () => {
     const alice = await addUser(t, 'analyst', 'alice');
     const res = await attempt(t, alice).expect(200);
     expect(res.body).toEqual({
-      user: { id: alice.id, username: 'alice', role: 'analyst' },
+      user: { id: alice.id, username: 'alice', role: 'analyst', language: null },
       csrfToken: expect.any(String),
       mustChangePassword: false,
       idleTimeoutSeconds: t.config.auth.sessionIdleMs / 1000,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvHeader } from '../../src/banks/formats/csv.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
@@ -206,6 +207,37 @@ describe('hotline match', () => {
     });
     expect(await md5Banks()).toEqual(['partner']);
     expect((await hotline(['bank', 'disable', 'nope'])).code).toBe(1);
+  });
+
+  it('audits every bank change it makes, as the operator (`system`), and verifies the chain', async () => {
+    await seed();
+    await hotline(['bank', 'create', 'empty']);
+    await hotline(['bank', 'disable', 'partner']);
+    await hotline(['bank', 'disable', 'nope']);
+    const entryId = (await matchesOf('sha1', sha1))[0]?.entryId;
+    await hotline(['bank', 'disable-entry', String(entryId)]);
+    await hotline(['bank', 'disable-entry', '999']);
+    const db = new Database(process.env.HOTLINE_DB as string, { readonly: true });
+    const events = db
+      .prepare("select actor, action, object_id, details from audit_events where action like 'bank.%' order by seq")
+      .all() as { actor: string; action: string; object_id: string; details: string }[];
+    db.close();
+    expect(events.map((e) => [e.actor, e.action, e.object_id])).toEqual([
+      ['system', 'bank.import', 'partner'],
+      ['system', 'bank.import', 'vic'],
+      ['system', 'bank.create', 'empty'],
+      ['system', 'bank.disable', 'partner'],
+      ['system', 'bank.entry_disable', String(entryId)],
+    ]);
+    expect(JSON.parse(events[0]?.details ?? '{}')).toEqual({
+      format: 'csv',
+      bankCreated: true,
+      rows: 2,
+      inserted: 2,
+      relabelled: 0,
+      errors: 1,
+    });
+    expect((await hotline(['audit', 'verify'])).code).toBe(0);
   });
 
   it('disables the entry a match names, and enables it again', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { loadSigningKey } from '../../src/key-files.ts';
+import { readZipEntries } from '../forwarding/zip-entries.ts';
 
 // Through the real dispatcher, on a database file.
 let dir: string;
@@ -59,6 +60,33 @@ describe('hotline export', () => {
     const again = hotlineExport(['--to', 'police', '--since', '2026-01-01', '--out', file]);
     expect(again.code).toBe(1);
     expect(again.err).toContain('exists');
+  });
+
+  it('writes only the data files --format names, and the package still verifies', async () => {
+    const file = join(dir, 'csv.zip');
+    const written = hotlineExport(['--to', 'police', '--since', '2026-01-01', '--format', 'csv', '--out', file]);
+    expect(written.code).toBe(0);
+    expect([...(await readZipEntries(file)).keys()]).toEqual(['items.csv', 'manifest-sha256.txt', 'manifest.sig']);
+    expect(JSON.parse(hotlineExport(['verify', file]).out).ok).toBe(true);
+
+    const refused = hotlineExport([
+      '--to',
+      'police',
+      '--since',
+      '2026-01-01',
+      '--format',
+      'pdf',
+      '--out',
+      join(dir, 'x.zip'),
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/format: /);
+    expect(existsSync(join(dir, 'x.zip'))).toBe(false);
+  });
+
+  it('explains --format in its help', () => {
+    const help = hotlineExport(['--help']);
+    expect(`${help.out}${help.err}`).toMatch(/--format json\|csv\|vics/);
   });
 
   it('refuses a bad receiver or date, writing nothing', () => {

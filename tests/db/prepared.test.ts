@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DatabaseHandle, writeTransaction } from '../../src/db/client.ts';
-import { preparedOnce } from '../../src/db/prepared.ts';
+import { insertRow, preparedOnce, updateRowById } from '../../src/db/prepared.ts';
+import { items } from '../../src/db/schema/intake.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
 import { enqueueJob } from '../../src/jobs/queue.ts';
-import { createTestDatabase } from '../support/db.ts';
+import { createTestDatabase, rows } from '../support/db.ts';
 
 let handle: DatabaseHandle;
 beforeEach(() => {
@@ -40,5 +41,38 @@ describe('preparedOnce', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('insertRow and updateRowById', () => {
+  const item = (n: number) => ({
+    url: `https://example.test/${n}`,
+    dedupKey: `example.test/${n}`,
+    canonicalUrl: `https://example.test/${n}`,
+    host: 'example.test',
+    firstReportedAt: n,
+    lastReportedAt: n,
+  });
+
+  it('write through one statement per shape, encoding values as their columns do', () => {
+    const prepare = vi.spyOn(handle.sqlite, 'prepare');
+    const first = insertRow(handle.db, items, item(1));
+    const second = insertRow(handle.db, items, { ...item(2), tlsInvalid: undefined });
+    expect(second).toBe(first + 1);
+    expect(prepare).toHaveBeenCalledTimes(1);
+
+    // A boolean goes in as SQLite stores it; columns left out keep their defaults.
+    expect(updateRowById(handle.db, items, items.id, second, { tlsInvalid: true, stateReason: 'x' })).toBe(1);
+    expect(updateRowById(handle.db, items, items.id, 999, { tlsInvalid: true, stateReason: 'y' })).toBe(0);
+    expect(prepare).toHaveBeenCalledTimes(2);
+    const stored = rows(handle, 'select id, tls_invalid, state, state_reason from items order by id');
+    expect(stored).toEqual([
+      { id: first, tls_invalid: 0, state: 'new', state_reason: null },
+      { id: second, tls_invalid: 1, state: 'new', state_reason: 'x' },
+    ]);
+    expect(handle.db.select({ tlsInvalid: items.tlsInvalid }).from(items).all()).toEqual([
+      { tlsInvalid: false },
+      { tlsInvalid: true },
+    ]);
   });
 });

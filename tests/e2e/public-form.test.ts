@@ -40,8 +40,12 @@ describe('the public form in a real browser', () => {
 
     await page.getByRole('link', { name: 'De status van een melding nagaan' }).click();
     await page.getByLabel('Ontvangstcode').fill(receipt.toLowerCase());
-    await page.getByRole('button', { name: 'Nagaan' }).click();
-    await expect.poll(() => page.textContent('.status')).toContain('Ontvangen');
+    // The language switch of the status page keeps the code being typed.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getByLabel('Receipt code').inputValue()).toBe(receipt.toLowerCase());
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => page.textContent('.status')).toContain('Received');
     expect(page.url()).not.toContain(receipt);
     await context.close();
   });
@@ -85,7 +89,7 @@ describe('the public form in a real browser', () => {
       expect(await seriousViolations(page), `next page ${lang}`).toEqual([]);
     }
     await context.close();
-  });
+  }, 120_000);
 });
 
 describe("the reporter's minute, in every language, on a phone and a desktop, with and without JavaScript", () => {
@@ -171,6 +175,35 @@ describe("the reporter's minute, in every language, on a phone and a desktop, wi
         });
       }
     }
+  }
+
+  for (const javaScriptEnabled of [true, false]) {
+    it(`shows the same receipt after the back button, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/?lang=fr`);
+      await page.fill('#urls', `https://example.com/back/${javaScriptEnabled}`);
+      const before = reportCount();
+      await sendButton(page).click();
+      const receipt = await receiptOn(page);
+      receipts.push(receipt);
+      await page.getByRole('link', { name: 'Et maintenant : comment nous traitons votre signalement' }).click();
+      await page.waitForURL(/\/next/);
+      // The receipt page is never cached (no-store keeps it off a shared device's disk), so the
+      // browser asks to send the form again; doing so sends the same form token: the same receipt.
+      await page
+        .goBack({ waitUntil: 'commit' })
+        .catch((error: Error) => expect(error.message).toContain('ERR_CACHE_MISS'));
+      // Send it again (the reload of the browser's "confirm resubmission" page), until the page is attached.
+      const sentAgain = () =>
+        page.reload({ timeout: 5_000 }).then(
+          () => page.locator('#receipt').textContent({ timeout: 2_000 }),
+          () => null,
+        );
+      await expect.poll(sentAgain, { timeout: 30_000 }).toBe(receipt);
+      expect(reportCount()).toBe(before + 1);
+      await context.close();
+    }, 60_000);
   }
 
   it('sends a double-clicked form once, and moves focus to the error summary with JavaScript', async () => {

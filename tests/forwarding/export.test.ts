@@ -172,6 +172,39 @@ describe('GET /api/v1/exports', () => {
     expect(JSON.parse(entries.get('report.json')?.toString('utf8') ?? '').count).toBe(0);
   });
 
+  it('puts in only the data files --format selects, still signed and verifiable; the audit names them', async () => {
+    await forwardedItem('https://home.example.test/', 'BE');
+    const vicsOnly = await saved((await download('to=police&since=2026-01-01&format=vics')).body, 'vics.zip');
+    expect([...vicsOnly.entries.keys()]).toEqual(['hashes.vics.json', 'manifest-sha256.txt', 'manifest.sig']);
+    expect(JSON.parse(vicsOnly.entries.get('hashes.vics.json')?.toString('utf8') ?? '').value).toHaveLength(1);
+    expect(vicsOnly.entries.get('manifest-sha256.txt')?.toString('utf8')).toMatch(
+      /^[0-9a-f]{64} {2}hashes\.vics\.json\n$/,
+    );
+    expect((await verifyPackage(vicsOnly.path, key.publicKey)).ok).toBe(true);
+
+    // A list keeps the package's own order, whatever order it was asked in.
+    const two = await saved((await download('to=police&since=2026-01-01&format=csv,json')).body, 'two.zip');
+    expect([...two.entries.keys()]).toEqual(['report.json', 'items.csv', 'manifest-sha256.txt', 'manifest.sig']);
+    expect((await verifyPackage(two.path, key.publicKey)).ok).toBe(true);
+
+    const audits = t.database.sqlite
+      .prepare("select details from audit_events where action = 'export.create' order by seq")
+      .all() as { details: string }[];
+    expect(audits.map((a) => JSON.parse(a.details).files)).toEqual([
+      ['hashes.vics.json'],
+      ['report.json', 'items.csv'],
+    ]);
+  });
+
+  it('refuses an unknown or repeated format naming the field, recording nothing', async () => {
+    for (const format of ['xml', 'json,json', '', 'json,']) {
+      const res = await download(`to=police&since=2026-01-01&format=${format}`);
+      expect(res.status, format).toBe(400);
+      expect(JSON.parse(res.body.toString('utf8')).fields, format).toEqual({ format: expect.stringContaining('vics') });
+    }
+    expect(row(t.database, "select count(*) as n from audit_events where action = 'export.create'").n).toBe(0);
+  });
+
   it('refuses a bad receiver or date naming the field, records nothing; analysts may not export', async () => {
     const unknown = await download('to=partner:XX&since=2026-01-01');
     expect(unknown.status).toBe(400);

@@ -153,6 +153,7 @@ describe('the outbox', () => {
     expect(waiting.body.counts).toMatchObject({ pending: 1, sent: 0, overdue: 0 });
     const [forward] = waiting.body.forwards;
     expect(forward).toMatchObject({ itemId, url: 'https://e.example.test/', overdue: false });
+    expect(forward.nextStates).toEqual(['sent', 'failed']);
 
     await request(t.app).get('/api/v1/forwards').set(asSession(analyst)).expect(403);
     await request(t.app)
@@ -165,6 +166,8 @@ describe('the outbox', () => {
     const late = await request(t.app).get('/api/v1/forwards?state=overdue').set(asSession(supervisor)).expect(200);
     expect(late.body.forwards.map((f: { id: number }) => f.id)).toEqual([forward.id]);
     expect(late.body.forwards[0].overdue).toBe(true);
+    const open = await request(t.app).get('/api/v1/forwards').set(asSession(supervisor)).expect(200);
+    expect(open.body.forwards).toMatchObject([{ id: forward.id, state: 'pending', overdue: true }]);
 
     const patch = (body: object) =>
       request(t.app)

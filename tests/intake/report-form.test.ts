@@ -335,4 +335,25 @@ describe('/status page', () => {
       .expect(400);
     expect(empty.text).toContain('Geben Sie Ihren Code ein.');
   });
+
+  it('switches language with a form button that keeps the typed receipt, checks nothing and spends no status check', async () => {
+    const t = createTestApp({ env: { HOTLINE_STATUS_LIMIT: '1' } });
+    const page = await request(t.app).get('/status?lang=en').expect(200);
+    expect(page.text).toMatch(/<button[^>]*form="status-form"[^>]*name="switchTo" value="nl"/);
+    expect(page.text).not.toContain('href="/status?lang=nl"');
+    const typed = 'abcd-efgh <script>';
+    const switched = await request(t.app)
+      .post('/status')
+      .type('form')
+      .send({ receipt: typed, lang: 'en', switchTo: 'nl' })
+      .expect(200);
+    expect(switched.text).toContain('<html lang="nl">');
+    expect(switched.text).toContain('value="abcd-efgh &lt;script&gt;"');
+    expect(switched.text).not.toContain('Zu diesem Code');
+    expect(switched.text).not.toContain('class="status status-');
+    // The one status check the throttle allows is still there after two switches.
+    await request(t.app).post('/status').type('form').send({ receipt: typed, switchTo: 'fr' }).expect(200);
+    await request(t.app).post('/status').type('form').send({ receipt: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23' }).expect(404);
+    await request(t.app).post('/status').type('form').send({ receipt: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23' }).expect(429);
+  });
 });

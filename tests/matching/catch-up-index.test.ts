@@ -75,4 +75,26 @@ describe('CatchUpIndex', () => {
     expect(ids(index.query('pdq', query, 40))).toEqual(scanned);
     expect(scanned).toContain(1_235);
   });
+
+  it('recent() indexes the rows past it apart, as the caller sees them, and keeps none', () => {
+    const table = new Table();
+    const committed = randomHex(32);
+    const uncommitted = randomHex(32);
+    table.rows.push({ id: 1, hashes: { pdq: committed } });
+    const index = new CatchUpIndex(source);
+    index.refresh(table);
+    // A transaction wrote row 2 and reads through recent(); then it rolls back.
+    table.rows.push({ id: 2, hashes: { pdq: uncommitted } });
+    const recent = index.recent(table);
+    expect(recent.query('pdq', uncommitted, 0)).toEqual([{ id: 2, distance: 0 }]);
+    expect(recent.query('pdq', committed, 0)).toEqual([]);
+    expect(index.query('pdq', uncommitted, 0)).toEqual([]);
+    table.rows.pop();
+    // Id 2 is used again for another row: the index reads it as it is now.
+    const reused = randomHex(32);
+    table.rows.push({ id: 2, hashes: { pdq: reused } });
+    index.catchUp(table);
+    expect(index.query('pdq', uncommitted, 0)).toEqual([]);
+    expect(index.query('pdq', reused, 0)).toEqual([{ id: 2, distance: 0 }]);
+  });
 });

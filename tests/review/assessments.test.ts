@@ -163,9 +163,11 @@ describe('four eyes', () => {
 });
 
 describe('known items', () => {
+  let sourceAssessment: number;
   async function knownItem(): Promise<number> {
     const first = reportAndTriage(t, 'https://a.example.test/', [medium('a')]);
     const { id } = (await assess(a, first, illegal).expect(201)).body.assessment;
+    sourceAssessment = id;
     await decide(supervisor, id, 'confirm').expect(200);
     const again = medium('a');
     again.matches = new Matcher(t.database.db, t.config.matching).match({ ...again.signals, pdqVariants: null });
@@ -185,7 +187,13 @@ describe('known items', () => {
       t.database,
       "select details from audit_events where action = 'assessment.confirm' order by seq desc",
     );
-    expect(JSON.parse(event.details)).toMatchObject({ source: 'known', bankEntryId: expect.any(Number) });
+    expect(JSON.parse(event.details)).toMatchObject({
+      source: 'known',
+      bankEntryId: expect.any(Number),
+      bank: 'hotline',
+      label: 'national/real_abuse',
+      sourceAssessmentId: sourceAssessment,
+    });
     expect(countRows(t.database, "audit_events where action = 'media.view'")).toBe(0);
   });
 

@@ -2,17 +2,19 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
+import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, rows } from '../support/db.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 let t: TestApp;
+let adminUser: TestUser;
 let admin: TestSession;
 
 beforeEach(async () => {
   t = createTestApp({ env: { HOTLINE_BANK_UPLOAD_MAX_MB: '1' } });
-  admin = sessionFor(t, await addUser(t, 'admin'));
+  adminUser = await addUser(t, 'admin');
+  admin = sessionFor(t, adminUser);
 });
 
 const upload = (bank: string, content: Buffer | string, filename: string, session = admin) =>
@@ -32,7 +34,7 @@ describe('POST /api/v1/banks/:name/imports', () => {
     expect(banks.body.banks).toMatchObject([{ name: 'partner', entries: 2, enabledEntries: 2 }]);
     const events = rows(t.database, "select object_id, details from audit_events where action = 'bank.import'");
     expect(events.map((e) => [e.object_id, JSON.parse(e.details)])).toEqual([
-      ['partner', { format: 'csv', rows: 2, inserted: 2, relabelled: 0, errors: 1 }],
+      ['partner', { format: 'csv', bankCreated: true, rows: 2, inserted: 2, relabelled: 0, errors: 1 }],
     ]);
   });
 
@@ -63,5 +65,41 @@ describe('POST /api/v1/banks/:name/imports', () => {
     await request(t.app).get('/api/v1/banks').set(asSession(supervisor)).expect(200);
     const analyst = sessionFor(t, await addUser(t, 'analyst'));
     await request(t.app).get('/api/v1/banks').set(asSession(analyst)).expect(403);
+  });
+});
+
+describe('PATCH /api/v1/banks/:name', () => {
+  const csv = () => `signal_type,value,label,source\nmd5,${hex(16)},national,a\n`;
+  const patch = (name: string, body: object, session = admin) =>
+    request(t.app).patch(`/api/v1/banks/${name}`).set(asSession(session)).set('Accept-Language', 'en').send(body);
+
+  it('disables a bank and enables it again, each change audited; the same state again records nothing', async () => {
+    await upload('partner', csv(), 'a.csv').expect(201);
+    const off = await patch('partner', { enabled: false }).expect(200);
+    expect(off.body.bank).toMatchObject({ name: 'partner', enabled: false, entries: 1 });
+    const listed = await request(t.app).get('/api/v1/banks').set(asSession(admin)).expect(200);
+    expect(listed.body.banks).toMatchObject([{ name: 'partner', enabled: false }]);
+    await patch('partner', { enabled: false }).expect(200);
+    expect((await patch('partner', { enabled: true }).expect(200)).body.bank.enabled).toBe(true);
+    const events = rows(
+      t.database,
+      "select action, actor, object_id from audit_events where action in ('bank.enable', 'bank.disable') order by seq",
+    );
+    expect(events).toEqual([
+      { action: 'bank.disable', actor: `user:${adminUser.id}`, object_id: 'partner' },
+      { action: 'bank.enable', actor: `user:${adminUser.id}`, object_id: 'partner' },
+    ]);
+  });
+
+  it('refuses a bad body naming the field, an unknown bank, and anyone but an admin; nothing changes', async () => {
+    await upload('partner', csv(), 'a.csv').expect(201);
+    const bad = await patch('partner', { enabled: 'no', name: 'x' }).expect(400);
+    expect(Object.keys(bad.body.fields).sort()).toEqual(['enabled', 'name']);
+    expect((await patch('nobody', { enabled: false }).expect(404)).body.error).toBe('bank_not_found');
+    expect((await patch('Not%20a%20name', { enabled: false }).expect(404)).body.error).toBe('bank_not_found');
+    const supervisor = sessionFor(t, await addUser(t, 'supervisor'));
+    await patch('partner', { enabled: false }, supervisor).expect(403);
+    expect(rows(t.database, 'select enabled from banks')).toEqual([{ enabled: 1 }]);
+    expect(rows(t.database, "select * from audit_events where action like 'bank.%able'")).toEqual([]);
   });
 });

@@ -36,9 +36,25 @@ describe('GET|PATCH /api/v1/settings', () => {
     const res = await request(t.app)
       .patch('/api/v1/settings')
       .set(asSession(admin))
+      .set('Accept-Language', 'en')
       .send({ exposureLimitMinutes: 0, colour: 'red' })
       .expect(400);
-    expect(Object.keys(res.body.fields).sort()).toEqual(['colour', 'exposureLimitMinutes']);
+    expect(res.body.fields).toEqual({
+      colour: 'This field is not accepted.',
+      exposureLimitMinutes: 'Give a whole number of minutes from 1 to 1,440.',
+    });
+    // Each setting's message names its range, in the analyst's language, whatever is wrong with the value.
+    const fr = await request(t.app)
+      .patch('/api/v1/settings')
+      .set(asSession(admin))
+      .set('Accept-Language', 'fr')
+      .send({ statusDelayHours: 1.5, statusDelayRandomHours: '3', exposureBlurLevel: 9 })
+      .expect(400);
+    expect(fr.body.fields).toEqual({
+      statusDelayHours: 'Indiquez un nombre entier d’heures entre 0 et 720.',
+      statusDelayRandomHours: 'Indiquez un nombre entier d’heures entre 0 et 720.',
+      exposureBlurLevel: 'Indiquez un niveau de flou entre 1 et 5.',
+    });
     await request(t.app).patch('/api/v1/settings').set(asSession(admin)).send({}).expect(400);
     expect(rows(t.database, 'select * from review_settings')).toEqual([]);
     const supervisor = sessionFor(t, await addUser(t, 'supervisor'));

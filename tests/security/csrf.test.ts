@@ -100,6 +100,8 @@ const accepted: Record<string, HeaderCase> = {
 let usernames = 0;
 let roleChanges = 0;
 let counter = 0;
+let languageChanges = 0;
+let bankSwitches = 0;
 /** What the success cases below need from the test's app: set in beforeAll. */
 const world = {} as { t: TestApp; adminId: number; authorId: number; password: string; entryId: number };
 const sql = (query: string, ...params: unknown[]) => world.t.database.sqlite.prepare(query).run(...params);
@@ -127,6 +129,8 @@ function pendingAssessment(): void {
 /** A request each state-changing route really carries out (a change, so audited), and the status it answers. */
 const successes: Record<string, () => Success> = {
   'DELETE /api/v1/session': () => ({ body: {}, status: 204 }),
+  // Every call changes the admin's language (choosing the kept one again records nothing).
+  'PATCH /api/v1/session': () => ({ body: { language: ++languageChanges % 2 ? 'fr' : 'nl' }, status: 200 }),
   'POST /api/v1/users': () => ({
     body: { username: `csrf.ok${++usernames}`, role: 'analyst', password: 'a long and unusual passphrase' },
     status: 201,
@@ -171,6 +175,12 @@ const successes: Record<string, () => Success> = {
     sql('update items set review_queue = null where id = 2');
     return { body: { legalStatus: 'not_illegal' }, status: 201 };
   },
+  'POST /api/v1/clusters/assessments': () => {
+    sql('update items set review_queue = null where id = 1');
+    sql('delete from assessments where item_id = 1');
+    sql('delete from item_reviews where item_id = 1');
+    return { body: { itemIds: [1], assessment: { legalStatus: 'not_illegal' } }, status: 201 };
+  },
   'POST /api/v1/assessments/:id/confirm': () => {
     pendingAssessment();
     return { body: {}, status: 200 };
@@ -191,6 +201,11 @@ const successes: Record<string, () => Success> = {
        values (2, 3, 2, 1, 'pending', '[]', 0, 0)`,
     );
     return { body: { state: 'sent' }, status: 200 };
+  },
+  // A bank named like the `:id` of every route here; every call switches it.
+  'PATCH /api/v1/banks/:name': () => {
+    sql("insert or ignore into banks (name, source, created_at) values (?, 'partner', 0)", String(world.authorId));
+    return { body: { enabled: ++bankSwitches % 2 === 0 }, status: 200 };
   },
   'POST /api/v1/banks/:name/imports': () => {
     const md5 = (++counter).toString(16).padStart(32, '0');

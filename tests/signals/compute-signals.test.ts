@@ -42,6 +42,22 @@ describe('computeSignals', () => {
     }
   });
 
+  it('takes exact hashes it is given as those of the bytes, for images, other bytes and refusals', async () => {
+    // Values no hash of these bytes has: seen in the result only if taken as given.
+    const known = { sha256: 'a'.repeat(64), sha1: 'b'.repeat(40), md5: 'c'.repeat(32) };
+    const image = await sceneImage(3, W, H).jpeg().toBuffer();
+    const given = await computeSignals(image, DEFAULT_SIGNAL_LIMITS, known);
+    expect(given).toEqual({ ...(await signalsOf(image)), ...known });
+    const text = Buffer.from('<!doctype html><p>a page</p>');
+    expect(await computeSignals(text, DEFAULT_SIGNAL_LIMITS, known)).toMatchObject({
+      ...known,
+      mediaType: 'text/html',
+    });
+    const damaged = image.subarray(0, image.length >> 1);
+    const refusal = await computeSignals(damaged, DEFAULT_SIGNAL_LIMITS, known).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ reason: 'corrupt', exact: known });
+  });
+
   it('gives bytes that are not an image their exact hashes and null perceptual fields', async () => {
     const html = Buffer.from('<!doctype html><html><body><video src="x.mp4"></video></body></html>');
     const mp4 = Buffer.concat([

@@ -38,6 +38,13 @@ describe('the signals pool', () => {
     expect((await signals).sha256).toBe((await computeSignals(image, DEFAULT_SIGNAL_LIMITS)).sha256);
   });
 
+  it("hands the caller's exact hashes of the bytes to the worker, which does not compute them again", async () => {
+    const image = await syntheticImage(9, { format: 'jpeg' });
+    const known = { sha256: 'a'.repeat(64), sha1: 'b'.repeat(40), md5: 'c'.repeat(32) };
+    const pooled = await pool.computeSignals(ownMemory(image), DEFAULT_SIGNAL_LIMITS, known);
+    expect(pooled).toEqual({ ...(await computeSignals(image, DEFAULT_SIGNAL_LIMITS)), ...known });
+  });
+
   it('passes refusals back as SignalsError with their reason and exact hashes', async () => {
     const bomb = pngDeclaring(30_000, 30_000);
     const refusal = await pool.computeSignals(ownMemory(bomb), DEFAULT_SIGNAL_LIMITS).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../src/errors.ts';
 import { buildStatistics, countBy, median, type StatsRows } from '../../src/stats/figures.ts';
+import { buildForwardFigures, type ForwardRow } from '../../src/stats/forwards.ts';
 import { monthsOf, periodOfDays, periodOfYear } from '../../src/stats/period.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
@@ -95,5 +96,48 @@ describe('buildStatistics', () => {
   it('gives the median time from first report to confirmation', () => {
     // The n-th assessment waited n + 1 hours: the median of 1..41 hours is 21 hours.
     expect(stats.timeToAssessment).toEqual({ count: 41, medianMs: 21 * hour });
+  });
+});
+
+describe('buildForwardFigures', () => {
+  const day = 86_400_000;
+  const forward = (itemId: number, kind: ForwardRow['kind'], country: string | null, removedAt: number | null) => ({
+    itemId,
+    kind,
+    country,
+    firstReportedAt: 0,
+    removedAt,
+  });
+
+  it('counts an item once for its removal, at the earliest of its forwards, and a reopened one as not removed', () => {
+    const figures = buildForwardFigures([
+      forward(1, 'police', null, 2 * day),
+      forward(1, 'partner_hotline', 'NL', 5 * day),
+      forward(2, 'partner_hotline', 'NL', 8 * day),
+      // Reopened (still_online): no removal time.
+      forward(3, 'police', null, null),
+    ]);
+    expect(figures.forwards).toEqual({
+      total: 4,
+      byDestinationType: { police: 2, partner_hotline: 2, hosting_provider: 0, interpol: 0 },
+      byCountry: { none: 2, NL: 2 },
+    });
+    expect(figures.timeToRemoval).toEqual({
+      items: 3,
+      removed: 2,
+      medianMs: 5 * day,
+      within3Days: 0.5,
+      within7Days: 0.5,
+    });
+  });
+
+  it('gives no median or shares when nothing was removed', () => {
+    expect(buildForwardFigures([forward(1, 'police', null, null)]).timeToRemoval).toEqual({
+      items: 1,
+      removed: 0,
+      medianMs: null,
+      within3Days: null,
+      within7Days: null,
+    });
   });
 });

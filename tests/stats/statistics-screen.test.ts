@@ -69,6 +69,14 @@ describe('the statistics screen in a real browser', () => {
     expect(await cell(page, 'Reports by category', 'Abuse images or videos')).toBe(
       String(made.filter(([, c]) => c === 'csam').length),
     );
+    // No forward this year: every receiver listed at zero, and no removal time to show.
+    expect(await cell(page, 'Forwards by receiver', 'Police')).toBe('0');
+    expect(await cell(page, 'Forwards by receiver', 'Partner hotline')).toBe('0');
+    const removal = page
+      .getByRole('term')
+      .filter({ hasText: 'Median time from report to removal' })
+      .locator('xpath=following-sibling::dd');
+    expect(await removal.textContent()).toBe('none');
     expect(await page.locator('.month-chart canvas').count()).toBe(1);
     const csv = page.getByRole('link', { name: 'Download CSV' });
     const download = await context.request.get(`${server.baseUrl}${await csv.getAttribute('href')}`);

@@ -109,8 +109,14 @@ describe('GET /api/v1/stats', () => {
       count: confirmedIn2026.length,
       medianMs: medianOf(confirmedIn2026.map((m) => m.confirmed?.waitedMs ?? 0)),
     });
-    expect(stats.forwards).toBeNull();
-    expect(stats.timeToRemoval).toBeNull();
+    expect(stats.forwards.total).toBe(0);
+    expect(stats.timeToRemoval).toEqual({
+      items: 0,
+      removed: 0,
+      medianMs: null,
+      within3Days: null,
+      within7Days: null,
+    });
 
     // Every confirmed report is closed and past retention: the purge removes what reporters wrote.
     const purged = purgeExpiredReports(
@@ -134,7 +140,106 @@ describe('GET /api/v1/stats', () => {
     expect(lines[0]).toBe('section,key,value');
     expect(lines).toContain(`reports,total,${made.length}`);
     expect(lines).toContain(`reports.byCategory,csam,${made.filter((m) => m.category === 'csam').length}`);
-    expect(lines).toContain('forwards,,');
+    expect(lines).toContain('forwards,total,0');
+    expect(lines).toContain('forwards.byDestinationType,police,0');
+    // Not measured (nothing removed): an empty value, not a zero.
+    expect(lines).toContain('timeToRemoval,medianMs,');
+  });
+
+  it('counts forwards by receiver type and country, and the time to removal per item, as the test works them out', async () => {
+    const t = createTestApp({ clock: createClock(Date.UTC(2026, 0, 1)) });
+    const random = seededRandom(11);
+    const destinationIds = new Map(
+      (t.database.sqlite.prepare('select id, key from destinations').all() as { id: number; key: string }[]).map(
+        (d) => [d.key, d.id],
+      ),
+    );
+    const receivers = [
+      { key: 'police', kind: 'police', country: 'none' },
+      { key: 'partner:NL', kind: 'partner_hotline', country: 'NL' },
+      { key: 'partner:DE', kind: 'partner_hotline', country: 'DE' },
+    ];
+    const insertForward = t.database.sqlite.prepare(
+      `insert into forwards (item_id, assessment_id, destination_id, state, reasons, created_at, updated_at, removed_at)
+       values (?, ?, ?, ?, '[]', ?, ?, ?)`,
+    );
+    interface MadeForward {
+      itemId: number;
+      kind: string;
+      country: string;
+      createdAt: number;
+      reportedAt: number;
+      removedAt: number | null;
+    }
+    const made: MadeForward[] = [];
+    for (let n = 0; n < 24; n++) {
+      // Two forwarded in the last days of December 2025, which 2026 does not count.
+      t.clock.set(n < 2 ? Date.UTC(2025, 11, 20) : Date.UTC(2026, n % 12, 1 + (n % 20), 9));
+      const url = `https://forwarded${n}.example/`;
+      reportUrl(t, url);
+      const reportedAt = t.clock.now();
+      t.clock.advance(Math.floor(random() * 3 * dayMs));
+      confirm(t, url, 'national', 'NL');
+      const { itemId, assessmentId } = row(
+        t.database,
+        'select item_id as itemId, id as assessmentId from assessments order by id desc limit 1',
+      );
+      const createdAt = t.clock.now();
+      // One to all three receivers; removal in hours to ten days (3 days exactly once), or never.
+      const removal = n % 4 === 0 ? null : n === 5 ? 3 * dayMs : Math.floor(random() * 10 * dayMs);
+      for (const receiver of receivers.slice(0, 1 + (n % 3))) {
+        // Of an item sent twice, the partner's forward was marked a day after the police's: the item counts once, at the first.
+        const removedAt = removal === null ? null : reportedAt + removal + (receiver.key === 'police' ? 0 : dayMs);
+        const state = removedAt === null ? 'sent' : 'removed';
+        insertForward.run(
+          itemId,
+          assessmentId,
+          destinationIds.get(receiver.key),
+          state,
+          createdAt,
+          createdAt,
+          removedAt,
+        );
+        made.push({ itemId, kind: receiver.kind, country: receiver.country, createdAt, reportedAt, removedAt });
+      }
+    }
+    t.clock.set(Date.UTC(2027, 1, 1));
+    const stats = (await getStats(t, 'from=2026-01-01&to=2026-12-31')).body;
+
+    const in2026 = made.filter((f) => new Date(f.createdAt).getUTCFullYear() === 2026);
+    expect(in2026.length).toBeLessThan(made.length);
+    expect(stats.forwards.total).toBe(in2026.length);
+    for (const kind of ['police', 'partner_hotline', 'hosting_provider', 'interpol']) {
+      expect(stats.forwards.byDestinationType[kind]).toBe(in2026.filter((f) => f.kind === kind).length);
+    }
+    for (const country of ['none', 'NL', 'DE']) {
+      expect(stats.forwards.byCountry[country]).toBe(in2026.filter((f) => f.country === country).length);
+    }
+    const firstRemoval = new Map<number, number | null>();
+    for (const f of in2026) {
+      const known = firstRemoval.get(f.itemId);
+      if (known === undefined || known === null) firstRemoval.set(f.itemId, f.removedAt);
+      else if (f.removedAt !== null) firstRemoval.set(f.itemId, Math.min(known, f.removedAt));
+    }
+    const reported = new Map(in2026.map((f) => [f.itemId, f.reportedAt]));
+    const waits = [...firstRemoval]
+      .filter((entry): entry is [number, number] => entry[1] !== null)
+      .map(([itemId, at]) => at - (reported.get(itemId) ?? 0));
+    expect(waits.length).toBeGreaterThan(3);
+    expect(waits).toContain(3 * dayMs);
+    expect(stats.timeToRemoval).toEqual({
+      items: firstRemoval.size,
+      removed: waits.length,
+      medianMs: medianOf(waits),
+      within3Days: waits.filter((w) => w <= 3 * dayMs).length / waits.length,
+      within7Days: waits.filter((w) => w <= 7 * dayMs).length / waits.length,
+    });
+
+    const csv = (await getStats(t, 'from=2026-01-01&to=2026-12-31&format=csv')).text.split('\r\n');
+    expect(csv).toContain(`forwards,total,${in2026.length}`);
+    expect(csv).toContain(`forwards.byCountry,NL,${stats.forwards.byCountry.NL}`);
+    expect(csv).toContain(`timeToRemoval,medianMs,${medianOf(waits)}`);
+    expect(csv).toContain(`timeToRemoval,within3Days,${stats.timeToRemoval.within3Days}`);
   });
 
   it('counts only the days asked for', async () => {

@@ -60,7 +60,12 @@ describe('hotline stats', () => {
     expect(stats.reports.total).toBe(in2026.length);
     expect(stats.reports.byCategory.csam).toBe(in2026.filter((r) => r.category === 'csam').length);
     expect(stats.reports.byMonth['2026-12']).toBe(1);
-    expect(stats.forwards).toBeNull();
+    expect(stats.forwards).toEqual({
+      total: 0,
+      byDestinationType: { police: 0, partner_hotline: 0, hosting_provider: 0, interpol: 0 },
+      byCountry: {},
+    });
+    expect(stats.timeToRemoval).toMatchObject({ items: 0, medianMs: null });
   });
 
   it('prints CSV with --format csv', async () => {

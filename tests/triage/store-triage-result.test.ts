@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBank, insertBankEntries } from '../../src/banks/commands.ts';
-import type { DatabaseHandle } from '../../src/db/client.ts';
+import type { DatabaseHandle, Tx } from '../../src/db/client.ts';
 import { hostingOf } from '../../src/hosting/lookup.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { BatchedCommits } from '../../src/jobs/batched-commits.ts';
 import { EarlierMedia } from '../../src/matching/earlier-media.ts';
 import type { BankMatch } from '../../src/matching/matcher.ts';
 import { computeSignals, DEFAULT_SIGNAL_LIMITS, noPerceptualSignals } from '../../src/signals/compute-signals.ts';
@@ -19,6 +20,7 @@ import { storeTriageResult } from '../../src/triage/store-triage-result.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
 import { testConfig } from '../support/config.ts';
 import { createTestDatabase, rows } from '../support/db.ts';
+import { atDistance, randomHex } from '../support/hashes.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 
 // What triage writes for an inspection: state and reason, skipped media, hosting, known content.
@@ -236,5 +238,62 @@ describe('storeTriageResult', () => {
       { url: 'https://example.test/b', kind: 'proxy', ip: null },
       { url: 'https://example.test/c', kind: null, ip: null },
     ]);
+  });
+});
+
+describe('storeTriageResult in a batch of commits', () => {
+  /** A medium of its own file showing the picture `pdq` (detailed enough to count). */
+  const picture = (n: number, pdq: string): InspectedMedium => {
+    const plain = medium(n);
+    return { ...plain, signals: { ...plain.signals, pdq, pdqQuality: 100 } };
+  };
+  const duplicateOf = (path: string) =>
+    rows(
+      handle,
+      'select duplicate_of_media_id as id, duplicate_signal as signal from item_media where item_id = ?',
+      itemIds.get(path),
+    )[0];
+
+  it('finds a duplicate stored earlier in its batch, and forgets it when the batch fails to commit', async () => {
+    const earlierMedia = new EarlierMedia(config.matching);
+    earlierMedia.refresh(handle.db);
+    const storeIn = (tx: Tx, path: string, shown: InspectedMedium) =>
+      storeTriageResult(tx, { itemId: itemIds.get(path) ?? 0, inspection: page([shown]), now: 1, earlierMedia });
+    const x = randomHex(32);
+    const y = randomHex(32);
+
+    // The worker's batch: /b duplicates /a, stored just before it in the same transaction; then
+    // the commit fails (here: the claim that ends the batch throws outside its savepoint).
+    let seenInBatch: unknown;
+    let batches = 0;
+    const commits = new BatchedCommits(handle.db, () => {
+      batches += 1;
+      if (batches === 1) throw new Error('disk full');
+      return () => {};
+    });
+    const outcomes = await Promise.all([
+      commits.commit((tx) => storeIn(tx, '/a', picture(10, x))),
+      commits.commit((tx) => {
+        storeIn(tx, '/b', picture(11, atDistance(x, 2)));
+        seenInBatch = duplicateOf('/b');
+      }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false]);
+    const rolledBackId = (seenInBatch as { id: number } | undefined)?.id;
+    expect(seenInBatch).toEqual({ id: rolledBackId, signal: 'pdq' });
+    expect(rows(handle, 'select id from item_media')).toEqual([]);
+
+    // The next stored medium gets the rolled-back row's id, with another picture.
+    earlierMedia.refresh(handle.db);
+    expect(await commits.commit((tx) => storeIn(tx, '/c', picture(12, y)))).toEqual({ ok: true });
+    expect(rows(handle, 'select id from item_media')).toEqual([{ id: rolledBackId }]);
+
+    // Picture x was never stored: no duplicate. Picture y was: found by PDQ.
+    earlierMedia.refresh(handle.db);
+    expect(await commits.commit((tx) => storeIn(tx, '/b', picture(13, x)))).toEqual({ ok: true });
+    expect(duplicateOf('/b')).toEqual({ id: null, signal: null });
+    earlierMedia.refresh(handle.db);
+    expect(await commits.commit((tx) => storeIn(tx, '/a', picture(14, atDistance(y, 3))))).toEqual({ ok: true });
+    expect(duplicateOf('/a')).toEqual({ id: rolledBackId, signal: 'pdq' });
   });
 });

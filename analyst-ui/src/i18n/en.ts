@@ -1,3 +1,5 @@
+import { adminEn } from './admin.ts';
+
 /** The English catalogue; its keys are the catalogue's type, so fr and nl cannot miss one. */
 export const en = {
   'app.title': 'Hotline analyst workspace',
@@ -165,6 +167,46 @@ export const en = {
   'item.historyEmpty': 'No event about this item yet.',
   'item.historyMore': 'Only the 50 newest events are shown.',
   choose: 'Choose…',
+  // admin screens (./admin.ts)
+  ...adminEn,
+  // known queue and clusters
+  'nav.known': 'Known',
+  'known.title': 'Known items',
+  'known.intro':
+    'Every picture of these items matched an assessment our analysts confirmed. Confirm the suggestion from the signals, distances and source alone: no picture is shown here.',
+  'known.empty': 'No known item is waiting.',
+  'known.list': 'Waiting for confirmation ({count})',
+  'known.tickAll': 'Tick all',
+  'known.untickAll': 'Untick all',
+  'known.tick': 'Tick item {id}',
+  'known.suggested': 'Suggested assessment',
+  'known.noSuggestion': 'None',
+  'known.source': 'Source',
+  'known.reports': 'reports: {count}',
+  'known.medium': 'Medium {n} ({type})',
+  'known.quality': 'quality {q}',
+  'known.match': '{signal} at distance {distance}, {variant}: {label}.',
+  'known.asIs': 'as it is',
+  'known.fromEntry': 'Bank {bank}, entry {entry}.',
+  'known.fromAssessment': 'Bank {bank}, entry {entry}, from assessment {assessment}.',
+  'known.confirm': 'Confirm the ticked items ({count})',
+  'known.noneTicked': 'Tick at least one item.',
+  'known.confirmed': 'Confirmed: {count}.',
+  'known.more': 'More items',
+  'cluster.title': 'Cluster: {count} items with the same pictures',
+  'cluster.incompleteList': 'More items share these pictures than are listed here.',
+  'cluster.applied': 'Assessment applied to {count} items, waiting for confirmation.',
+  'cluster.noneTicked': 'Tick the items that should take this assessment.',
+  'cluster.incomplete': 'Complete the decision form first: the ticked items take its assessment.',
+  'cluster.apply': 'Apply this assessment to the ticked items ({count})',
+  'cluster.this': '{name} (this item)',
+  'cluster.claimed': 'claimed',
+  'cluster.sameFile': 'Same file as {item} ({signal})',
+  'cluster.near': 'Near {item} ({signal}, distance {distance})',
+  'cluster.tick': 'Tick {name}',
+  'cluster.decided': 'Decided',
+  'cluster.triage': 'In triage',
+  'item.videoViewer': 'Open in the isolated viewer',
 } as const;
 
 export type MessageKey = keyof typeof en;

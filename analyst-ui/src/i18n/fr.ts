@@ -1,3 +1,4 @@
+import { adminFr } from './admin.ts';
 import type { Catalogue } from './en.ts';
 
 export const fr: Catalogue = {
@@ -167,4 +168,44 @@ export const fr: Catalogue = {
   'item.historyEmpty': 'Aucun événement pour cet élément.',
   'item.historyMore': 'Seuls les 50 événements les plus récents sont affichés.',
   choose: 'Choisir…',
+  // admin screens (./admin.ts)
+  ...adminFr,
+  // known queue and clusters
+  'nav.known': 'Connus',
+  'known.title': 'Éléments connus',
+  'known.intro':
+    'Chaque image de ces éléments correspond à une évaluation confirmée par nos analystes. Confirmez la suggestion à partir des empreintes, des distances et de la source seules : aucune image n’est montrée ici.',
+  'known.empty': 'Aucun élément connu n’attend.',
+  'known.list': 'En attente de confirmation ({count})',
+  'known.tickAll': 'Tout cocher',
+  'known.untickAll': 'Tout décocher',
+  'known.tick': 'Cocher l’élément {id}',
+  'known.suggested': 'Évaluation suggérée',
+  'known.noSuggestion': 'Aucune',
+  'known.source': 'Source',
+  'known.reports': 'signalements : {count}',
+  'known.medium': 'Média {n} ({type})',
+  'known.quality': 'qualité {q}',
+  'known.match': '{signal} à distance {distance}, {variant} : {label}.',
+  'known.asIs': 'tel quel',
+  'known.fromEntry': 'Banque {bank}, entrée {entry}.',
+  'known.fromAssessment': 'Banque {bank}, entrée {entry}, issue de l’évaluation {assessment}.',
+  'known.confirm': 'Confirmer les éléments cochés ({count})',
+  'known.noneTicked': 'Cochez au moins un élément.',
+  'known.confirmed': 'Confirmés : {count}.',
+  'known.more': 'Plus d’éléments',
+  'cluster.title': 'Groupe : {count} éléments aux mêmes images',
+  'cluster.incompleteList': 'D’autres éléments partagent ces images que ceux listés ici.',
+  'cluster.applied': 'Évaluation appliquée à {count} éléments, en attente de confirmation.',
+  'cluster.noneTicked': 'Cochez les éléments qui doivent recevoir cette évaluation.',
+  'cluster.incomplete': 'Complétez d’abord le formulaire de décision : les éléments cochés reçoivent son évaluation.',
+  'cluster.apply': 'Appliquer cette évaluation aux éléments cochés ({count})',
+  'cluster.this': '{name} (cet élément)',
+  'cluster.claimed': 'réservé',
+  'cluster.sameFile': 'Même fichier que {item} ({signal})',
+  'cluster.near': 'Proche de {item} ({signal}, distance {distance})',
+  'cluster.tick': 'Cocher {name}',
+  'cluster.decided': 'Décidé',
+  'cluster.triage': 'En triage',
+  'item.videoViewer': 'Ouvrir dans la visionneuse isolée',
 };

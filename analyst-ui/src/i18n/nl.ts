@@ -1,3 +1,4 @@
+import { adminNl } from './admin.ts';
 import type { Catalogue } from './en.ts';
 
 export const nl: Catalogue = {
@@ -166,4 +167,44 @@ export const nl: Catalogue = {
   'item.historyEmpty': 'Nog geen gebeurtenis over dit item.',
   'item.historyMore': 'Alleen de 50 nieuwste gebeurtenissen worden getoond.',
   choose: 'Kiezen…',
+  // admin screens (./admin.ts)
+  ...adminNl,
+  // known queue and clusters
+  'nav.known': 'Bekend',
+  'known.title': 'Bekende items',
+  'known.intro':
+    'Elke afbeelding van deze items kwam overeen met een beoordeling die onze analisten bevestigden. Bevestig de suggestie op basis van de hashes, afstanden en bron alleen: hier wordt geen afbeelding getoond.',
+  'known.empty': 'Er wacht geen bekend item.',
+  'known.list': 'Wachtend op bevestiging ({count})',
+  'known.tickAll': 'Alles aanvinken',
+  'known.untickAll': 'Alles uitvinken',
+  'known.tick': 'Item {id} aanvinken',
+  'known.suggested': 'Voorgestelde beoordeling',
+  'known.noSuggestion': 'Geen',
+  'known.source': 'Bron',
+  'known.reports': 'meldingen: {count}',
+  'known.medium': 'Medium {n} ({type})',
+  'known.quality': 'kwaliteit {q}',
+  'known.match': '{signal} op afstand {distance}, {variant}: {label}.',
+  'known.asIs': 'zoals het is',
+  'known.fromEntry': 'Bank {bank}, regel {entry}.',
+  'known.fromAssessment': 'Bank {bank}, regel {entry}, uit beoordeling {assessment}.',
+  'known.confirm': 'Aangevinkte items bevestigen ({count})',
+  'known.noneTicked': 'Vink minstens één item aan.',
+  'known.confirmed': 'Bevestigd: {count}.',
+  'known.more': 'Meer items',
+  'cluster.title': 'Cluster: {count} items met dezelfde afbeeldingen',
+  'cluster.incompleteList': 'Meer items delen deze afbeeldingen dan hier staan.',
+  'cluster.applied': 'Beoordeling toegepast op {count} items, wachtend op bevestiging.',
+  'cluster.noneTicked': 'Vink de items aan die deze beoordeling moeten krijgen.',
+  'cluster.incomplete': 'Vul eerst het beslissingsformulier in: de aangevinkte items krijgen die beoordeling.',
+  'cluster.apply': 'Deze beoordeling toepassen op de aangevinkte items ({count})',
+  'cluster.this': '{name} (dit item)',
+  'cluster.claimed': 'geclaimd',
+  'cluster.sameFile': 'Hetzelfde bestand als {item} ({signal})',
+  'cluster.near': 'Lijkt op {item} ({signal}, afstand {distance})',
+  'cluster.tick': '{name} aanvinken',
+  'cluster.decided': 'Beslist',
+  'cluster.triage': 'In triage',
+  'item.videoViewer': 'Openen in de afgeschermde viewer',
 };

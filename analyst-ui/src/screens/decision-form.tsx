@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ItemDetail } from '../api.ts';
 import { useWorkspace } from '../context.ts';
@@ -9,7 +10,16 @@ import { ErrorMessage, useAction } from '../ui.tsx';
  * The taxonomy form, pre-filled from the matches' suggestion (its source shown). "Submit & next"
  * waits for the required fields and says which; "Not illegal", "Gone" and "Skip" never wait.
  */
-export function DecisionForm({ item, onDecided }: { item: ItemDetail; onDecided: () => void }) {
+export function DecisionForm({
+  item,
+  onDecided,
+  children,
+}: {
+  item: ItemDetail;
+  onDecided: () => void;
+  /** What else works with the choices made here (the cluster section applies them to other items). */
+  children?: (draft: DecisionDraft) => ComponentChildren;
+}) {
   const { t, lang } = useI18n();
   const { api, next } = useWorkspace();
   const [draft, setDraft] = useState<DecisionDraft>(() => ({ ...item.suggestion?.fields }));
@@ -100,6 +110,7 @@ export function DecisionForm({ item, onDecided }: { item: ItemDetail; onDecided:
           </button>
         </div>
       </form>
+      {children?.(draft)}
     </section>
   );
 }

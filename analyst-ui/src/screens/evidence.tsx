@@ -76,7 +76,7 @@ function MediumCard({ itemId, medium, first }: { itemId: number; medium: Medium;
           ))}
         </p>
       )}
-      {medium.mediaType === 'video' ? (
+      {medium.mediaType.startsWith('video/') ? (
         <VideoHashes medium={medium} />
       ) : (
         !medium.skipped && <SafeView itemId={itemId} n={medium.n} shortcut={first} />
@@ -112,6 +112,13 @@ function VideoHashes({ medium }: { medium: Medium }) {
   return (
     <div>
       <p>{t('item.video')}</p>
+      {medium.viewerUrl && (
+        <p>
+          <a href={medium.viewerUrl} target="_blank" rel="noopener noreferrer">
+            {t('item.videoViewer')}
+          </a>
+        </p>
+      )}
       <ul>
         {medium.signals
           .filter((s) => exactTypes.includes(s.type))

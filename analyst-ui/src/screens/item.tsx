@@ -4,6 +4,7 @@ import { useWorkspace } from '../context.ts';
 import { type Lang, type Translate, taxonomyWord, useI18n } from '../i18n/index.ts';
 import { ErrorMessage, ScreenTitle, useLoad } from '../ui.tsx';
 import { Assessments } from './assessments.tsx';
+import { ClusterSection } from './cluster.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { Evidence } from './evidence.tsx';
 import { ItemHistory } from './item-history.tsx';
@@ -12,7 +13,7 @@ import { reportCategories } from './items-list.tsx';
 /** One item: its reports, its evidence with safe views, the decision, and earlier assessments. */
 export function ItemScreen({ id }: { id: number }) {
   const { t } = useI18n();
-  const { api, claimed, user } = useWorkspace();
+  const { api, claimed, user, next } = useWorkspace();
   const item = useLoad(() => api.item(id), [id]);
   const decided = useRef(false);
 
@@ -39,13 +40,28 @@ export function ItemScreen({ id }: { id: number }) {
           </div>
           <div>
             <Assessments item={item.data} onDone={item.reload} />
-            {mayDecide(item.data, user.role) && (
+            {mayDecide(item.data, user.role) ? (
               <DecisionForm
                 item={item.data}
                 onDecided={() => {
                   decided.current = true;
                 }}
-              />
+              >
+                {(draft) =>
+                  item.data && (
+                    <ClusterSection
+                      item={item.data}
+                      draft={draft}
+                      onApplied={(includesThis) => {
+                        decided.current ||= includesThis;
+                        if (includesThis) next().catch(() => undefined);
+                      }}
+                    />
+                  )
+                }
+              </DecisionForm>
+            ) : (
+              <ClusterSection item={item.data} />
             )}
           </div>
         </div>

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'preact/hooks';
 import { useWorkspace } from '../context.ts';
 import { type MessageKey, taxonomyWord, useI18n } from '../i18n/index.ts';
 import { MonthChart } from '../month-chart.tsx';
-import { statsTranslator } from '../stats-messages.ts';
+import { type StatsKey, statsTranslator } from '../stats-messages.ts';
 import { yearCsvUrl } from '../stats-types.ts';
 import { ErrorMessage, ScreenTitle, useLoad } from '../ui.tsx';
 import './statistics.css';
@@ -25,6 +25,11 @@ export function Statistics() {
   const number = new Intl.NumberFormat(lang);
   const data = stats.data;
   const wait = data?.timeToAssessment.medianMs;
+  const removal = data?.timeToRemoval;
+  const inDays = (ms: number | null | undefined) =>
+    ms == null ? s('none') : s('days', { n: number.format(Math.round((ms / dayMs) * 10) / 10) });
+  const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const share = (value: number | null | undefined) => (value == null ? s('none') : percent.format(value));
   const word = (field: 'legalStatus' | 'content' | 'siteType') => (w: string) =>
     w === 'gone' ? t('item.gone') : taxonomyWord(lang, field, w);
 
@@ -58,9 +63,11 @@ export function Statistics() {
             <Figure label={s('reports')} value={number.format(data.reports.total)} />
             <Figure label={s('items')} value={number.format(data.items.total)} />
             <Figure label={s('assessments')} value={number.format(data.assessments.total)} />
+            <Figure label={s('medianWait')} value={inDays(wait)} />
+            <Figure label={s('medianRemoval')} value={inDays(removal?.medianMs)} />
             <Figure
-              label={s('medianWait')}
-              value={wait == null ? s('none') : s('days', { n: number.format(Math.round((wait / dayMs) * 10) / 10) })}
+              label={s('removedWithin')}
+              value={s('percentPair', { a: share(removal?.within3Days), b: share(removal?.within7Days) })}
             />
           </dl>
           <figure>
@@ -95,8 +102,13 @@ export function Statistics() {
             />
             <CountTable title={s('hostingCountries')} head={s('word')} counts={data.hostingCountries} name={(c) => c} />
             <CountTable title={s('siteTypes')} head={s('word')} counts={data.siteTypes} name={word('siteType')} />
+            <CountTable
+              title={s('byDestinationType')}
+              head={s('word')}
+              counts={data.forwards.byDestinationType}
+              name={(kind) => s(`destination_${kind}` as StatsKey)}
+            />
           </div>
-          {data.forwards === null && <p class="stats-note">{s('forwards')}</p>}
         </section>
       )}
     </div>

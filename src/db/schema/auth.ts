@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { analystLanguages } from '../../auth/languages.ts';
 import { roles } from '../../auth/roles.ts';
 
 /** Analyst accounts. Secrets are stored only as an argon2id hash (password) or sealed (TOTP). */
@@ -18,6 +19,8 @@ export const users = sqliteTable('users', {
   disabledAt: integer('disabled_at'),
   /** Set for accounts an admin created or reset through the API: the first sign-in must choose a new password. */
   mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  /** The workspace language the analyst chose, kept on the account so every device shows it; null until chosen. */
+  language: text('language', { enum: analystLanguages }),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

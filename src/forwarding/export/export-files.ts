@@ -156,11 +156,23 @@ function* vicsMedia(rows: Iterable<ExportRow>): Generator<VicsMedium> {
   }
 }
 
-/** The three files of a package; each reads the rows afresh (`rows()`), so none holds them all. */
-export function exportFiles(header: ExportHeader, rows: () => Iterable<ExportRow>): PackageFile[] {
-  return [
-    { path: 'report.json', content: reportJson(header, rows()) },
-    { path: 'items.csv', content: itemsCsv(rows(), header.descriptions) },
-    { path: 'hashes.vics.json', content: vicsMediaHashSet(vicsMedia(rows())) },
-  ];
+/** The data files a package can hold, by the `--format` that selects each. */
+export const exportFormats = ['json', 'csv', 'vics'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/**
+ * The data files of a package in `formats` (all three by default), always in the same order; each
+ * reads the rows afresh (`rows()`, only when its file is written), so none holds them all.
+ */
+export function exportFiles(
+  header: ExportHeader,
+  rows: () => Iterable<ExportRow>,
+  formats: readonly ExportFormat[] = exportFormats,
+): PackageFile[] {
+  const files: Record<ExportFormat, () => PackageFile> = {
+    json: () => ({ path: 'report.json', content: reportJson(header, rows()) }),
+    csv: () => ({ path: 'items.csv', content: itemsCsv(rows(), header.descriptions) }),
+    vics: () => ({ path: 'hashes.vics.json', content: vicsMediaHashSet(vicsMedia(rows())) }),
+  };
+  return exportFormats.filter((format) => formats.includes(format)).map((format) => files[format]());
 }

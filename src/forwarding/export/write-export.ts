@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { destinations } from '../../db/schema/forwarding.ts';
 import { Invalid } from '../../errors.ts';
 import type { SigningKey } from '../../key-files.ts';
-import { exportFiles } from './export-files.ts';
+import { type ExportFormat, exportFiles, exportFormats } from './export-files.ts';
 import { countExportRows, exportRows, lastForwardId } from './export-rows.ts';
 import { writeSignedPackage } from './package.ts';
 
@@ -22,9 +22,21 @@ export const exportSinceSchema = z
   .transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text))
   .refine((ms) => Number.isFinite(ms), 'error.export_since');
 
+/**
+ * Which data files go in: `json` (report.json), `csv` (items.csv), `vics` (hashes.vics.json), one
+ * or a comma-separated list; absent, all three. The manifest and its signature always go in.
+ */
+export const exportFormatSchema = z
+  .string()
+  .transform((text) => text.split(','))
+  .pipe(z.array(z.enum(exportFormats, 'error.export_format')).min(1))
+  .refine((formats) => new Set(formats).size === formats.length, 'error.export_format');
+
 export interface ExportRequest {
   to: string;
   since: number;
+  /** All three when absent. */
+  format?: readonly ExportFormat[] | undefined;
 }
 
 export interface ExportDeps {
@@ -70,7 +82,9 @@ export async function writeExport(deps: ExportDeps, request: ExportRequest, out:
     homeCountry: deps.config.forwarding.rules.homeCountry,
     descriptions: selection.descriptions,
   };
-  const { sha256 } = await writeSignedPackage(exportFiles(header, rows), deps.signingKey, out, new Date(until));
+  const formats = request.format ?? exportFormats;
+  const files = exportFiles(header, rows, formats);
+  const { sha256 } = await writeSignedPackage(files, deps.signingKey, out, new Date(until));
   return auditedTransaction(deps.db, (tx) => {
     const forwards = countExportRows(tx, selection);
     recordAuditEvent(tx, auditKey(deps.config), {
@@ -85,6 +99,7 @@ export async function writeExport(deps: ExportDeps, request: ExportRequest, out:
         until: new Date(until).toISOString(),
         forwards,
         descriptions: selection.descriptions,
+        files: files.map((file) => file.path),
         sha256,
       },
     });
