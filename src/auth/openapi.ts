@@ -27,7 +27,7 @@ export function registerAuthApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'patch',
     path: '/api/v1/session',
-    summary: 'keep my interface language on my account (audited)',
+    summary: 'change my workspace language',
     request: { body: jsonBody(sessionChangeSchema) },
     responses: { 200: session, ...errorResponses(400) },
   });

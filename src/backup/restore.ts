@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { verifyAuditChain } from '../audit/verify.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { checkIntegrity } from './backup.ts';
 import { runningServerPid } from './server-pid.ts';
 
@@ -15,7 +16,17 @@ export interface RestoreOutcome {
   previous: string | undefined;
 }
 
-function checkBackup(file: string, auditKey: Buffer): void {
+/**
+ * What a backup must open under: the audit key of the chain, and a check that every sealed value
+ * opens under the secret key (a backup from before `hotline key rotate` needs the old key file):
+ * the message of the first that does not, or undefined.
+ */
+export interface RestoreKeys {
+  auditKey: Buffer;
+  unopenedSealedValue: (db: DbOrTx) => string | undefined;
+}
+
+function checkBackup(file: string, keys: RestoreKeys): void {
   if (!existsSync(file)) throw new RestoreRefused(`${file} does not exist`);
   let integrity: string;
   try {
@@ -30,8 +41,14 @@ function checkBackup(file: string, auditKey: Buffer): void {
     if (!tables.includes('reports') || !tables.includes('audit_events'))
       throw new RestoreRefused(`${file} is not a Hotline database`);
     // The key must be the one the backup was made under: else receipts, contacts and the chain are lost.
-    if (!verifyAuditChain(drizzle(copy), auditKey).ok)
+    if (!verifyAuditChain(drizzle(copy), keys.auditKey).ok)
       throw new RestoreRefused(`the audit chain of ${file} does not verify under the configured secret key`);
+    const unopened = keys.unopenedSealedValue(drizzle(copy));
+    if (unopened) {
+      throw new RestoreRefused(
+        `${file} was sealed under another secret key (${unopened}); a backup from before a key rotation needs that rotation's old key file as the key file`,
+      );
+    }
   } finally {
     copy.close();
   }
@@ -42,12 +59,12 @@ function checkBackup(file: string, auditKey: Buffer): void {
  * a backup that is damaged, not ours, or made under another key. The replaced database (with its
  * write-ahead log) is moved aside, never deleted.
  */
-export function restoreDatabase(backupFile: string, dbPath: string, auditKey: Buffer, now: number): RestoreOutcome {
+export function restoreDatabase(backupFile: string, dbPath: string, keys: RestoreKeys, now: number): RestoreOutcome {
   const source = resolve(backupFile);
   const target = resolve(dbPath);
   const pid = runningServerPid(target);
   if (pid !== undefined) throw new RestoreRefused(`a server (pid ${pid}) is using ${target}; stop it first`);
-  checkBackup(source, auditKey);
+  checkBackup(source, keys);
 
   let previous: string | undefined;
   if (existsSync(target)) {

@@ -1,6 +1,8 @@
 import { auditKey } from '../audit/chain.ts';
 import { RestoreRefused, restoreDatabase } from '../backup/restore.ts';
 import { loadConfig } from '../config.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { unopenedSealedValue } from '../key-rotation/reseal.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 
 const usage = 'usage: hotline restore FILE   (with the server stopped)\n';
@@ -12,7 +14,11 @@ async function restore(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1 || !file) throw new UsageError('one FILE expected');
   const config = loadConfig();
   try {
-    const outcome = restoreDatabase(file, config.dbPath, auditKey(config), Date.now());
+    const keys = {
+      auditKey: auditKey(config),
+      unopenedSealedValue: (db: DbOrTx) => unopenedSealedValue(db, config.secretKey),
+    };
+    const outcome = restoreDatabase(file, config.dbPath, keys, Date.now());
     io.stdout.write(`${JSON.stringify(outcome)}\n`);
     io.stderr.write(
       `restored ${outcome.restored}${outcome.previous ? `; the database it replaced is at ${outcome.previous}` : ''}\n`,

@@ -1,7 +1,7 @@
 import { eq, isNotNull } from 'drizzle-orm';
 import { totpSecretKey, totpSecretPlace } from '../auth/users.ts';
 import { open, type SealedPlace, seal } from '../crypto/seal.ts';
-import type { Tx } from '../db/client.ts';
+import type { DbOrTx, Tx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
 import { reports, usedFormTokens } from '../db/schema/intake.ts';
 import { contactPlace } from '../intake/store-report.ts';
@@ -23,7 +23,7 @@ interface SealedColumn {
   name: keyof Omit<ResealCounts, 'formTokensForgotten'>;
   key: (secretKey: Buffer) => Buffer;
   place: (rowId: number) => SealedPlace;
-  rows: (tx: Tx) => { id: number; sealed: string | null }[];
+  rows: (db: DbOrTx) => { id: number; sealed: string | null }[];
   store: (tx: Tx, id: number, sealed: string) => void;
 }
 
@@ -49,6 +49,25 @@ const sealedColumns: readonly SealedColumn[] = [
   },
 ];
 
+/** Where a value that does not open under `secretKey` is (`contacts: row 12`), or undefined when all open. */
+export function unopenedSealedValue(db: DbOrTx, secretKey: Buffer): string | undefined {
+  for (const column of sealedColumns) {
+    const key = column.key(secretKey);
+    for (const { id, sealed } of column.rows(db)) {
+      if (sealed !== null && opened(key, sealed, column.place(id)) === undefined) return `${column.name}: row ${id}`;
+    }
+  }
+  return undefined;
+}
+
+function opened(key: Buffer, sealed: string, place: SealedPlace): string | undefined {
+  try {
+    return open(key, sealed, place);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens every sealed value with the old secret key and seals it again, in the same place, under
  * the new one; run it in one transaction. A value that does not open under the old key stops the
@@ -64,10 +83,8 @@ export function resealAll(tx: Tx, oldSecretKey: Buffer, newSecretKey: Buffer): R
     const [oldKey, newKey] = [column.key(oldSecretKey), column.key(newSecretKey)];
     for (const { id, sealed } of column.rows(tx)) {
       if (sealed === null) continue;
-      let plaintext: string;
-      try {
-        plaintext = open(oldKey, sealed, column.place(id));
-      } catch {
+      const plaintext = opened(oldKey, sealed, column.place(id));
+      if (plaintext === undefined) {
         throw new ResealFailed(`${column.name}: the value in row ${id} does not open under the current secret key`);
       }
       column.store(tx, id, seal(newKey, plaintext, column.place(id)));

@@ -11,9 +11,11 @@ import { registerStatsApi } from '../stats/openapi.ts';
 
 /**
  * The OpenAPI 3.1 document of `/api/v1`. Each domain documents its own routes in its `openapi.ts`,
- * beside the zod schemas its routes parse with; this file only gathers them and adds what the
- * policy table (src/auth/policy.ts) says of each route: public or not, which roles, the 401 and 403
- * of the guard. Paths are in OpenAPI syntax (`{id}`), the policy's in Express syntax (`:id`).
+ * beside the zod schemas its routes parse with (so a schema and its documentation change in one
+ * place, and `http/`, which may not import domains, holds only the shared shapes); this file only
+ * gathers them and adds what the policy table (src/auth/policy.ts) says of each route: public or
+ * not, which roles, the 401 and 403 of the guard. Paths are in OpenAPI syntax (`{id}`), the
+ * policy's in Express syntax (`:id`).
  */
 export const openApiPath = '/api/v1/openapi.json';
 
@@ -26,12 +28,14 @@ const domains = [
   registerStatsApi,
 ];
 
-export const toExpressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
+const toExpressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
 /** What the guard adds to a documented route: who may call it, and how it refuses the others. */
 function withPolicy(route: ApiRoute): ApiRoute {
   const entry = apiPolicy.find((e) => e.method === route.method.toUpperCase() && e.path === toExpressPath(route.path));
-  if (!entry || entry.allow === 'public') return { ...route, security: [] };
+  // A route documented but not in the table is refused by the guard: the document would lie.
+  if (!entry) throw new Error(`${route.method.toUpperCase()} ${route.path} is documented but not in the policy table`);
+  if (entry.allow === 'public') return { ...route, security: [] };
   return {
     ...route,
     security: [isStateChanging(entry.method) ? { session: [], csrf: [] } : { session: [] }],

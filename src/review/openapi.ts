@@ -17,6 +17,9 @@ import {
 } from './schema.ts';
 import { settingsChangeSchema } from './settings.ts';
 
+/** Both shapes `parseAssessmentBody` takes: a judgement, or the outcome `gone`. */
+const assessmentBodySchema = z.union([judgementSchema, goneSchema]);
+
 const item = jsonAnswer('`item`: the item, its reports, media, signals, matches and assessments');
 const assessment = jsonAnswer('`assessment`');
 
@@ -37,8 +40,7 @@ export function registerReviewApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/v1/queue/known',
-    summary:
-      'items triage recognised from confirmed assessments, with the suggestion and its source (no media addresses)',
+    summary: 'the items that match confirmed assessments, awaiting confirmation in one step',
     request: { query: knownQueueQuerySchema },
     responses: { 200: jsonAnswer('`items` and `next`, the `cursor` of the next page'), ...errorResponses(400) },
   });
@@ -94,20 +96,16 @@ export function registerReviewApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/v1/items/{id}/cluster',
-    summary: 'the items that share exact or near media with this one, and their links (bounded)',
+    summary: "an item's cluster: the items it is a duplicate of, or that are duplicates of it",
     request: { params: idParams },
-    responses: {
-      200: jsonAnswer('`cluster`: `items`, `links`, and whether the list is complete'),
-      ...errorResponses(404),
-    },
+    responses: { 200: jsonAnswer('`cluster`'), ...errorResponses(404) },
   });
   registry.registerPath({
     method: 'post',
     path: '/api/v1/clusters/assessments',
-    summary: 'one assessment applied to the ticked items of a cluster, all or none',
-    request: {
-      body: jsonBody(clusterEnvelopeSchema.extend({ assessment: z.union([judgementSchema, goneSchema]) })),
-    },
+    summary:
+      'one assessment for the ticked items of a cluster; a bad field of the assessment is named `assessment.FIELD`',
+    request: { body: jsonBody(clusterEnvelopeSchema.extend({ assessment: assessmentBodySchema })) },
     responses: { 201: jsonAnswer('`assessments`'), ...errorResponses(400, 404, 409) },
   });
   registry.registerPath({
@@ -121,7 +119,7 @@ export function registerReviewApi(registry: ApiRegistry): void {
     method: 'post',
     path: '/api/v1/items/{id}/assessments',
     summary: 'assess an item: a judgement, or the outcome `gone`',
-    request: { params: idParams, body: jsonBody(z.union([judgementSchema, goneSchema])) },
+    request: { params: idParams, body: jsonBody(assessmentBodySchema) },
     responses: { 201: assessment, ...errorResponses(400, 404, 409) },
   });
   registry.registerPath({
@@ -147,7 +145,7 @@ export function registerReviewApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'patch',
     path: '/api/v1/banks/{name}',
-    summary: 'enable or disable a bank (audited)',
+    summary: 'switch a bank on or off for matching',
     request: { params: z.object({ name: bankNameSchema }), body: jsonBody(bankChangeSchema) },
     responses: { 200: jsonAnswer('`bank`'), ...errorResponses(400, 404) },
   });

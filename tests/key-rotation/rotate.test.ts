@@ -8,14 +8,17 @@ import { createApp } from '../../src/app.ts';
 import { auditKey } from '../../src/audit/chain.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { totpSecretKey, totpSecretPlace } from '../../src/auth/users.ts';
+import { backupDatabase } from '../../src/backup/backup.ts';
+import { restoreDatabase } from '../../src/backup/restore.ts';
 import { serverPidPath } from '../../src/backup/server-pid.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { open } from '../../src/crypto/seal.ts';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
+import { type DatabaseHandle, type DbOrTx, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { contactPlace } from '../../src/intake/store-report.ts';
 import { deriveIntakeKeys } from '../../src/intake/submit-report.ts';
 import { hashKeyPath, loadSigningKey, secretKeyPath } from '../../src/key-files.ts';
+import { unopenedSealedValue } from '../../src/key-rotation/reseal.ts';
 import { pendingKeyPath, RotationRefused, rotateSecretKey } from '../../src/key-rotation/rotate-secret-key.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createClock, type TestApp } from '../support/app.ts';
@@ -128,6 +131,29 @@ describe('rotating the secret key', () => {
     expect(again.hashKeyCreated).toBe(false);
     expect(keyHex(hashKeyPath(dbPath))).toBe(oldHex);
     expect(verifyAuditChain(handle.db, auditKey(appOnFile().config))).toMatchObject({ ok: true });
+  });
+
+  it('makes a restore of a backup from before it need the old key file', async () => {
+    const t = appOnFile();
+    await addUser(t, 'admin');
+    await report(t, 'restored@example.org');
+    const backupFile = join(dir, 'before.db');
+    await backupDatabase(handle.sqlite, backupFile);
+    const { oldKeyBackup } = rotateSecretKey(t.config, handle.db, clock.now());
+    const keysOf = (secretKey: Buffer) => ({
+      auditKey: auditKey(t.config),
+      unopenedSealedValue: (db: DbOrTx) => unopenedSealedValue(db, secretKey),
+    });
+
+    const target = join(dir, 'restored', 'hotline.db');
+    const newKey = loadConfig(env()).secretKey;
+    expect(() => restoreDatabase(backupFile, target, keysOf(newKey), clock.now())).toThrow(/old key file/);
+    expect(existsSync(target)).toBe(false);
+    const oldKey = Buffer.from(keyHex(oldKeyBackup), 'hex');
+    expect(restoreDatabase(backupFile, target, keysOf(oldKey), clock.now())).toEqual({
+      restored: target,
+      previous: undefined,
+    });
   });
 
   it('forgets used form tokens: signed under the old key, they are refused afterwards anyway', async () => {
