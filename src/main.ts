@@ -1,43 +1,28 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
+import { createBackgroundWork } from './background-work.ts';
 import { writeServerPid } from './backup/server-pid.ts';
-import { type Clock, offsetClock } from './clock.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
-import { type Db, openDatabase } from './db/client.ts';
+import { offsetClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
-import { createRecheckWorker, type RecheckWorker } from './forwarding/recheck-worker.ts';
 import { createHttpServer } from './http/server-limits.ts';
 import { loadSigningKey } from './key-files.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
-import { createTriageWorker, shutdownGraceMs } from './triage/triage-worker.ts';
+import { createLogger } from './logger.ts';
+import { shutdownGraceMs } from './triage/triage-worker.ts';
 
-/** The triage worker beside the server; a worker that cannot start stops the process. */
-function startWorker(config: Config, db: Db, logger: Logger, now: Clock, onStarted: () => void) {
-  const worker = createTriageWorker({ config, db, logger, now }).then((w) => {
-    w.worker.start();
+/** The background work beside the server; work that cannot start stops the process. */
+function startBackgroundWork(deps: Parameters<typeof createBackgroundWork>[0], onStarted: () => void) {
+  const work = createBackgroundWork(deps).then((w) => {
+    w.start();
     onStarted();
     return w;
   });
-  worker.catch((error: unknown) => {
-    logger.fatal({ event: 'worker_start_failed', err: error }, 'the triage worker could not start');
+  work.catch((error: unknown) => {
+    deps.logger.fatal({ event: 'worker_start_failed', err: error }, 'the background work could not start');
     process.exit(2);
   });
-  return worker;
-}
-
-/** The re-check of forwarded items; it fetches, so it runs only when fetching is on. */
-function startRecheckWorker(config: Config, db: Db, logger: Logger): Promise<RecheckWorker> | undefined {
-  if (!config.fetch.enabled) return undefined;
-  const recheck = createRecheckWorker({ config, db, logger, now: Date.now }).then((w) => {
-    w.worker.start();
-    return w;
-  });
-  recheck.catch((error: unknown) => {
-    logger.fatal({ event: 'worker_start_failed', err: error }, 'the re-check worker could not start');
-    process.exit(2);
-  });
-  return recheck;
+  return work;
 }
 
 function start(): void {
@@ -71,9 +56,7 @@ function start(): void {
     signingKey,
     ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
   });
-  let worker: ReturnType<typeof startWorker> | undefined;
-  let housekeeping: ReturnType<typeof createHousekeepingWorker> | undefined;
-  let recheck: Promise<RecheckWorker> | undefined;
+  let work: ReturnType<typeof startBackgroundWork> | undefined;
   const server = createHttpServer(app);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
@@ -87,22 +70,15 @@ function start(): void {
   server.listen(config.port, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
     if (!config.worker.enabled) return;
-    worker = startWorker(config, database.db, logger, now, () => {
+    work = startBackgroundWork({ config, db: database.db, logger, now, signingKey }, () => {
       workerRunning = true;
     });
-    housekeeping = createHousekeepingWorker({ config, db: database.db, logger, now, signingKey });
-    housekeeping.start();
-    recheck = startRecheckWorker(config, database.db, logger);
   });
 
   const stop = () => {
     logger.info({ event: 'stopping' }, 'stopping');
     workerRunning = false;
-    const workerStopped = Promise.all([
-      worker?.then((w) => w.stop(shutdownGraceMs)),
-      housekeeping?.stop(shutdownGraceMs),
-      recheck?.then((w) => w.stop(shutdownGraceMs)),
-    ]);
+    const workerStopped = Promise.resolve(work?.then((w) => w.stop(shutdownGraceMs)));
     server.close(() => {
       void workerStopped.finally(() => {
         database.close();

@@ -1,13 +1,16 @@
 import { pino } from 'pino';
+import { createBackgroundWork } from '../background-work.ts';
+import { loadSigningKey } from '../key-files.ts';
 import { createLogger } from '../logger.ts';
-import { createTriageWorker, shutdownGraceMs } from '../triage/triage-worker.ts';
+import { shutdownGraceMs } from '../triage/triage-worker.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
 import { openCliDatabase } from './open-database.ts';
 
 /**
- * `hotline worker [--once]`: runs the triage worker alone (for a deployment that keeps it apart
- * from the web process). Stops on SIGTERM or SIGINT, letting running jobs finish. `--once` runs
- * the jobs available now and exits, printing `{"jobs":N}`.
+ * `hotline worker [--once]`: runs the background work alone (for a deployment that keeps it apart
+ * from the web process, `HOTLINE_WORKER=off` there): the same workers as `npm start`. Stops on
+ * SIGTERM or SIGINT, letting running jobs finish. `--once` runs the jobs due now and exits,
+ * printing `{"jobs":N,"triage":T,"housekeeping":H,"recheck":R}` (in all, then per worker).
  */
 async function worker(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { once: { type: 'boolean', default: false } });
@@ -17,15 +20,23 @@ async function worker(args: string[], io: CliIo): Promise<number> {
   try {
     // Stdout carries the command's result; the worker's log goes to stderr.
     const logger = createLogger(config.logLevel, pino.destination(2));
-    const running = await createTriageWorker({ config, db, logger, now: Date.now });
+    const running = await createBackgroundWork({
+      config,
+      db,
+      logger,
+      now: Date.now,
+      signingKey: loadSigningKey(config.dbPath),
+    });
     try {
       if (!config.fetch.enabled) io.stderr.write('HOTLINE_FETCH=off: triage jobs wait for fetching to be turned on\n');
       if (once) {
-        io.stdout.write(`${JSON.stringify({ jobs: await running.worker.drain() })}\n`);
+        const ran = await running.drain();
+        const jobs = Object.values(ran).reduce((sum, n) => sum + n, 0);
+        io.stdout.write(`${JSON.stringify({ jobs, ...ran })}\n`);
         return 0;
       }
-      running.worker.start();
-      io.stderr.write(`worker ${running.worker.workerId} running, ${config.worker.concurrency} at a time\n`);
+      running.start();
+      io.stderr.write(`workers running: ${running.names.join(', ')} (triage ${config.worker.concurrency} at a time)\n`);
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
@@ -41,7 +52,7 @@ async function worker(args: string[], io: CliIo): Promise<number> {
 }
 
 export default {
-  summary: 'the triage worker alone (--once: run what is due, then stop)',
+  summary: 'the background work alone: triage, housekeeping, re-check (--once: run what is due, then stop)',
   usage: 'usage: hotline worker [--once]\n',
   run: worker,
 } satisfies CliCommand;

@@ -122,7 +122,9 @@ describe('hotline triage', () => {
 describe('hotline worker', () => {
   it('--once with fetching off says so on stderr', { timeout: processTestTimeout }, async () => {
     const off = await run(['worker', '--once'], { HOTLINE_FETCH: 'off' });
-    expect(off).toMatchObject({ code: 0, lines: [{ jobs: 0 }] });
+    expect(off).toMatchObject({ code: 0, lines: [{ triage: 0, housekeeping: expect.any(Number) }] });
+    // Fetching off: no re-check worker (it fetches), but triage and housekeeping run as in `npm start`.
+    expect(off.lines[0]).not.toHaveProperty('recheck');
     expect(off.stderr).toContain('HOTLINE_FETCH=off');
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { items } from '../../src/db/schema/intake.ts';
@@ -9,6 +10,7 @@ import { itemMedia } from '../../src/db/schema/triage.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { backoffMs } from '../../src/jobs/queue.ts';
 import { createLogger } from '../../src/logger.ts';
+import { triageJobType } from '../../src/triage/triage-job.ts';
 import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { testConfig } from '../support/config.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
@@ -51,7 +53,8 @@ const env = () => ({
   HOTLINE_WORKER_CONCURRENCY: '1',
   TMPDIR: workspace.tmpDir,
 });
-const jobRows = () => handle.db.select().from(jobs).orderBy(jobs.id).all();
+// Triage's jobs: the worker process also schedules the housekeeping and re-check chores.
+const jobRows = () => handle.db.select().from(jobs).where(eq(jobs.type, triageJobType)).orderBy(jobs.id).all();
 
 function report(...paths: string[]): void {
   const deps = { db: handle.db, keys: deriveIntakeKeys(randomBytes(32)), now: Date.now, fetchAllow: [server.pair] };

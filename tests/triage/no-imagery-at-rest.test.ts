@@ -21,7 +21,8 @@ const directCount = 32;
 const pageCount = 4;
 const perPage = 6;
 /** What the worker may write in its data directory: the database, its journals, its key. */
-const databaseFiles = /^hotline\.db(-wal|-shm|-journal|\.key)?$/;
+// The database and the key files beside it (src/key-files.ts: secret key, export signing key).
+const databaseFiles = /^hotline\.db(-wal|-shm|-journal|\.key|\.export-ed25519\.pem)?$/;
 
 /** These tests start real processes; on a loaded machine each start takes seconds. */
 const processTestTimeout = 180_000;
@@ -92,7 +93,7 @@ describe('zero imagery at rest', () => {
     const exited = await worker.exited;
     watch.close();
     expect(exited).toEqual({ code: 0, signal: null });
-    expect(JSON.parse(worker.stdout())).toEqual({ jobs: directCount + 1 + pageCount });
+    expect(JSON.parse(worker.stdout())).toMatchObject({ triage: directCount + 1 + pageCount });
 
     // The run did hash every image (so the checks below look for something that passed through).
     const handle = workspace.open();
