@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { markBackOnline, markRemoved } from '../../../src/forwarding/forwards.ts';
 import { verifyPackage } from '../../../src/forwarding/export/verify-package.ts';
+import { markBackOnline, markRemoved } from '../../../src/forwarding/forwards.ts';
 import { claimJob } from '../../../src/jobs/queue.ts';
 import { loadSigningKey } from '../../../src/key-files.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -270,7 +270,10 @@ describe('delivering forwards', () => {
     expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Materiaal van', 'Herinnering 1']);
     // One chain goes on: reminder 2, a period after reminder 1 went out.
     expect(pendingReminders()).toEqual([
-      { available_at: mondayNine + 3_600_000 + 86_400_000, payload: JSON.stringify({ forwardId: provider.id, reminder: 2 }) },
+      {
+        available_at: mondayNine + 3_600_000 + 86_400_000,
+        payload: JSON.stringify({ forwardId: provider.id, reminder: 2 }),
+      },
     ]);
   });
 
