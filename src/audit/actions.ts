@@ -31,6 +31,7 @@ export const auditActions = [
   'bank.entry_disable',
   'report.contact_view',
   'retention.purge',
+  'destination.create',
   'destination.update',
   'forward.create',
   'forward.update',

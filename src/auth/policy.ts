@@ -89,6 +89,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
 
   // Forwarding (src/forwarding): the directory of receivers, the outbox, exports.
   { method: 'GET', path: '/api/v1/destinations', allow: supervisors },
+  { method: 'POST', path: '/api/v1/destinations', allow: admins },
   { method: 'PATCH', path: '/api/v1/destinations/:id', allow: admins },
   { method: 'GET', path: '/api/v1/forwards', allow: supervisors },
   { method: 'PATCH', path: '/api/v1/forwards/:id', allow: supervisors },

@@ -7,7 +7,7 @@ import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import type { Config } from '../config.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { channelNames, destinations, directoryConfidences } from '../db/schema/forwarding.ts';
-import { NotFound } from '../errors.ts';
+import { Conflict, NotFound } from '../errors.ts';
 import { languages } from '../http/i18n.ts';
 import { type Destination, type Directory, destinationKey } from './routing.ts';
 
@@ -120,6 +120,60 @@ export function listDestinations(db: DbOrTx, kind?: (typeof destinations.$inferS
     .where(kind ? eq(destinations.kind, kind) : undefined)
     .orderBy(asc(destinations.kind), asc(destinations.key))
     .all();
+}
+
+/**
+ * A hosting provider's abuse desk, added by an admin. Routing names a provider by the network its
+ * content is served from, so the ASN is what it is found by; the organisation is its name. Not
+ * approved unless said so: no notice goes to a contact nobody checked.
+ */
+export const providerDestinationSchema = z.strictObject({
+  kind: z.literal('hosting_provider'),
+  asn: z.number().int().min(1).max(4_294_967_295),
+  /** The organisation that runs the network. */
+  name: z.string().trim().min(1).max(200),
+  /** The abuse contact notices go to. */
+  contact: z.string().trim().max(254).pipe(z.email()),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .nullable()
+    .default(null),
+  /** The language of notices; null: English. */
+  language: z.enum(languages).nullable().default(null),
+  approved: z.boolean().default(false),
+  source: z.string().trim().min(1).max(500),
+  asOf: z.string().trim().max(20).nullable().default(null),
+  confidence: z.enum(directoryConfidences).nullable().default(null),
+});
+export type ProviderDestination = z.infer<typeof providerDestinationSchema>;
+
+/** An admin adds a hosting provider's abuse contact; one per network (its key), audited with what was set. */
+export function createProviderDestination(
+  deps: { db: Db; config: Config; now: () => number },
+  userId: number,
+  provider: ProviderDestination,
+) {
+  const now = deps.now();
+  const key = destinationKey({ kind: 'hosting_provider', asn: provider.asn });
+  return auditedTransaction(deps.db, (tx) => {
+    const created = tx
+      .insert(destinations)
+      .values({ ...provider, key, updatedAt: now })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    if (!created) throw new Conflict('destination_exists');
+    recordAuditEvent(tx, auditKey(deps.config), {
+      at: now,
+      actor: userActor(userId),
+      action: 'destination.create',
+      objectType: 'destination',
+      objectId: created.id,
+      details: { key, ...provider },
+    });
+    return created;
+  });
 }
 
 export const destinationPatchSchema = z

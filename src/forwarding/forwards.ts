@@ -9,7 +9,9 @@ import { items } from '../db/schema/intake.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Outcome } from '../taxonomy/taxonomy.ts';
+import { channelOf } from './channels/channels.ts';
 import { enqueueDelivery } from './delivery/delivery-job.ts';
+import { scheduleReminder } from './delivery/reminder-job.ts';
 import { destinationRow, routingDirectory } from './directory.ts';
 import { type Location, type RouteReason, routeAssessment } from './routing.ts';
 
@@ -258,7 +260,7 @@ function moveItemForwards(
   change: { itemId: number; from: readonly ForwardState[]; to: ForwardState; set: Partial<ForwardRow> },
   now: number,
   reason: string,
-): number {
+): number[] {
   const moved = tx
     .select({ id: forwards.id, state: forwards.state })
     .from(forwards)
@@ -281,7 +283,7 @@ function moveItemForwards(
       about: [{ type: 'item', id: change.itemId }],
     });
   }
-  return moved.length;
+  return moved.map((forward) => forward.id);
 }
 
 /** The re-check found the item's content gone twice in a row: its followed forwards are `removed` as of `removedAt`. */
@@ -293,11 +295,29 @@ export function markRemoved(
   now: number,
 ): number {
   const change = { itemId, from: removableStates, to: 'removed' as const, set: { removedAt: removal.removedAt } };
-  return moveItemForwards(tx, config, change, now, removal.reason);
+  return moveItemForwards(tx, config, change, now, removal.reason).length;
 }
 
-/** The re-check found removed content served again: the item's removed forwards reopen as `still_online`. */
+/**
+ * The re-check found removed content served again: the item's removed forwards reopen as
+ * `still_online`, and a provider's notice reminders start again: the next one a period after the
+ * last notice, or at the next working moment when that is past. A reminder of the earlier chain
+ * still waiting carries the same number, and whichever runs second finds it sent and ends.
+ */
 export function markBackOnline(tx: Tx, config: ForwardingConfig, itemId: number, reason: string, now: number): number {
   const change = { itemId, from: ['removed'] as const, to: 'still_online' as const, set: { removedAt: null } };
-  return moveItemForwards(tx, config, change, now, reason);
+  const reopened = moveItemForwards(tx, config, change, now, reason);
+  const { delivery } = config.forwarding;
+  const reopenedNotices = tx
+    .select({ forward: forwards, destination: { kind: destinations.kind, channel: destinations.channel } })
+    .from(forwards)
+    .innerJoin(destinations, eq(destinations.id, forwards.destinationId))
+    .where(inArray(forwards.id, reopened))
+    .all()
+    .filter(({ destination }) => channelOf(destination, delivery) === 'email');
+  for (const { forward } of reopenedNotices) {
+    const after = Math.max(forward.lastNoticeAt ?? now, now - delivery.reminders.everyMs);
+    scheduleReminder(tx, delivery.reminders, { forwardId: forward.id, reminder: forward.reminders + 1, after, now });
+  }
+  return reopened.length;
 }

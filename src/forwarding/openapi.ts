@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ApiRegistry, errorResponses, idParams, jsonAnswer, jsonBody } from '../http/openapi.ts';
-import { destinationPatchSchema } from './directory.ts';
+import { destinationPatchSchema, providerDestinationSchema } from './directory.ts';
 import { forwardPatchSchema, outboxQuerySchema } from './forwards.ts';
 import { exportQuerySchema } from './routes.ts';
 
@@ -11,6 +11,13 @@ export function registerForwardingApi(registry: ApiRegistry): void {
     path: '/api/v1/destinations',
     summary: 'the receivers: police, partner hotlines, providers',
     responses: { 200: jsonAnswer('`destinations`') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/destinations',
+    summary: "add a hosting provider's abuse contact (notices go out once it is approved)",
+    request: { body: jsonBody(providerDestinationSchema) },
+    responses: { 201: jsonAnswer('`destination`'), ...errorResponses(400, 409) },
   });
   registry.registerPath({
     method: 'patch',

@@ -5,7 +5,13 @@ import { currentUser } from '../auth/guard.ts';
 import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
-import { destinationPatchSchema, listDestinations, updateDestination } from './directory.ts';
+import {
+  createProviderDestination,
+  destinationPatchSchema,
+  listDestinations,
+  providerDestinationSchema,
+  updateDestination,
+} from './directory.ts';
 import { exportFormatSchema, exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
 import { forwardPatchSchema, outbox, outboxQuerySchema, updateForward } from './forwards.ts';
 
@@ -27,6 +33,11 @@ export function forwardingRoutes(deps: AppDeps): Router {
 
   router.get('/destinations', (_req, res) => {
     res.json({ destinations: listDestinations(deps.db) });
+  });
+
+  router.post('/destinations', (req, res) => {
+    const provider = parseOrFail(providerDestinationSchema, req.body);
+    res.status(201).json({ destination: createProviderDestination(deps, currentUser(res).userId, provider) });
   });
 
   router.patch('/destinations/:id', (req, res) => {

@@ -40,6 +40,7 @@ describe('the policy table', () => {
       ['GET', '/api/v1/settings', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/settings', ['admin']],
       ['GET', '/api/v1/destinations', ['supervisor', 'admin']],
+      ['POST', '/api/v1/destinations', ['admin']],
       ['PATCH', '/api/v1/destinations/:id', ['admin']],
       ['GET', '/api/v1/forwards', ['supervisor', 'admin']],
       ['PATCH', '/api/v1/forwards/:id', ['supervisor', 'admin']],

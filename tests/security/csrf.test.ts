@@ -190,6 +190,17 @@ const successes: Record<string, () => Success> = {
     return { body: { comment: 'not so sure' }, status: 200 };
   },
   'PATCH /api/v1/settings': () => ({ body: { exposureLimitMinutes: 100 + ++counter }, status: 200 }),
+  // A new network each call (one provider row per network).
+  'POST /api/v1/destinations': () => ({
+    body: {
+      kind: 'hosting_provider',
+      asn: 64_600 + ++counter,
+      name: 'CSRF host',
+      contact: 'abuse@csrf.example.test',
+      source: 'test',
+    },
+    status: 201,
+  }),
   'PATCH /api/v1/destinations/:id': () => ({
     body: { contact: `https://drop.example.test/${++counter}` },
     status: 200,

@@ -74,6 +74,8 @@ export function reminderJobHandler(deps: ReminderDeps & { db: Db; channels: Chan
       const found = loadForwardToDeliver(deps.db, deps.config, forwardId);
       // Acknowledged, removed, or no longer a notice: the chain ends here.
       if (!found || !stillOnline.includes(found.forward.state)) return () => {};
+      // This reminder already went out (a chain restarted when the content came back met the old one).
+      if (found.forward.reminders >= reminder) return () => {};
       if (channelOf(found.destination, delivery) !== 'email') return () => {};
       const started = deps.now();
       // A worker that was down may run a reminder after hours: it waits for the next working moment.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPackage } from '../../../src/forwarding/export/verify-package.ts';
+import { markBackOnline, markRemoved } from '../../../src/forwarding/forwards.ts';
 import { claimJob } from '../../../src/jobs/queue.ts';
 import { loadSigningKey } from '../../../src/key-files.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -109,6 +110,12 @@ const auditActions = (forwardId: number) =>
     `${forwardId}`,
   ).map((r) => r.action);
 
+const pendingReminders = () =>
+  rows(
+    t.database,
+    "select available_at, payload from jobs where type = 'forwarding.remind' and status = 'pending' order by id",
+  );
+
 afterEach(async () => {
   await Promise.all(workers.map((w) => w.stop(0)));
   workers = [];
@@ -202,6 +209,72 @@ describe('delivering forwards', () => {
     expect(rows(t.database, "select status from jobs where type = 'forwarding.remind' and status != 'done'")).toEqual(
       [],
     );
+  });
+
+  it('starts the reminders again when the re-check reopens a removed forward, in the same transaction', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const provider = forwardTo('provider:AS64500');
+    const itemId = provider.item_id as number;
+    // Gone before Monday: the waiting reminder finds the forward removed and the chain ends.
+    t.clock.set(friday + 3_600_000);
+    t.database.db.transaction((tx) =>
+      markRemoved(tx, t.config, itemId, { removedAt: t.clock.now(), reason: 'http_404' }, t.clock.now()),
+    );
+    t.clock.set(mondayNine);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(1);
+    expect(pendingReminders()).toEqual([]);
+
+    // Back on Wednesday evening: reminder 1 is due at the next working moment, Thursday 09:00.
+    const wednesdayEvening = Date.UTC(2026, 11, 9, 19, 0);
+    t.clock.set(wednesdayEvening);
+    const reopened = t.database.db.transaction((tx) =>
+      markBackOnline(tx, t.config, itemId, 'hashes_served', wednesdayEvening),
+    );
+    expect(reopened).toBe(3);
+    // Only the provider's notice is reminded: the drop folders have no reminders.
+    expect(pendingReminders()).toEqual([
+      { available_at: mondayNine + 3 * 86_400_000, payload: JSON.stringify({ forwardId: provider.id, reminder: 1 }) },
+    ]);
+    t.clock.set(mondayNine + 3 * 86_400_000);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Materiaal van', 'Herinnering 1']);
+    expect(forwardTo('provider:AS64500')).toMatchObject({ state: 'still_online', reminders: 1 });
+    expect(auditActions(provider.id as number)).toEqual([
+      'forward.create',
+      'forward.sent',
+      'forward.update',
+      'forward.update',
+      'forward.reminder',
+    ]);
+  });
+
+  it('sends a reminder once when the restarted chain meets the earlier one still waiting', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const provider = forwardTo('provider:AS64500');
+    const itemId = provider.item_id as number;
+    // The earlier chain's reminder 1 was pushed back an hour (a failed attempt, a worker that was down).
+    t.database.sqlite
+      .prepare("update jobs set available_at = ?, idempotency_key = 'earlier' where type = 'forwarding.remind'")
+      .run(mondayNine + 3_600_000);
+    t.clock.set(friday + 3_600_000);
+    t.database.db.transaction((tx) => {
+      markRemoved(tx, t.config, itemId, { removedAt: t.clock.now(), reason: 'http_404' }, t.clock.now());
+      markBackOnline(tx, t.config, itemId, 'hashes_served', t.clock.now());
+    });
+    expect(pendingReminders()).toHaveLength(2);
+    t.clock.set(mondayNine + 3_600_000);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Materiaal van', 'Herinnering 1']);
+    // One chain goes on: reminder 2, a period after reminder 1 went out.
+    expect(pendingReminders()).toEqual([
+      {
+        available_at: mondayNine + 3_600_000 + 86_400_000,
+        payload: JSON.stringify({ forwardId: provider.id, reminder: 2 }),
+      },
+    ]);
   });
 
   it('tries a reminder whose attempts all fail again a period later: the chain does not break', async () => {
