@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 
 export type Db = BetterSQLite3Database;
@@ -18,6 +19,27 @@ export type DbOrTx = Db | Tx;
  */
 export function writeTransaction<T>(db: Db, change: (tx: Tx) => T): T {
   return db.transaction(change, { behavior: 'immediate' });
+}
+
+/** How far a commit is synced: `full` waits for the WAL's fsync, `normal` leaves it to the next sync. */
+export type CommitDurability = 'full' | 'normal';
+
+/**
+ * Runs `commit` (which begins and commits its own transaction) with this connection's
+ * `synchronous` set for `durability`, and puts the connection's own setting back afterwards, also
+ * when `commit` throws. better-sqlite3 is synchronous, so no other transaction on this connection
+ * can run in between: every other commit keeps the setting openDatabase chose (FULL). SQLite
+ * refuses the change inside a transaction, so this must not be called inside one.
+ */
+export function withCommitDurability<T>(db: Db, durability: CommitDurability, commit: () => T): T {
+  if (durability === 'full') return commit();
+  const before = db.get<{ synchronous: number }>(sql.raw('PRAGMA synchronous')).synchronous;
+  db.run(sql.raw('PRAGMA synchronous = NORMAL'));
+  try {
+    return commit();
+  } finally {
+    db.run(sql.raw(`PRAGMA synchronous = ${Number(before)}`));
+  }
 }
 
 export interface DatabaseHandle {
