@@ -55,7 +55,8 @@ export function openDatabase(path: string): DatabaseHandle {
   if (path !== ':memory:') chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the receipt is shown. NORMAL in WAL mode can lose the last
-  // commits on power loss, and a report must never be acknowledged and then lost.
+  // commits on power loss, and a report must never be acknowledged and then lost. Only triage's job
+  // completions, which a lost commit merely sends back to the queue, commit NORMAL (withCommitDurability).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   // Functions in schema objects (views, triggers) cannot reach application-defined SQL functions.
