@@ -20,6 +20,31 @@ export function writeTransaction<T>(db: Db, change: (tx: Tx) => T): T {
   return db.transaction(change, { behavior: 'immediate' });
 }
 
+/** How far a commit is synced: `full` waits for the WAL's fsync, `normal` leaves it to the next sync. */
+export type CommitDurability = 'full' | 'normal';
+
+/**
+ * Runs `commit` (which begins and commits its own transaction) with this connection's
+ * `synchronous` set for `durability`, and puts the connection's own setting back afterwards, also
+ * when `commit` throws. better-sqlite3 is synchronous, so no other transaction on this connection
+ * can run in between: every other commit keeps the setting openDatabase chose (FULL). SQLite
+ * refuses the change inside a transaction, so this must not be called inside one.
+ */
+export function withCommitDurability<T>(db: Db, durability: CommitDurability, commit: () => T): T {
+  if (durability === 'full') return commit();
+  // Straight on the connection (drizzle() gives it as `$client`; Db's type leaves it out): through
+  // drizzle's raw SQL these three cost about six times as much, once per batch. Never a cached
+  // statement: SQLite reads and sets this pragma when it prepares the statement, not when it runs.
+  const sqlite = (db as Db & { $client: Database.Database }).$client;
+  const before = Number(sqlite.pragma('synchronous', { simple: true }));
+  sqlite.exec('PRAGMA synchronous = NORMAL');
+  try {
+    return commit();
+  } finally {
+    sqlite.exec(`PRAGMA synchronous = ${before}`);
+  }
+}
+
 export interface DatabaseHandle {
   sqlite: Database.Database;
   db: Db;
@@ -33,7 +58,8 @@ export function openDatabase(path: string): DatabaseHandle {
   if (path !== ':memory:') chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the receipt is shown. NORMAL in WAL mode can lose the last
-  // commits on power loss, and a report must never be acknowledged and then lost.
+  // commits on power loss, and a report must never be acknowledged and then lost. Only triage's job
+  // completions, which a lost commit merely sends back to the queue, commit NORMAL (withCommitDurability).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   // Functions in schema objects (views, triggers) cannot reach application-defined SQL functions.

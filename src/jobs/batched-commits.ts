@@ -1,4 +1,4 @@
-import { type Db, type Tx, writeTransaction } from '../db/client.ts';
+import { type CommitDurability, type Db, type Tx, withCommitDurability, writeTransaction } from '../db/client.ts';
 
 /** How one change of a batch ended: committed, or rolled back by what it threw. */
 export type CommitOutcome = { ok: true } | { ok: false; error: unknown };
@@ -21,6 +21,13 @@ export interface BatchOptions {
   windowMs?: number;
   /** A batch this large is committed at once, without waiting out the window. */
   maxBatch?: number;
+  /**
+   * `full` (default): each batch's commit is on disk before its changes are told so. `normal`: the
+   * commit waits for no fsync (SQLite `synchronous = NORMAL`, for this batch's transaction only), so
+   * it survives a crash of the process but not a power cut or OS crash until a later commit syncs.
+   * Only for changes that may be lost with everything after them and redone (see createTriageWorker).
+   */
+  durability?: CommitDurability;
 }
 
 const nothingAfter = () => () => {};
@@ -39,6 +46,7 @@ export class BatchedCommits {
   private readonly last: NonNullable<BatchOptions['last']>;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly durability: CommitDurability;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +55,7 @@ export class BatchedCommits {
     this.last = options.last ?? nothingAfter;
     this.windowMs = options.windowMs ?? 0;
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+    this.durability = options.durability ?? 'full';
   }
 
   /** Resolves once the batch holding `change` has committed (or rolled it back). */
@@ -65,17 +74,19 @@ export class BatchedCommits {
     const outcomes: CommitOutcome[] = [];
     let afterCommit = () => {};
     try {
-      writeTransaction(this.db, (tx) => {
-        for (const { change } of batch) {
-          try {
-            tx.transaction((savepoint) => change(savepoint));
-            outcomes.push({ ok: true });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      withCommitDurability(this.db, this.durability, () =>
+        writeTransaction(this.db, (tx) => {
+          for (const { change } of batch) {
+            try {
+              tx.transaction((savepoint) => change(savepoint));
+              outcomes.push({ ok: true });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-        afterCommit = this.last(tx, batch.length);
-      });
+          afterCommit = this.last(tx, batch.length);
+        }),
+      );
     } catch (error) {
       // The commit itself failed: nothing of the batch was stored.
       outcomes.splice(0, outcomes.length, ...batch.map(() => ({ ok: false as const, error })));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Db, type Tx, writeTransaction } from '../db/client.ts';
+import { type CommitDurability, type Db, type Tx, writeTransaction } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { BatchedCommits } from './batched-commits.ts';
 import {
@@ -54,6 +54,11 @@ export interface WorkerOptions {
   lockMs?: number;
   /** Pause between looks at an empty queue. */
   pollMs?: number;
+  /**
+   * How far the commits that end jobs (with their results and the next claims) are synced; see
+   * BatchOptions.durability. Failures, releases and reclaims always commit `full`. Default `full`.
+   */
+  completionDurability?: CommitDurability;
 }
 
 export interface Worker {
@@ -141,6 +146,7 @@ export function createWorker(options: WorkerOptions): Worker {
   // The jobs that end together commit together, and their slots are refilled in that same
   // transaction: about one commit per batch of jobs instead of two per job.
   const commits = new BatchedCommits(db, {
+    durability: options.completionDurability ?? 'full',
     last: (tx, ended) => {
       if (stopping) return () => {};
       let claimed: ClaimedJob[] = [];

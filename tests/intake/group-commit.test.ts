@@ -94,6 +94,28 @@ describe('submitReportGrouped', () => {
     expect(footprint(handle)).toEqual({ reports: 1, items: 1, report_urls: 1, jobs: 1 });
   });
 
+  it("commits reports with synchronous FULL even between triage's NORMAL batches on the same connection", async () => {
+    // What each stored report's transaction ran with, read by SQL inside it.
+    handle.sqlite.exec(`create temp table sync_seen (what text, level integer);
+      create temp trigger note_report_sync after insert on main.reports
+      begin insert into sync_seen select 'report', synchronous from pragma_synchronous; end`);
+    const triage = new BatchedCommits(handle.db, { durability: 'normal' });
+    const triageChange = () => {
+      handle.sqlite.exec("insert into sync_seen select 'triage', synchronous from pragma_synchronous");
+    };
+    for (let round = 0; round < 3; round += 1) {
+      await Promise.all([
+        triage.commit(triageChange),
+        submitReportGrouped(deps, commits, report(2 * round)),
+        triage.commit(triageChange),
+        submitReportGrouped(deps, commits, report(2 * round + 1)),
+      ]);
+    }
+    const seen = rows(handle, 'select what, level from sync_seen order by rowid');
+    expect(seen.filter((r) => r.what === 'report').map((r) => r.level)).toEqual(Array(6).fill(2));
+    expect(seen.filter((r) => r.what === 'triage').map((r) => r.level)).toEqual(Array(6).fill(1));
+  });
+
   it('refuses an invalid report before it joins a batch', async () => {
     await expect(submitReportGrouped(deps, commits, { ...report(1), category: 'nope' })).rejects.toMatchObject({
       fields: { category: expect.any(String) },

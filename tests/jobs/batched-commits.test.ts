@@ -161,3 +161,71 @@ describe('BatchedCommits', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('BatchedCommits durability', () => {
+  const FULL = 2;
+  const NORMAL = 1;
+  const synchronous = () => handle.sqlite.pragma('synchronous', { simple: true });
+
+  /** A change that notes the `synchronous` its transaction commits with. */
+  const noting = (seen: number[], n: number) => (tx: Tx) => {
+    seen.push(synchronous() as number);
+    insert(n)(tx);
+  };
+
+  it('commits a `normal` batch with synchronous NORMAL and every other batch on the connection with FULL', async () => {
+    const triage = new BatchedCommits(handle.db, { durability: 'normal' });
+    const intake = new BatchedCommits(handle.db, { maxBatch: 2 });
+    const seenByTriage: number[] = [];
+    const seenByIntake: number[] = [];
+    // Interleaved, in the same turns and across turns: the two kinds of batch alternate.
+    for (let round = 0; round < 3; round += 1) {
+      await Promise.all([
+        triage.commit(noting(seenByTriage, 10 * round + 1)),
+        intake.commit(noting(seenByIntake, 10 * round + 2)),
+        triage.commit(noting(seenByTriage, 10 * round + 3)),
+        intake.commit(noting(seenByIntake, 10 * round + 4)),
+        intake.commit(noting(seenByIntake, 10 * round + 5)),
+      ]);
+    }
+    expect(seenByTriage).toEqual(Array(6).fill(NORMAL));
+    expect(seenByIntake).toEqual(Array(9).fill(FULL));
+    expect(stored()).toHaveLength(15);
+    expect(synchronous()).toBe(FULL);
+  });
+
+  it('puts synchronous back after a `normal` batch whose transaction or COMMIT fails', async () => {
+    const failure = new Error('claim failed');
+    const failingLast = new BatchedCommits(handle.db, {
+      durability: 'normal',
+      last: () => {
+        throw failure;
+      },
+    });
+    expect(await failingLast.commit(insert(1))).toEqual({ ok: false, error: failure });
+    expect(synchronous()).toBe(FULL);
+
+    handle.sqlite.exec(`create table parents (id integer primary key);
+      create table children (parent integer references parents(id) deferrable initially deferred)`);
+    const failingCommit = new BatchedCommits(handle.db, { durability: 'normal' });
+    const outcome = await failingCommit.commit(() => {
+      handle.sqlite.prepare('insert into children (parent) values (42)').run();
+    });
+    expect(String((outcome as { error: unknown }).error)).toMatch(/FOREIGN KEY/);
+    expect(synchronous()).toBe(FULL);
+    expect(stored()).toEqual([]);
+
+    // The intake batch after them commits FULL.
+    const seen: number[] = [];
+    expect(await new BatchedCommits(handle.db).commit(noting(seen, 2))).toEqual({ ok: true });
+    expect(seen).toEqual([FULL]);
+  });
+
+  it('puts back whatever the connection had, not a fixed value', async () => {
+    handle.sqlite.pragma('synchronous = EXTRA');
+    const seen: number[] = [];
+    await new BatchedCommits(handle.db, { durability: 'normal' }).commit(noting(seen, 1));
+    expect(seen).toEqual([NORMAL]);
+    expect(synchronous()).toBe(3);
+  });
+});

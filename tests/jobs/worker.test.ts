@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DatabaseHandle, Tx } from '../../src/db/client.ts';
+import type { CommitDurability, DatabaseHandle, Tx } from '../../src/db/client.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
 import { backoffMs, type ClaimedJob, claimJob, completeJob, enqueueJob } from '../../src/jobs/queue.ts';
 import { createWorker, failureReason, type JobHandler, type JobHooks, type Worker } from '../../src/jobs/worker.ts';
@@ -84,13 +84,20 @@ function gatedHandler(name = 'w') {
 
 function worker(
   handlers: Record<string, JobHandler>,
-  options: { concurrency?: number; now?: () => number; id?: string; hooks?: Record<string, JobHooks> } = {},
+  options: {
+    concurrency?: number;
+    now?: () => number;
+    id?: string;
+    hooks?: Record<string, JobHooks>;
+    completionDurability?: CommitDurability;
+  } = {},
 ) {
   const w = createWorker({
     db: handle.db,
     logger,
     handlers,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.completionDurability ? { completionDurability: options.completionDurability } : {}),
     now: options.now ?? (() => t0),
     concurrency: options.concurrency ?? 2,
     lockMs,
@@ -173,6 +180,30 @@ describe('worker', () => {
     await worker({ test: handler }).drain();
     expect(effects()).toEqual([]);
     expect(jobRow(1)).toMatchObject({ status: 'pending', lastError: 'error:TypeError' });
+  });
+
+  it('with `normal` completions, commits finished jobs with synchronous NORMAL and failures with FULL', async () => {
+    enqueue(4, 1);
+    const synchronous = () => handle.sqlite.pragma('synchronous', { simple: true }) as number;
+    const seenByCompletion: number[] = [];
+    const seenByFailure: number[] = [];
+    const handler: JobHandler = {
+      run: async (job) => {
+        if ((job.payload as { n: number }).n % 2 === 1) throw new Error('fetch failed');
+        return (tx) => {
+          seenByCompletion.push(synchronous());
+          recordEffect(job, 'w')(tx);
+        };
+      },
+      onFailed: () => {
+        seenByFailure.push(synchronous());
+      },
+    };
+    expect(await worker({ test: handler }, { completionDurability: 'normal' }).drain()).toBe(4);
+    expect(seenByCompletion).toEqual([1, 1]);
+    expect(seenByFailure).toEqual([2, 2]);
+    expect(effects()).toHaveLength(2);
+    expect(synchronous()).toBe(2);
   });
 
   it('error reasons are stable ids, never messages', () => {

@@ -23,7 +23,7 @@ import { createTriageWorker } from '../../src/triage/triage-worker.ts';
 import { listTriagedItems } from '../../src/triage/triaged-items.ts';
 import { createClock } from '../support/app.ts';
 import { testConfig } from '../support/config.ts';
-import { createTestDatabase } from '../support/db.ts';
+import { createTestDatabase, rows } from '../support/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 
@@ -285,6 +285,10 @@ describe('triage of reported items through the worker', () => {
     report([`${server.origin}/missing`, `${server.origin}/img/b.jpg`], 'other');
     expect(handle.db.select().from(jobs).all()).toHaveLength(4);
 
+    // The synchronous level each triage result was committed with, read by SQL inside its transaction.
+    handle.sqlite.exec(`create temp table result_sync (level integer);
+      create temp trigger note_result_sync after update of state on main.items when new.state <> 'fetching'
+      begin insert into result_sync select synchronous from pragma_synchronous; end`);
     clock.advance(2 * 3_600_000);
     const running = await createTriageWorker({
       config,
@@ -295,6 +299,9 @@ describe('triage of reported items through the worker', () => {
     });
     expect(await running.worker.drain()).toBe(4);
     await running.stop(0);
+    // Triage's completions commit NORMAL (see createTriageWorker); the connection is FULL again after.
+    expect(rows(handle, 'select level from result_sync').map((r) => r.level)).toEqual([1, 1, 1, 1]);
+    expect(handle.sqlite.pragma('synchronous', { simple: true })).toBe(2);
 
     const byPath = new Map(
       listTriagedItems(handle.db, { limit: 100 }).map((item) => [new URL(item.url).pathname, item]),
