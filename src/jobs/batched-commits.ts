@@ -39,6 +39,12 @@ export class BatchedCommits {
   private readonly last: NonNullable<BatchOptions['last']>;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  /**
+   * Runs one change in a savepoint of the open transaction. better-sqlite3 nests a transaction
+   * function as a savepoint through statements it prepared once; drizzle's nested transaction
+   * prepares its SAVEPOINT and RELEASE statements anew for every change.
+   */
+  private readonly inSavepoint: (change: (tx: Tx) => void, tx: Tx) => void;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +53,7 @@ export class BatchedCommits {
     this.last = options.last ?? nothingAfter;
     this.windowMs = options.windowMs ?? 0;
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+    this.inSavepoint = db.$client.transaction((change: (tx: Tx) => void, tx: Tx) => change(tx));
   }
 
   /** Resolves once the batch holding `change` has committed (or rolled it back). */
@@ -68,7 +75,7 @@ export class BatchedCommits {
       writeTransaction(this.db, (tx) => {
         for (const { change } of batch) {
           try {
-            tx.transaction((savepoint) => change(savepoint));
+            this.inSavepoint(change, tx);
             outcomes.push({ ok: true });
           } catch (error) {
             outcomes.push({ ok: false, error });
