@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import ipaddr from 'ipaddr.js';
 import { TooMany } from '../errors.ts';
@@ -10,6 +11,8 @@ const dayMs = 86_400_000;
  * an IPv6 address by its /64, since one subscriber usually holds a whole /64 and could rotate within it.
  */
 export function clientNetwork(address: string): string {
+  // A dotted quad (what a socket reports for IPv4) is its own network: no parsing needed.
+  if (isIPv4(address)) return address;
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address);
   if (parsed.kind() === 'ipv4') return parsed.toString();
