@@ -4,26 +4,26 @@ import helmet from 'helmet';
 
 /** Strict headers for every response: no inline code, no framing, no referrer, no powerful features. */
 const helmetHeaders = helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          // No upgrade-insecure-requests: an onion service of the hotline is served over plain http.
-        },
-      },
-      referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: { maxAge: 63_072_000, includeSubDomains: true },
-      crossOriginEmbedderPolicy: true,
-    });
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      // No upgrade-insecure-requests: an onion service of the hotline is served over plain http.
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 63_072_000, includeSubDomains: true },
+  crossOriginEmbedderPolicy: true,
+});
 
 /**
  * What helmet sets and removes, read once by running it against a recording response: its values
