@@ -42,10 +42,13 @@ export function createApp(deps: AppDeps): Express {
   // Signing out, or being disabled, releases the analyst's claims (auth may not import review: wired here).
   const releaseClaims = claimsReleaser(deps.config);
 
+  const intake = intakeRoutes(deps);
   // Every /api/v1 request passes the policy guard first; add a domain's API router to this list.
+  // Intake's comes first: public reports are the requests that arrive in floods.
   app.use(
     apiPrefix,
     apiRouter(deps, [
+      intake.api,
       sessionRoutes(deps, releaseClaims),
       userRoutes(deps, releaseClaims),
       auditRoutes(deps),
@@ -55,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
       openApiRoutes(),
     ]),
   );
-  app.use(intakeRoutes(deps));
+  app.use(intake.pages);
 
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler(deps.logger.child({ domain: 'http' })));

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 
-export type Db = BetterSQLite3Database;
+/** drizzle over one better-sqlite3 connection, which `$client` is. */
+export type Db = BetterSQLite3Database & { $client: Database.Database };
 /** A transaction handle; functions that write take one as their first argument and never open one. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or a transaction: for reads that may run inside or outside one. */

@@ -4,13 +4,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const receiptSymbols = 24; // 24 x 5 = 120 bits of randomness
 const groupSize = 4;
+const groups = new RegExp(`.{${groupSize}}`, 'g');
 
 /** A new receipt: 120 random bits as six groups of four Crockford base32 symbols. */
 export function generateReceipt(): string {
   const bytes = randomBytes(receiptSymbols); // one byte per symbol, 5 bits of each used: no modulo bias
   let symbols = '';
   for (const byte of bytes) symbols += alphabet[byte & 31];
-  return symbols.match(new RegExp(`.{${groupSize}}`, 'g'))?.join('-') ?? symbols;
+  return symbols.match(groups)?.join('-') ?? symbols;
 }
 
 /**

@@ -29,8 +29,13 @@ function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
 }
 
-/** The public side: the report form, receipts, status checks, and the same in JSON. No cookie is ever set. */
-export function intakeRoutes(deps: AppDeps): Router {
+/**
+ * The public side: the report form, receipts, status checks (`pages`, mounted at the root), and the
+ * same in JSON (`api`, paths under the API prefix: app.ts puts it first among the API's routers, so a
+ * report does not walk past every analyst route first). No cookie is ever set. Both share one
+ * throttle, one form-token store and one group commit.
+ */
+export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
   const keys = deriveIntakeKeys(deps.config.secretKey, deps.config.hashKey);
   const intake = {
     db: deps.db,
@@ -49,6 +54,7 @@ export function intakeRoutes(deps: AppDeps): Router {
   const form = express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 40 });
   const json = express.json({ limit: bodyLimit, strict: true });
   const router = Router();
+  const api = Router();
 
   router.get('/', (req, res) => sendPage(res, 200, renderReportForm(requestLang(req), tokens.issue())));
 
@@ -105,18 +111,18 @@ export function intakeRoutes(deps: AppDeps): Router {
     sendPage(res, 404, renderStatusPage(lang, { errors: { receipt: outcome.messageKey } }));
   });
 
-  router.post('/api/v1/reports', json, async (req, res) => {
+  api.post('/reports', json, async (req, res) => {
     if (!reportLimit.hit(req)) throw new TooMany();
     const { receipt } = await submitReportGrouped(intake, commits, requireJsonObject(req));
     res.status(201).set('Cache-Control', 'no-store').json({ receipt, status: 'received' });
   });
 
-  router.post('/api/v1/status', statusLimit, json, (req, res) => {
+  api.post('/status', statusLimit, json, (req, res) => {
     const outcome = checkReportStatus(intake, requireJsonObject(req));
     if (!outcome.ok)
       throw outcome.error === 'invalid' ? new Invalid(outcome.fields) : new NotFound('receipt_not_found');
     res.set('Cache-Control', 'no-store').json({ status: outcome.status });
   });
 
-  return router;
+  return { pages: router, api };
 }

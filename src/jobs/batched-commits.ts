@@ -47,6 +47,12 @@ export class BatchedCommits {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly durability: CommitDurability;
+  /**
+   * Runs one change in a savepoint of the open transaction. better-sqlite3 nests a transaction
+   * function as a savepoint through statements it prepared once; drizzle's nested transaction
+   * prepares its SAVEPOINT and RELEASE statements anew for every change.
+   */
+  private readonly inSavepoint: (change: (tx: Tx) => void, tx: Tx) => void;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +62,7 @@ export class BatchedCommits {
     this.windowMs = options.windowMs ?? 0;
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
     this.durability = options.durability ?? 'full';
+    this.inSavepoint = db.$client.transaction((change: (tx: Tx) => void, tx: Tx) => change(tx));
   }
 
   /** Resolves once the batch holding `change` has committed (or rolled it back). */
@@ -78,7 +85,7 @@ export class BatchedCommits {
         writeTransaction(this.db, (tx) => {
           for (const { change } of batch) {
             try {
-              tx.transaction((savepoint) => change(savepoint));
+              this.inSavepoint(change, tx);
               outcomes.push({ ok: true });
             } catch (error) {
               outcomes.push({ ok: false, error });

@@ -1,4 +1,6 @@
 import type { Request } from 'express';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { ClientKeyer, clientNetwork, rateLimit } from '../../src/http/throttle.ts';
 
@@ -10,6 +12,14 @@ describe('clientNetwork', () => {
     expect(clientNetwork('::ffff:198.51.100.7')).toBe('198.51.100.7');
     expect(clientNetwork('2001:db8:1:2:aaaa::1')).toBe(clientNetwork('2001:db8:1:2:ffff:1:2:3'));
     expect(clientNetwork('2001:db8:1:2::1')).not.toBe(clientNetwork('2001:db8:1:3::1'));
+  });
+
+  it('reads a dotted quad without parsing exactly as ipaddr.js reads it, mapped or not, in any case', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.constantFrom('', '::ffff:', '::FFFF:', '0:0:0:0:0:ffff:'), (ip, prefix) => {
+        expect(clientNetwork(`${prefix}${ip}`)).toBe(ipaddr.process(`${prefix}${ip}`).toString());
+      }),
+    );
   });
 });
 
