@@ -43,7 +43,8 @@ export type AssessmentAuditDetails = Record<string, JsonValue>;
 /**
  * Records an analyst's assessment; the item waits in `to_confirm` for a second person. An item
  * with an assessment pending or decided takes no other; a disputed one takes a supervisor's new
- * assessment, which overrules the disputed one. The author's claim ends.
+ * assessment, which overrules the disputed one. The author's claim ends. 409 `item_in_triage` while
+ * triage is fetching the item.
  */
 export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: number, body: AssessmentBody) {
   const now = deps.now();
@@ -58,7 +59,11 @@ export function recordAssessment(
   change: { itemId: number; body: AssessmentBody; now: number; audit?: AssessmentAuditDetails },
 ) {
   const { itemId, body, now } = change;
-  const { review } = requireItemForReview(tx, itemId);
+  const { state, review } = requireItemForReview(tx, itemId);
+  // Triage holds it: its media, matches and hosting are about to be written, and a judgement made
+  // without them would be banked with evidence nobody saw. An item `new` (waiting for triage, or
+  // left to analysts with HOTLINE_FETCH=off) stays assessable.
+  if (state === 'fetching') throw new Conflict('item_in_triage');
   if (review.queue === 'to_confirm') throw new Conflict('assessment_pending');
   if (review.queue === 'decided' || review.queue === 'gone') throw new Conflict('item_decided');
   if (review.queue === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');

@@ -4,7 +4,7 @@ import { Matcher } from '../../src/matching/matcher.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
-import { medium, reportAndTriage } from './fixtures.ts';
+import { medium, reportAndTriage, reportUrl } from './fixtures.ts';
 
 let t: TestApp;
 let analystA: TestUser;
@@ -64,6 +64,22 @@ describe('POST /api/v1/items/:id/assessments', () => {
     expect(gone.body.assessment).toMatchObject({ outcome: 'gone', status: 'pending', itemId: two });
     expect(await queues()).toMatchObject({ new: 0, to_confirm: 2 });
     expect((await assess(b, one, illegal).expect(409)).body.error).toBe('assessment_pending');
+  });
+  it('refuses an item triage is still fetching (409 item_in_triage, nothing stored); a `new` item stays assessable', async () => {
+    reportUrl(t, 'https://fetching.example.test/');
+    reportUrl(t, 'https://waiting.example.test/');
+    const itemOf = (url: string) => row(t.database, 'select id from items where url = ?', url).id as number;
+    const fetching = itemOf('https://fetching.example.test/');
+    t.database.sqlite.prepare("update items set state = 'fetching' where id = ?").run(fetching);
+    const res = await assess(a, fetching, illegal).expect(409);
+    expect(res.body).toMatchObject({ error: 'item_in_triage', message: expect.stringContaining('still fetching') });
+    expect(countRows(t.database, 'assessments')).toBe(0);
+    expect(countRows(t.database, "audit_events where action = 'assessment.create'")).toBe(0);
+    expect(row(t.database, 'select review_queue from items where id = ?', fetching).review_queue).toBeNull();
+    // With fetching off (or before the worker reaches it) an item waits `new`: an analyst may judge it.
+    const waiting = itemOf('https://waiting.example.test/');
+    expect(row(t.database, 'select state from items where id = ?', waiting).state).toBe('new');
+    await assess(a, waiting, { legalStatus: 'not_illegal' }).expect(201);
   });
 });
 
