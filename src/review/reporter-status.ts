@@ -24,8 +24,6 @@ export function statusDelayMs(
 export interface ItemReviewTimes {
   inReviewAt: number | null;
   decidedAt: number | null;
-  /** Set by forwarding once the item was sent on; shown only once its decision is shown. */
-  forwarded: boolean;
 }
 
 /**
@@ -40,8 +38,20 @@ export function visibleItemStatus(
   now: number,
 ): ReportStatus {
   const shown = (at: number | null) => at !== null && Math.max(at, reportedAt) + delayMs <= now;
-  if (shown(times.decidedAt)) return times.forwarded ? 'forwarded' : 'closed';
+  // Decided is `closed` whatever the outcome: "forwarded" would tell a site operator reporting their
+  // own address that it was found illegal.
+  if (shown(times.decidedAt)) return 'closed';
   if (shown(times.inReviewAt)) return 'in_review';
+  return 'received';
+}
+
+/**
+ * What a reporter sees for a report of several addresses: `closed` once every address is decided,
+ * `in_review` once any was claimed, assessed or decided, else `received`.
+ */
+export function combineItemStatuses(statuses: readonly ReportStatus[]): ReportStatus {
+  if (statuses.length > 0 && statuses.every((s) => s === 'closed')) return 'closed';
+  if (statuses.some((s) => s !== 'received')) return 'in_review';
   return 'received';
 }
 

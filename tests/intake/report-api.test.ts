@@ -101,6 +101,7 @@ describe('POST /api/v1/reports', () => {
 
   it('creates no new work for a report of an item already assessed, and the report takes its status', async () => {
     await request(t.app).post('/api/v1/reports').send(valid).expect(201);
+    // review_status is never written by the review; even a stale `forwarded` there must not show.
     t.database.sqlite.prepare("update items set assessed_at = 1, review_status = 'forwarded'").run();
     t.database.sqlite.prepare('insert into item_reviews (item_id, in_review_at, decided_at) values (1, 1, 1)').run();
     t.database.sqlite.prepare('delete from jobs').run();
@@ -111,7 +112,7 @@ describe('POST /api/v1/reports', () => {
     const check = () => request(t.app).post('/api/v1/status').send({ receipt: res.body.receipt }).expect(200);
     expect((await check()).body).toEqual({ status: 'received' });
     t.clock.advance(48 * 3_600_000);
-    expect((await check()).body).toEqual({ status: 'forwarded' });
+    expect((await check()).body).toEqual({ status: 'closed' });
   });
 
   it('needs only the addresses: what the reporter does not know is stored as unknown', async () => {

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../src/crypto/seal.ts';
-import { statusDelayMs, visibleItemStatus } from '../../src/review/reporter-status.ts';
+import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
+import { combineItemStatuses, statusDelayMs, visibleItemStatus } from '../../src/review/reporter-status.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestUser } from '../support/auth.ts';
 import { row } from '../support/db.ts';
@@ -9,6 +10,15 @@ import { medium, reportUrl, triageUrl } from './fixtures.ts';
 
 const hour = 3_600_000;
 const settings = { statusDelayHours: 24, statusDelayRandomHours: 24 };
+const illegal = {
+  legalStatus: 'national',
+  content: 'real_abuse',
+  mediaType: 'image',
+  victimAgeGroup: 'prepubescent',
+  victimGender: 'female',
+  siteType: 'image_host',
+  depiction: 'lascivious_exhibition',
+};
 
 describe('statusDelayMs', () => {
   const key = Buffer.alloc(32, 7);
@@ -26,15 +36,25 @@ describe('statusDelayMs', () => {
 });
 
 describe('visibleItemStatus', () => {
-  const times = { inReviewAt: 10 * hour, decidedAt: 20 * hour, forwarded: false };
+  const times = { inReviewAt: 10 * hour, decidedAt: 20 * hour };
   it('shows each step a delay after it, and a step made before the report as made at the report', () => {
     expect(visibleItemStatus(times, 0, 24 * hour, 34 * hour - 1)).toBe('received');
     expect(visibleItemStatus(times, 0, 24 * hour, 34 * hour)).toBe('in_review');
     expect(visibleItemStatus(times, 0, 24 * hour, 44 * hour)).toBe('closed');
-    expect(visibleItemStatus({ ...times, forwarded: true }, 0, 24 * hour, 44 * hour)).toBe('forwarded');
     // Reported at 100 h, long after the decision: nothing shows before 124 h.
     expect(visibleItemStatus(times, 100 * hour, 24 * hour, 124 * hour - 1)).toBe('received');
     expect(visibleItemStatus(times, 100 * hour, 24 * hour, 124 * hour)).toBe('closed');
+  });
+});
+
+describe('combineItemStatuses', () => {
+  it('is closed only once every address is decided, in review once any was touched, else received', () => {
+    expect(combineItemStatuses([])).toBe('received');
+    expect(combineItemStatuses(['received', 'received'])).toBe('received');
+    expect(combineItemStatuses(['received', 'in_review'])).toBe('in_review');
+    expect(combineItemStatuses(['received', 'closed'])).toBe('in_review');
+    expect(combineItemStatuses(['in_review', 'closed'])).toBe('in_review');
+    expect(combineItemStatuses(['closed', 'closed'])).toBe('closed');
   });
 });
 
@@ -137,5 +157,43 @@ describe('the status a reporter sees, end to end', () => {
     expect(await statusOf(receipt)).toBe('received');
     t.clock.advance(1);
     expect(await statusOf(receipt)).toBe('in_review');
+  });
+
+  it('a report of two addresses: one confirmed illegal and forwarded, the other undecided, is in review; closed once both are decided', async () => {
+    const deps = {
+      db: t.database.db,
+      keys: deriveIntakeKeys(t.config.secretKey),
+      now: t.clock.now,
+      fetchAllow: t.config.fetch.allow,
+    };
+    const { receipt } = submitReport(deps, {
+      urls: ['https://a.example.test/', 'https://b.example.test/'],
+      category: 'csam',
+      siteType: 'website',
+      mediaType: 'image',
+    });
+    const delay = lastReportDelay();
+    const first = triageUrl(t, 'https://a.example.test/', [medium('a')]);
+    const second = triageUrl(t, 'https://b.example.test/', [medium('b')]);
+    const decide = async (itemId: number, body: object) => {
+      const created = await request(t.app)
+        .post(`/api/v1/items/${itemId}/assessments`)
+        .set(asSession(sessionFor(t, analyst)))
+        .send(body)
+        .expect(201);
+      return request(t.app)
+        .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
+        .set(asSession(sessionFor(t, supervisor)))
+        .send({})
+        .expect(200);
+    };
+    const confirmed = await decide(first, illegal);
+    expect(confirmed.body.assessment.forwarded).toBeGreaterThan(0);
+    t.clock.advance(delay);
+    expect(await statusOf(receipt)).toBe('in_review');
+    await decide(second, { legalStatus: 'not_illegal' });
+    expect(await statusOf(receipt)).toBe('in_review');
+    t.clock.advance(delay);
+    expect(await statusOf(receipt)).toBe('closed');
   });
 });
