@@ -18,6 +18,8 @@ export function findReportStatus(
   const rows = db
     .select({
       reportId: reports.id,
+      statusDelayHours: reports.statusDelayHours,
+      statusDelayRandomHours: reports.statusDelayRandomHours,
       receivedAt: reports.receivedAt,
       itemId: items.id,
       inReviewAt: itemReviews.inReviewAt,
@@ -31,7 +33,7 @@ export function findReportStatus(
     .all();
   const [first] = rows;
   if (!first) return undefined;
-  const delayMs = clock.delayMs(first.reportId);
+  const delayMs = clock.delayMs(first);
   const now = clock.now();
   return combineItemStatuses(
     rows.flatMap((row) =>

@@ -5,6 +5,7 @@ import { preparedOnce } from '../db/prepared.ts';
 import { items, reports, reportUrls } from '../db/schema/intake.ts';
 import { enqueueJob, requeueJob } from '../jobs/queue.ts';
 import { startOfMinute } from '../minute.ts';
+import { statusDelayAtArrival } from '../review/reporter-status.ts';
 import { recomputeItemPriority } from '../triage/item-priority.ts';
 import type { CanonicalUrl } from '../urls/canonical-url.ts';
 import { withoutTrackingParams } from '../urls/tracking-params.ts';
@@ -52,6 +53,7 @@ const insertReport = preparedOnce((db) =>
       description: placeholder('description'),
       lang: placeholder('lang'),
       receivedAt: placeholder('receivedAt'),
+      ...statusDelayAtArrival,
     })
     .returning({ id: reports.id })
     .prepare(),

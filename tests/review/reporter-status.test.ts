@@ -159,6 +159,66 @@ describe('the status a reporter sees, end to end', () => {
     expect(await statusOf(receipt)).toBe('in_review');
   });
 
+  it('keeps the delay in force when the report arrived: lowering it later shows nothing sooner, raising it holds back', async () => {
+    const admin = await addUser(t, 'admin');
+    const setDelay = (change: object) =>
+      request(t.app)
+        .patch('/api/v1/settings')
+        .set(asSession(sessionFor(t, admin)))
+        .send(change)
+        .expect(200);
+    await setDelay({ statusDelayHours: 30, statusDelayRandomHours: 0 });
+    const early = reportUrl(t, 'https://a.example.test/');
+    triageUrl(t, 'https://a.example.test/', [medium('a')]);
+    expect(row(t.database, 'select status_delay_hours, status_delay_random_hours from reports')).toEqual({
+      status_delay_hours: 30,
+      status_delay_random_hours: 0,
+    });
+    await request(t.app)
+      .post('/api/v1/queue/next')
+      .set(asSession(sessionFor(t, analyst)))
+      .send({})
+      .expect(200);
+    const claimedAt = t.clock.now();
+    await setDelay({ statusDelayHours: 1 });
+    const late = reportUrl(t, 'https://a.example.test/');
+    t.clock.set(claimedAt + 2 * hour);
+    // Reported after the change: one hour. Reported before it: still thirty.
+    expect(await statusOf(late)).toBe('in_review');
+    expect(await statusOf(early)).toBe('received');
+    t.clock.set(claimedAt + 30 * hour - 1);
+    expect(await statusOf(early)).toBe('received');
+    t.clock.set(claimedAt + 30 * hour);
+    expect(await statusOf(early)).toBe('in_review');
+    // Raised above what a report was promised: the larger delay holds.
+    await setDelay({ statusDelayHours: 40 });
+    expect(await statusOf(early)).toBe('received');
+    expect(await statusOf(late)).toBe('received');
+  });
+
+  it('a report made under the configured default keeps it when an admin first lowers the delay', async () => {
+    const receipt = reportUrl(t, 'https://a.example.test/');
+    const delay = lastReportDelay();
+    expect(row(t.database, 'select status_delay_hours from reports').status_delay_hours).toBeNull();
+    triageUrl(t, 'https://a.example.test/', [medium('a')]);
+    await request(t.app)
+      .post('/api/v1/queue/next')
+      .set(asSession(sessionFor(t, analyst)))
+      .send({})
+      .expect(200);
+    const claimedAt = t.clock.now();
+    await request(t.app)
+      .patch('/api/v1/settings')
+      .set(asSession(sessionFor(t, await addUser(t, 'admin'))))
+      .send({ statusDelayHours: 0, statusDelayRandomHours: 0 })
+      .expect(200);
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(claimedAt + delay - 1);
+    expect(await statusOf(receipt)).toBe('received');
+    t.clock.set(claimedAt + delay);
+    expect(await statusOf(receipt)).toBe('in_review');
+  });
+
   it('a report of two addresses: one confirmed illegal and forwarded, the other undecided, is in review; closed once both are decided', async () => {
     const deps = {
       db: t.database.db,

@@ -23,6 +23,12 @@ export const reports = sqliteTable('reports', {
   lang: text('lang'),
   /** Truncated to the minute: a precise time could be matched against someone's network logs. */
   receivedAt: integer('received_at').notNull(),
+  /**
+   * The status delay settings stored when the report arrived (null: the configured default was in
+   * force): lowering the delay later must not show this report's status sooner than promised.
+   */
+  statusDelayHours: integer('status_delay_hours'),
+  statusDelayRandomHours: integer('status_delay_random_hours'),
   /** When retention removed what the reporter wrote (description, contact, receipt); the rest feeds statistics. */
   purgedAt: integer('purged_at'),
 });
