@@ -18,6 +18,7 @@ export const auditActions = [
   'item.claim',
   'item.release',
   'item.skip',
+  'item.requeue',
   'assessment.create',
   'assessment.confirm',
   'assessment.dispute',

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { JsonValue } from '../audit/canonical-json.ts';
 import type { AuditActor } from '../audit/chain.ts';
 import { auditKey, userActor } from '../audit/chain.ts';
@@ -13,7 +13,7 @@ import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { createForwards } from '../forwarding/forwards.ts';
 import { parseLabel } from '../taxonomy/taxonomy.ts';
 import type { ReviewDeps } from './claims.ts';
-import { requireItemForReview, updateItemReview } from './item-review.ts';
+import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
 import { bankConfirmedItem, sourceAssessmentOf } from './own-bank-entries.ts';
 import type { AssessmentBody } from './schema.ts';
 import { readSettings } from './settings.ts';
@@ -172,37 +172,89 @@ export function disputeAssessment(deps: ReviewDeps, user: SessionUser, id: numbe
   });
 }
 
+/** The taxonomy fields a known confirmation takes from the assessment that put the content in the bank. */
+const sourceFields = {
+  mediaType: assessments.mediaType,
+  victimAgeGroup: assessments.victimAgeGroup,
+  victimGender: assessments.victimGender,
+  siteType: assessments.siteType,
+  depiction: assessments.depiction,
+} as const;
+
+/** Triage's suggestion for the items, with its bank entry, whether that still matches, and its source assessment. */
+function knownSuggestions(tx: Tx, itemIds: readonly number[]) {
+  return tx
+    .select({
+      itemId: itemSuggestions.itemId,
+      label: itemSuggestions.label,
+      entryId: itemSuggestions.bankEntryId,
+      bank: banks.name,
+      sourceRef: bankEntries.sourceRef,
+      enabled: sql<boolean>`${bankEntries.enabled} and ${banks.enabled}`.mapWith(Boolean),
+    })
+    .from(itemSuggestions)
+    .innerJoin(bankEntries, eq(bankEntries.id, itemSuggestions.bankEntryId))
+    .innerJoin(banks, eq(banks.id, bankEntries.bankId))
+    .where(inArray(itemSuggestions.itemId, [...itemIds]))
+    .all();
+}
+
+/**
+ * An item whose suggestion no longer holds (its bank entry or bank disabled, a false positive):
+ * back to the `new` queue for an analyst, without the suggestion, audited with the entry.
+ */
+function withdrawSuggestion(
+  tx: Tx,
+  deps: ReviewDeps,
+  actor: AuditActor,
+  suggestion: { itemId: number; entryId: number; bank: string },
+  now: number,
+): void {
+  tx.delete(itemSuggestions).where(eq(itemSuggestions.itemId, suggestion.itemId)).run();
+  tx.update(items).set({ state: 'ready' }).where(eq(items.id, suggestion.itemId)).run();
+  auditItemEvent(tx, deps.config, {
+    at: now,
+    actor,
+    action: 'item.requeue',
+    itemId: suggestion.itemId,
+    details: { reason: 'suggestion_disabled', bankEntryId: suggestion.entryId, bank: suggestion.bank },
+  });
+}
+
 /**
  * Supervisors confirm triage's suggestion for `known` items in bulk, from the signals and the
- * source assessment alone: nobody views the content. All items or none: each must still be
- * `known` and undecided. The audit names the source: the own-bank entry, its bank and label, and
- * the assessment that put it there.
+ * source assessment alone: nobody views the content. Each item must still be `known` and
+ * undecided, else nothing is confirmed (409 `not_known`). An item whose suggested entry or bank was
+ * disabled since (a false positive) is not confirmed: it goes back to the `new` queue, and the
+ * answer lists it in `requeued`. The confirmation copies the source assessment's fields (media
+ * type, age group, gender, site type, depiction: what forwards and exports carry), and its audit
+ * names the source: the own-bank entry, its bank and label, and the assessment that put it there.
  */
 export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: readonly number[], comment?: string) {
   const now = deps.now();
+  const actor = userActor(user.userId);
   return auditedTransaction(deps.db, (tx) => {
-    const suggestions = new Map(
-      tx
-        .select({
-          itemId: itemSuggestions.itemId,
-          label: itemSuggestions.label,
-          entryId: itemSuggestions.bankEntryId,
-          bank: banks.name,
-          sourceRef: bankEntries.sourceRef,
-        })
-        .from(itemSuggestions)
-        .innerJoin(bankEntries, eq(bankEntries.id, itemSuggestions.bankEntryId))
-        .innerJoin(banks, eq(banks.id, bankEntries.bankId))
-        .where(inArray(itemSuggestions.itemId, [...itemIds]))
-        .all()
-        .map((s) => [s.itemId, s]),
-    );
-    return [...new Set(itemIds)].map((itemId) => {
+    const suggestions = new Map(knownSuggestions(tx, itemIds).map((s) => [s.itemId, s]));
+    const ticked = [...new Set(itemIds)].map((itemId) => {
       const { state, review } = requireItemForReview(tx, itemId);
       const suggestion = suggestions.get(itemId);
       const label = suggestion ? parseLabel(suggestion.label) : null;
       if (state !== 'known' || review.queue !== null || !suggestion || !label?.legalStatus)
         throw new Conflict('not_known');
+      return { itemId, suggestion, legalStatus: label.legalStatus, content: label.content };
+    });
+    const requeued: number[] = [];
+    const confirmed = ticked.flatMap(({ itemId, suggestion, legalStatus, content }) => {
+      if (!suggestion.enabled) {
+        withdrawSuggestion(tx, deps, actor, suggestion, now);
+        requeued.push(itemId);
+        return [];
+      }
+      const sourceAssessmentId = sourceAssessmentOf(suggestion.sourceRef);
+      const source =
+        sourceAssessmentId === null
+          ? undefined
+          : tx.select(sourceFields).from(assessments).where(eq(assessments.id, sourceAssessmentId)).get();
       const assessment = tx
         .insert(assessments)
         .values({
@@ -210,8 +262,9 @@ export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: 
           authorId: null,
           source: 'known',
           sourceBankEntryId: suggestion.entryId,
-          outcome: label.legalStatus,
-          content: label.content,
+          outcome: legalStatus,
+          content,
+          ...source,
           comment: comment ?? null,
           status: 'confirmed',
           createdAt: now,
@@ -222,15 +275,16 @@ export function confirmKnownItems(deps: ReviewDeps, user: SessionUser, itemIds: 
         .get();
       tx.update(items).set({ assessedAt: now }).where(eq(items.id, itemId)).run();
       const banked = decideItem(tx, assessment, user.userId, now);
-      auditAssessment(tx, deps, { at: now, actor: userActor(user.userId), action: 'assessment.confirm' }, assessment, {
+      auditAssessment(tx, deps, { at: now, actor, action: 'assessment.confirm' }, assessment, {
         bankEntryId: suggestion.entryId,
         bank: suggestion.bank,
         label: suggestion.label,
-        sourceAssessmentId: sourceAssessmentOf(suggestion.sourceRef),
+        sourceAssessmentId,
         banked,
       });
-      createForwards(tx, deps.config, assessment, userActor(user.userId), now);
-      return assessment;
+      createForwards(tx, deps.config, assessment, actor, now);
+      return [assessment];
     });
+    return { assessments: confirmed, requeued };
   });
 }

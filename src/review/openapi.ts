@@ -49,7 +49,12 @@ export function registerReviewApi(registry: ApiRegistry): void {
     path: '/api/v1/queue/known/confirm',
     summary: 'confirm items that match confirmed assessments, in one step',
     request: { body: jsonBody(knownConfirmBodySchema) },
-    responses: { 200: jsonAnswer('`assessments`'), ...errorResponses(400, 409) },
+    responses: {
+      200: jsonAnswer(
+        '`assessments` (the confirmed ones) and `requeued` (ids sent back to `new`: their suggestion was disabled)',
+      ),
+      ...errorResponses(400, 409),
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -72,7 +72,7 @@ export function reviewRoutes(deps: AppDeps): Router {
 
   router.post('/queue/known/confirm', (req, res) => {
     const body = parseOrFail(knownConfirmBodySchema, req.body);
-    res.json({ assessments: confirmKnownItems(deps, currentUser(res), body.itemIds, body.comment) });
+    res.json(confirmKnownItems(deps, currentUser(res), body.itemIds, body.comment));
   });
 
   router.get('/items', (req, res) => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/matching/matcher.ts';
+import { switchBankEntry } from '../../src/review/bank-switch.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
@@ -197,6 +198,7 @@ describe('known items', () => {
     const res = await request(t.app).post('/api/v1/queue/known/confirm').set(asSession(supervisor)).send(body);
     expect(res.status).toBe(200);
     expect(res.body.assessments[0]).toMatchObject({ source: 'known', outcome: 'national', status: 'confirmed' });
+    expect(res.body.requeued).toEqual([]);
     expect(await queues()).toMatchObject({ known: 0 });
     expect(row(t.database, 'select assessed_at from items where id = ?', known).assessed_at).toBe(t.clock.now());
     const event = row(
@@ -211,6 +213,84 @@ describe('known items', () => {
       sourceAssessmentId: sourceAssessment,
     });
     expect(countRows(t.database, "audit_events where action = 'media.view'")).toBe(0);
+  });
+
+  it('copies the source assessment’s fields, so its forwards carry what the exports need, not unknowns', async () => {
+    const known = await knownItem();
+    const res = await request(t.app)
+      .post('/api/v1/queue/known/confirm')
+      .set(asSession(supervisor))
+      .send({ itemIds: [known] })
+      .expect(200);
+    const copied = {
+      outcome: 'national',
+      content: 'real_abuse',
+      mediaType: 'image',
+      victimAgeGroup: 'prepubescent',
+      victimGender: 'female',
+      siteType: 'image_host',
+      depiction: 'lascivious_exhibition',
+    };
+    expect(res.body.assessments[0]).toMatchObject(copied);
+    const stored = row(
+      t.database,
+      "select media_type, victim_age_group, victim_gender, site_type, depiction from assessments where source = 'known'",
+    );
+    expect(stored).toEqual({
+      media_type: 'image',
+      victim_age_group: 'prepubescent',
+      victim_gender: 'female',
+      site_type: 'image_host',
+      depiction: 'lascivious_exhibition',
+    });
+    // The forwards the confirmation set in motion name the known assessment, which now holds the fields.
+    const forwarded = rows(t.database, 'select assessment_id from forwards where item_id = ?', known);
+    expect(forwarded.length).toBeGreaterThan(0);
+    for (const forward of forwarded) expect(forward.assessment_id).toBe(res.body.assessments[0].id);
+  });
+
+  it('sends an item whose suggested entry was disabled back to new, confirming the others', async () => {
+    const known = await knownItem();
+    const other = reportAndTriage(t, 'https://c.example.test/', [medium('c')]);
+    const { id } = (await assess(a, other, illegal).expect(201)).body.assessment;
+    await decide(supervisor, id, 'confirm').expect(200);
+    const copy = medium('c');
+    copy.matches = new Matcher(t.database.db, t.config.matching).match({ ...copy.signals, pdqVariants: null });
+    const stillKnown = reportAndTriage(t, 'https://mirror-c.example.test/', [copy]);
+    expect(await queues()).toMatchObject({ known: 2, new: 0 });
+    const entry = row(t.database, 'select bank_entry_id as id from item_suggestions where item_id = ?', known).id;
+    // Found to be a false positive after triage suggested it: the entry is disabled.
+    switchBankEntry({ db: t.database.db, config: t.config, now: t.clock.now }, 'system', entry, false);
+    const res = await request(t.app)
+      .post('/api/v1/queue/known/confirm')
+      .set(asSession(supervisor))
+      .send({ itemIds: [known, stillKnown] })
+      .expect(200);
+    expect(res.body.requeued).toEqual([known]);
+    expect(res.body.assessments.map((x: { itemId: number }) => x.itemId)).toEqual([stillKnown]);
+    expect(countRows(t.database, `assessments where item_id = ${known}`)).toBe(0);
+    expect(countRows(t.database, `forwards where item_id = ${known}`)).toBe(0);
+    expect(row(t.database, 'select state, review_queue from items where id = ?', known)).toEqual({
+      state: 'ready',
+      review_queue: null,
+    });
+    expect(countRows(t.database, `item_suggestions where item_id = ${known}`)).toBe(0);
+    expect(await queues()).toMatchObject({ known: 0, new: 1 });
+    const event = row(t.database, "select object_id, details from audit_events where action = 'item.requeue'");
+    expect(event.object_id).toBe(String(known));
+    expect(JSON.parse(event.details)).toEqual({ reason: 'suggestion_disabled', bankEntryId: entry, bank: 'hotline' });
+  });
+
+  it('sends it back to new when the whole bank was disabled', async () => {
+    const known = await knownItem();
+    await request(t.app).patch('/api/v1/banks/hotline').set(asSession(admin)).send({ enabled: false }).expect(200);
+    const res = await request(t.app)
+      .post('/api/v1/queue/known/confirm')
+      .set(asSession(supervisor))
+      .send({ itemIds: [known] })
+      .expect(200);
+    expect(res.body).toEqual({ assessments: [], requeued: [known] });
+    expect(await queues()).toMatchObject({ known: 0, new: 1 });
   });
 
   it('refuses the whole batch when one item is not a known item waiting', async () => {
