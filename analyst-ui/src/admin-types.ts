@@ -27,6 +27,8 @@ export interface Settings {
   statusDelayHours: number;
   statusDelayRandomHours: number;
   analystsMayConfirm: boolean;
+  pdqThreshold: number;
+  blockhashThreshold: number;
 }
 
 export const forwardStates = ['pending', 'sent', 'acknowledged', 'removed', 'still_online', 'failed'] as const;

@@ -1,7 +1,9 @@
 import type { FetchErrorReason } from '../fetcher/errors.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
+import { readMatchThresholds } from '../triage/match-thresholds.ts';
 import { mediumFields } from '../triage/medium-fields.ts';
 import { type Inspection, inspectUrl } from '../triage/pipeline.ts';
+import { withThresholdsInForce } from '../triage/triage-job.ts';
 import { createTriageTools } from '../triage/triage-tools.ts';
 import { canonicaliseUrl } from '../urls/canonical-url.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
@@ -55,7 +57,8 @@ async function triage(args: string[], io: CliIo): Promise<number> {
     }
     const { tools, close: closeTools } = await createTriageTools(config, db);
     try {
-      const inspection = await inspectUrl(canonical.url, tools, AbortSignal.timeout(config.worker.triageBudgetMs));
+      const inForce = withThresholdsInForce(tools, readMatchThresholds(db, config.matching.thresholds));
+      const inspection = await inspectUrl(canonical.url, inForce, AbortSignal.timeout(config.worker.triageBudgetMs));
       io.stdout.write(`${JSON.stringify(describeInspection(inspection))}\n`);
       return inspection.error && badInput.includes(inspection.error) ? 1 : 0;
     } finally {

@@ -119,8 +119,11 @@ export class Matcher {
     this.index.refresh(db);
   }
 
-  /** Every match of the signals, nearest first. */
-  match(signals: MatchableSignals): BankMatch[] {
+  /** Every match of the signals, nearest first; perceptual ones within `thresholds` (by default the configured ones). */
+  match(
+    signals: MatchableSignals,
+    thresholds: Config['matching']['thresholds'] = this.settings.thresholds,
+  ): BankMatch[] {
     this.index.refresh(this.db);
     const matches: BankMatch[] = [];
     for (const { name } of exactSignalTypes) {
@@ -130,7 +133,7 @@ export class Matcher {
         if (enabled) matches.push({ ...entry, distance: 0, variant: null });
       }
     }
-    const candidates = this.perceptualCandidates(signals);
+    const candidates = this.perceptualCandidates(signals, thresholds);
     if (candidates.size > 0) {
       const ids = JSON.stringify([...candidates.keys()]);
       for (const { enabled, ...entry } of entriesWithIds(this.db).all({ ids })) {
@@ -145,10 +148,13 @@ export class Matcher {
   }
 
   /** Index hits by entry id; for PDQ, the nearest of the variants (the earliest on a tie). */
-  private perceptualCandidates(signals: MatchableSignals): Map<number, Candidate> {
+  private perceptualCandidates(
+    signals: MatchableSignals,
+    thresholds: Config['matching']['thresholds'],
+  ): Map<number, Candidate> {
     const candidates = new Map<number, Candidate>();
     const search = (type: PerceptualSignalTypeName, hash: string, variant: PdqVariant | null) => {
-      for (const hit of this.index.query(type, hash, this.settings.thresholds[type])) {
+      for (const hit of this.index.query(type, hash, thresholds[type])) {
         const known = candidates.get(hit.id);
         if (!known || hit.distance < known.distance) candidates.set(hit.id, { type, distance: hit.distance, variant });
       }

@@ -5,8 +5,8 @@ import type { Config } from '../config.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { reviewSettings } from '../db/schema/review.ts';
 import type { AppDeps } from '../deps.ts';
+import { thresholdSchema, thresholdSettingKeys } from '../triage/match-thresholds.ts';
 
-/** What an admin may change at run time; the configuration gives the defaults (src/config.ts `review`). */
 /** A whole number from `min` to `max`; anything else is refused with `message` (a catalogue key naming the range). */
 const wholeNumber = (min: number, max: number, message: string) =>
   z.number({ error: message }).int(message).min(min, message).max(max, message);
@@ -19,6 +19,9 @@ export const settingsSchema = z.strictObject({
   analystsMayConfirm: z.boolean(),
   /** Views blurred less than this level (0 none .. 5 strongest) count towards the exposure limit. */
   exposureBlurLevel: wholeNumber(1, 5, 'error.settings.blur_level'),
+  /** Triage's bank matching distances (src/triage/match-thresholds.ts reads them for each item). */
+  [thresholdSettingKeys.pdq]: thresholdSchema('pdq', 'error.settings.match_distance'),
+  [thresholdSettingKeys.blockhash]: thresholdSchema('blockhash', 'error.settings.match_distance'),
 });
 export type ReviewSettings = z.output<typeof settingsSchema>;
 export const settingsChangeSchema = settingsSchema.partial().refine((change) => Object.keys(change).length > 0, {
@@ -26,9 +29,21 @@ export const settingsChangeSchema = settingsSchema.partial().refine((change) => 
   message: 'error.settings.empty',
 });
 
+/** The configured defaults: src/config.ts `review`, and the match distances of `matching`. */
+function defaultSettings(config: Pick<Config, 'review' | 'matching'>): ReviewSettings {
+  const { thresholds } = config.matching;
+  return settingsSchema.parse(
+    pickSettings({
+      ...config.review,
+      [thresholdSettingKeys.pdq]: thresholds.pdq,
+      [thresholdSettingKeys.blockhash]: thresholds.blockhash,
+    }),
+  );
+}
+
 /** The settings in force: each stored value over its configured default. */
-export function readSettings(db: DbOrTx, config: Pick<Config, 'review'>): ReviewSettings {
-  const defaults = settingsSchema.parse(pickSettings(config.review));
+export function readSettings(db: DbOrTx, config: Pick<Config, 'review' | 'matching'>): ReviewSettings {
+  const defaults = defaultSettings(config);
   const stored: Record<string, unknown> = {};
   for (const row of db.select().from(reviewSettings).all()) stored[row.key] = JSON.parse(row.value);
   // A stored value that no longer fits the schema (an older version's) falls back to its default.

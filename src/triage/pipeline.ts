@@ -5,6 +5,7 @@ import type { BankMatch } from '../matching/matcher.ts';
 import { noPerceptualSignals, type Signals } from '../signals/compute-signals.ts';
 import { isHashedImageType, UNKNOWN_MEDIA_TYPE } from '../signals/media-type.ts';
 import { type ExactSignals, SignalsError, type SignalsRefusal } from '../signals/signals-error.ts';
+import type { MatchThresholds } from './match-thresholds.ts';
 import type { PageMedia } from './page-media.ts';
 
 /**
@@ -28,7 +29,8 @@ export interface TriageTools {
   fetch(url: string, signal: AbortSignal): Promise<FetchedContent>;
   /** `known`: the fetcher's exact hashes of these bytes, so that they are not computed twice. */
   computeSignals(bytes: Buffer, known: ExactSignals): Promise<Signals>;
-  match(signals: Signals): BankMatch[];
+  /** Bank matches; perceptual ones within `thresholds` when given (the settings in force), else the configured ones. */
+  match(signals: Signals, thresholds?: MatchThresholds): BankMatch[];
   /** Where the content came from (see hostingOf). */
   lookupHosting(reached: ReachedContent): SiteHosting;
   extractPageMedia(html: string, baseUrl: string, limit: number): PageMedia;

@@ -5,6 +5,7 @@ import { items } from '../db/schema/intake.ts';
 import type { JobRecord } from '../jobs/queue.ts';
 import type { JobHandler, JobHooks } from '../jobs/worker.ts';
 import type { EarlierMedia } from '../matching/earlier-media.ts';
+import { type MatchThresholds, readMatchThresholds } from './match-thresholds.ts';
 import { inspectUrl, type TriageTools } from './pipeline.ts';
 import { storeTriageResult } from './store-triage-result.ts';
 
@@ -49,6 +50,11 @@ export const triageStateHooks: JobHooks = {
   onFailed: (tx, job, failure) => setState(tx, job, failure.final ? 'failed' : 'new', failure.reason),
 };
 
+/** The tools with bank matching at the match distances in force now (the settings change at run time). */
+export function withThresholdsInForce(tools: TriageTools, thresholds: MatchThresholds): TriageTools {
+  return { ...tools, match: (signals) => tools.match(signals, thresholds) };
+}
+
 /**
  * Triage of one item: the slow part (fetching, hashing) runs outside any transaction, within the
  * job's budget; the result is written in the worker's transaction together with the job's completion.
@@ -56,6 +62,8 @@ export const triageStateHooks: JobHooks = {
 export function triageJobHandler(deps: {
   db: Db;
   tools: TriageTools;
+  /** The configured match distances, under the settings an admin stored (read once per item). */
+  thresholds: MatchThresholds;
   now: () => number;
   earlierMedia: EarlierMedia;
 }): JobHandler {
@@ -67,7 +75,8 @@ export function triageJobHandler(deps: {
       const item = itemUrl(deps.db).get({ itemId });
       // Purged since it was reported: nothing left to do.
       if (!item) return () => {};
-      const inspection = await inspectUrl(item.url, deps.tools, signal);
+      const tools = withThresholdsInForce(deps.tools, readMatchThresholds(deps.db, deps.thresholds));
+      const inspection = await inspectUrl(item.url, tools, signal);
       // Rebuilding the duplicate index can take a while: here, not under the write lock.
       deps.earlierMedia.refresh(deps.db);
       return (tx) => {

@@ -34,7 +34,7 @@ export async function createTriageTools(
     tools: {
       fetch: (url, signal) => fetcher.fetch(url, signal),
       computeSignals: (bytes, known) => computeSignalsInPool(bytes, limits, known),
-      match: (signals) => (matcher ? matcher.match(matchableSignals(signals)) : []),
+      match: (signals, thresholds) => (matcher ? matcher.match(matchableSignals(signals), thresholds) : []),
       lookupHosting: (reached) => hostingOf(reached, hosting),
       extractPageMedia,
       maxMediaPerPage: config.fetch.maxMediaPerPage,

@@ -46,7 +46,13 @@ export async function createTriageWorker(deps: {
     // Built at start from the media triaged so far; each stored result then tops it up.
     const earlierMedia = new EarlierMedia(config.matching);
     earlierMedia.refresh(db);
-    handlers[triageJobType] = triageJobHandler({ db, tools, now, earlierMedia });
+    handlers[triageJobType] = triageJobHandler({
+      db,
+      tools,
+      now,
+      earlierMedia,
+      thresholds: config.matching.thresholds,
+    });
   }
   const worker = createWorker({
     db,

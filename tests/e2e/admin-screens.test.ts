@@ -167,12 +167,17 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
     await limit.fill('90');
     await page.getByLabel('Random part added to that delay, at most (hours)').fill('12');
     await page.getByLabel('Analysts may confirm or dispute another analyst’s assessment').check();
+    const pdq = page.getByLabel('PDQ match distance: differing bits at most for a bank match (0 to 128)');
+    expect(await pdq.inputValue()).toBe('31');
+    await pdq.fill('24');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
     expect((await api(page, '/settings')).settings).toMatchObject({
       exposureLimitMinutes: 90,
       statusDelayRandomHours: 12,
       analystsMayConfirm: true,
+      pdqThreshold: 24,
+      blockhashThreshold: 10,
     });
     expect(await limit.getAttribute('aria-invalid')).toBeNull();
 

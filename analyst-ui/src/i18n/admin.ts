@@ -39,6 +39,8 @@ export const adminEn = {
   'settings.exposureBlurLevel': 'Views blurred less than this level count towards the limit (1 to 5)',
   'settings.statusDelayHours': 'Delay before a reporter’s status changes (hours)',
   'settings.statusDelayRandomHours': 'Random part added to that delay, at most (hours)',
+  'settings.pdqThreshold': 'PDQ match distance: differing bits at most for a bank match (0 to 128)',
+  'settings.blockhashThreshold': 'Blockhash match distance: differing bits at most for a bank match (0 to 128)',
   'settings.analystsMayConfirm': 'Analysts may confirm or dispute another analyst’s assessment',
   'settings.save': 'Save settings',
   'settings.saved': 'Settings saved.',
@@ -120,6 +122,10 @@ export const adminFr: Record<AdminKey, string> = {
   'settings.exposureBlurLevel': 'Les vues moins floues que ce niveau comptent dans la limite (1 à 5)',
   'settings.statusDelayHours': 'Délai avant que le statut d’un signalement change (heures)',
   'settings.statusDelayRandomHours': 'Part aléatoire ajoutée à ce délai, au plus (heures)',
+  'settings.pdqThreshold':
+    'Distance de correspondance PDQ : bits différents au plus pour une correspondance avec une banque (0 à 128)',
+  'settings.blockhashThreshold':
+    'Distance de correspondance blockhash : bits différents au plus pour une correspondance avec une banque (0 à 128)',
   'settings.analystsMayConfirm': 'Les analystes peuvent confirmer ou contester l’évaluation d’un autre analyste',
   'settings.save': 'Enregistrer les paramètres',
   'settings.saved': 'Paramètres enregistrés.',
@@ -200,6 +206,10 @@ export const adminNl: Record<AdminKey, string> = {
   'settings.exposureBlurLevel': 'Weergaven die minder vervaagd zijn dan dit niveau tellen mee voor de limiet (1 tot 5)',
   'settings.statusDelayHours': 'Wachttijd voordat de status van een melding verandert (uren)',
   'settings.statusDelayRandomHours': 'Willekeurig deel dat bij die wachttijd komt, ten hoogste (uren)',
+  'settings.pdqThreshold':
+    'PDQ-overeenkomstafstand: hoogstens zoveel verschillende bits voor een overeenkomst met een bank (0 tot 128)',
+  'settings.blockhashThreshold':
+    'Blockhash-overeenkomstafstand: hoogstens zoveel verschillende bits voor een overeenkomst met een bank (0 tot 128)',
   'settings.analystsMayConfirm': 'Analisten mogen de beoordeling van een andere analist bevestigen of betwisten',
   'settings.save': 'Instellingen opslaan',
   'settings.saved': 'Instellingen opgeslagen.',

@@ -11,6 +11,8 @@ const numberFields = [
   'exposureBlurLevel',
   'statusDelayHours',
   'statusDelayRandomHours',
+  'pdqThreshold',
+  'blockhashThreshold',
 ] as const;
 type NumberField = (typeof numberFields)[number];
 
