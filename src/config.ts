@@ -169,7 +169,7 @@ const envSchema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected HH:MM-HH:MM, e.g. 09:00-17:00')
       .default('09:00-17:00'),
-    HOTLINE_WORKING_TIME_ZONE: z.string().refine(isTimeZone, 'expected an IANA time zone').default('Europe/Brussels'),
+    HOTLINE_TIME_ZONE: z.string().refine(isTimeZone, 'expected an IANA time zone').default('Europe/Brussels'),
   })
   .refine((env) => env.HOTLINE_FETCH_ALLOW.length === 0 || env.NODE_ENV === 'test', {
     path: ['HOTLINE_FETCH_ALLOW'],
@@ -240,6 +240,11 @@ export interface Config {
     proxy: string | undefined;
   };
   signals: { maxPixels: number };
+  /**
+   * The hotline's own IANA time zone (HOTLINE_TIME_ZONE): where its days begin (a skip lasts the
+   * day, the exposure budget is daily) and its working hours lie (reminders).
+   */
+  timeZone: string;
   /** `thresholds`: per perceptual signal type, the settings its registry entry names (src/signals/types). */
   matching: { thresholds: Record<PerceptualSignalTypeName, number>; pdqMinQuality: number };
   /** `triageBudgetMs`: time one triage job may take, its page's media included. */
@@ -351,6 +356,7 @@ export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): C
       triageDelay: env.HOTLINE_TRIAGE_DELAY === 'on',
     },
     testClockFile: env.HOTLINE_TEST_CLOCK_FILE,
+    timeZone: env.HOTLINE_TIME_ZONE,
     auth: {
       sessionIdleMs: env.HOTLINE_SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.HOTLINE_SESSION_ABSOLUTE_HOURS * 3_600_000,
@@ -403,7 +409,7 @@ function deliveryConfig(env: Env): DeliveryConfig {
     reminders: {
       everyMs: env.HOTLINE_REMINDER_HOURS * 3_600_000,
       workingHours: {
-        timeZone: env.HOTLINE_WORKING_TIME_ZONE,
+        timeZone: env.HOTLINE_TIME_ZONE,
         firstDay,
         lastDay,
         startMinute: minutes.start,

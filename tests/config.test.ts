@@ -90,7 +90,7 @@ describe('configuration', () => {
     const refused = {
       HOTLINE_SMTP_URL: 'smtp://user:s3cret-pw@relay.example.test:587',
       HOTLINE_WORKING_HOURS: '17:00-09:00',
-      HOTLINE_WORKING_TIME_ZONE: 'Europe/Atlantis',
+      HOTLINE_TIME_ZONE: 'Europe/Atlantis',
       HOTLINE_PARTNER_CHANNEL: 'email',
     };
     try {
@@ -98,7 +98,7 @@ describe('configuration', () => {
       expect.unreachable();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['HOTLINE_WORKING_TIME_ZONE', 'HOTLINE_PARTNER_CHANNEL']) expect(problems).toContain(name);
+      for (const name of ['HOTLINE_TIME_ZONE', 'HOTLINE_PARTNER_CHANNEL']) expect(problems).toContain(name);
       expect(problems).not.toContain('s3cret');
     }
     expect(() => parseEnv({ HOTLINE_SMTP_URL: 'smtp://relay.example.test' })).toThrow(/HOTLINE_MAIL_FROM/);

@@ -7,8 +7,9 @@ import type { Tx } from '../db/client.ts';
 import { itemReviews, itemSkips } from '../db/schema/review.ts';
 import type { AppDeps } from '../deps.ts';
 import { Conflict } from '../errors.ts';
+import { localDay } from '../local-time.ts';
 import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
-import { claimMs, heldClaim, nextDrawableItem, utcDay } from './queue.ts';
+import { claimMs, heldClaim, nextDrawableItem } from './queue.ts';
 
 export type ReviewDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
 
@@ -21,7 +22,7 @@ export function claimNextItem(deps: ReviewDeps, userId: number): number | undefi
   return auditedTransaction(deps.db, (tx) => {
     const held = heldClaim(tx, userId, now);
     if (held !== undefined) return held;
-    const itemId = nextDrawableItem(tx, userId, now);
+    const itemId = nextDrawableItem(tx, userId, now, deps.config.timeZone);
     if (itemId === undefined) return undefined;
     updateItemReview(tx, itemId, { claimedBy: userId, claimedUntil: now + claimMs, inReviewAt: now });
     auditItemEvent(tx, deps.config, { at: now, actor: userActor(userId), action: 'item.claim', itemId });
@@ -76,7 +77,7 @@ export const claimsReleaser =
 
 /**
  * Passes the item with a reason: its claim (if the caller's) ends, and Next does not serve it to
- * the caller again this UTC day. 409 `claimed_by_other` while someone else holds it.
+ * the caller again this day: the hotline's day (HOTLINE_TIME_ZONE), which ends at its midnight. 409 `claimed_by_other` while someone else holds it.
  */
 export function skipItem(deps: ReviewDeps, userId: number, itemId: number, reason: string): void {
   const now = deps.now();
@@ -85,7 +86,7 @@ export function skipItem(deps: ReviewDeps, userId: number, itemId: number, reaso
     const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
     if (claimLive && review.claimedBy !== userId) throw new Conflict('claimed_by_other');
     if (claimLive) updateItemReview(tx, itemId, { claimedBy: null, claimedUntil: null });
-    const day = utcDay(now);
+    const day = localDay(now, deps.config.timeZone);
     tx.insert(itemSkips).values({ itemId, userId, day, reason, at: now }).run();
     auditItemEvent(tx, deps.config, {
       at: now,

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { localDay } from '../local-time.ts';
 
 /** The queues an analyst sees on the home screen. Items still in triage, or decided, are in none of them. */
 export const queueNames = ['new', 'to_confirm', 'disputed', 'known', 'unreachable', 'gone'] as const;
@@ -11,7 +12,10 @@ const hourMs = 3_600_000;
 /** The most points waiting can earn (the same cap as triage's `waiting` reason, src/triage/priority.ts). */
 export const maxAgePoints = 24;
 
-/** The UTC day of a time, `YYYY-MM-DD`: the unit of skips and exposure. */
+/**
+ * The UTC day of a time, `YYYY-MM-DD`: still the unit of the exposure budget, which the safe view
+ * (src/review/media-view.ts) charges by it; skips count by the hotline's day (localDay).
+ */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** The queue of an item with this triage state and review queue (`triage` while triage still runs). */
@@ -58,11 +62,14 @@ export function countQueues(db: DbOrTx): Record<QueueName, number> {
   return counts;
 }
 
-/** Items of the `new` queue that `userId` may draw now: unclaimed (or claim lapsed) and not skipped by them today. */
-function drawable(userId: number, now: number): SQL {
+/**
+ * Items of the `new` queue that `userId` may draw now: unclaimed (or claim lapsed) and not skipped
+ * by them `today` (the hotline's local day, see localDay).
+ */
+function drawable(userId: number, now: number, today: string): SQL {
   return sql`${inQueue('new')}
     and not exists (select 1 from item_reviews r where r.item_id = i.id and r.claimed_until > ${now})
-    and not exists (select 1 from item_skips s where s.user_id = ${userId} and s.day = ${utcDay(now)} and s.item_id = i.id)`;
+    and not exists (select 1 from item_skips s where s.user_id = ${userId} and s.day = ${today} and s.item_id = i.id)`;
 }
 
 /**
@@ -72,13 +79,14 @@ function drawable(userId: number, now: number): SQL {
  * `maxAgePoints`, so no level that far below the best found can win. At most that many seeks,
  * however long the queue.
  */
-export function nextDrawableItem(db: DbOrTx, userId: number, now: number): number | undefined {
+export function nextDrawableItem(db: DbOrTx, userId: number, now: number, timeZone: string): number | undefined {
+  const today = localDay(now, timeZone);
   let best: { id: number; score: number; firstReportedAt: number } | undefined;
   let below = Number.MAX_SAFE_INTEGER;
   for (;;) {
     const row = db.get<{ id: number; priority: number; firstReportedAt: number } | undefined>(
       sql`select i.id, i.priority, i.first_reported_at as firstReportedAt from items i
-        where ${drawable(userId, now)} and i.priority < ${below}
+        where ${drawable(userId, now, today)} and i.priority < ${below}
         order by i.priority desc, i.first_reported_at asc, i.id asc limit 1`,
     );
     if (!row || (best && row.priority + maxAgePoints < best.score)) return best?.id;

@@ -2,6 +2,8 @@
  * Working hours in a time zone (default Mon-Fri 09:00-17:00 Europe/Brussels): when reminders to a
  * hosting provider may go out. Pure: the time zone rules come from the runtime's Intl data.
  */
+import { instantOf, wallClock } from '../../local-time.ts';
+
 export interface WorkingHours {
   /** IANA name, e.g. Europe/Brussels. */
   timeZone: string;
@@ -11,51 +13,6 @@ export interface WorkingHours {
   /** Minutes into the local day: [startMinute, endMinute). */
   startMinute: number;
   endMinute: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The local wall-clock time of `ms` in `timeZone`, read as if it were UTC. */
-function wallClock(ms: number, timeZone: string): number {
-  const parts = Object.fromEntries(
-    formatterOf(timeZone)
-      .formatToParts(ms)
-      .map((p) => [p.type, Number(p.value)]),
-  );
-  return Date.UTC(
-    parts.year ?? 0,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-}
-
-/** The instant whose local wall-clock time is `wall` (ms of a UTC-read wall clock). */
-function instantOf(wall: number, timeZone: string): number {
-  // The zone's offset near the answer; a second pass settles a daylight-saving change in between.
-  let instant = wall - (wallClock(wall, timeZone) - wall);
-  instant = wall - (wallClock(instant, timeZone) - instant);
-  return instant;
 }
 
 const dayMs = 86_400_000;
