@@ -34,7 +34,11 @@ export function medium(seed: string, matches: BankMatch[] = []): InspectedMedium
 }
 
 /** Reports `url` through the real intake; returns the receipt. */
-export function reportUrl(t: TestApp, url: string, report: { category?: string; contact?: string } = {}): string {
+export function reportUrl(
+  t: TestApp,
+  url: string,
+  report: { category?: string; siteType?: string; contact?: string } = {},
+): string {
   const deps = {
     db: t.database.db,
     keys: deriveIntakeKeys(t.config.secretKey),
@@ -44,7 +48,7 @@ export function reportUrl(t: TestApp, url: string, report: { category?: string; 
   return submitReport(deps, {
     urls: [url],
     category: report.category ?? 'csam',
-    siteType: 'website',
+    siteType: report.siteType ?? 'website',
     mediaType: 'image',
     ...(report.contact ? { contact: report.contact } : {}),
   }).receipt;
@@ -56,13 +60,14 @@ export function triageUrl(
   url: string,
   media: InspectedMedium[],
   error: Inspection['error'] = null,
+  country = 'BE',
 ): number {
   const itemId = row(t.database, 'select i.id from items i where i.url = ?', url).id as number;
   const inspection: Inspection = {
     url,
     finalUrl: url,
     httpStatus: 200,
-    hosting: { kind: 'ip', ip: '198.51.100.7', country: 'BE', asn: 64500, org: 'Site' },
+    hosting: { kind: 'ip', ip: '198.51.100.7', country, asn: 64500, org: 'Site' },
     tlsInvalid: false,
     page: true,
     media: error ? [] : media,
@@ -79,8 +84,14 @@ export function reportAndTriage(
   t: TestApp,
   url: string,
   media: InspectedMedium[],
-  report: { category?: string; contact?: string; error?: Inspection['error'] } = {},
+  report: {
+    category?: string;
+    siteType?: string;
+    contact?: string;
+    error?: Inspection['error'];
+    country?: string;
+  } = {},
 ): number {
   reportUrl(t, url, report);
-  return triageUrl(t, url, media, report.error ?? null);
+  return triageUrl(t, url, media, report.error ?? null, report.country);
 }
