@@ -213,7 +213,7 @@ describe('GET /api/v1/items', () => {
       const seen: number[] = [];
       let cursor: number | null = null;
       for (;;) {
-        const path = `/api/v1/items?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+        const path: string = `/api/v1/items?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
         const res = await request(t.app).get(path).set(asSession(supervisor)).expect(200);
         expect(res.body.items.length).toBeLessThanOrEqual(limit);
         seen.push(...res.body.items.map((i: { id: number }) => i.id));
