@@ -125,7 +125,11 @@ export function listDestinations(db: DbOrTx, kind?: (typeof destinations.$inferS
 const destinationName = z.string({ error: 'error.destination.name' }).trim().min(1).max(200);
 const destinationSource = z.string({ error: 'error.destination.source' }).trim().min(1).max(500);
 const countryCode = z.string({ error: 'error.destination.country' }).regex(/^[A-Z]{2}$/);
-const abuseAddress = z.string({ error: 'error.destination.contact_email' }).trim().max(254).pipe(z.email());
+const abuseAddress = z
+  .string({ error: 'error.destination.contact_email' })
+  .trim()
+  .max(254)
+  .pipe(z.email({ error: 'error.destination.contact_email' }));
 /** Where forwards to a partner or the police go: a website, a drop folder, an address. */
 const forwardContact = z.string({ error: 'error.destination.contact' }).trim().min(1).max(500);
 /** When the source said so: a date or a month as the partner list records it (`2023-03`, `undated`). */
