@@ -3,23 +3,22 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 interface Props {
-  /** `YYYY-MM` to a count, in order. */
-  byMonth: Record<string, number>;
-  monthLabel: (month: string) => string;
+  /** The bars in order: what each is called on the axis, and its count. */
+  bars: readonly (readonly [label: string, count: number])[];
+  colour?: string;
 }
 
 /**
- * Bars of counts per month. The canvas is hidden from assistive technology: the same numbers are
- * in the table beside it. uPlot sizes its elements through the CSSOM, which the CSP allows.
+ * Bars of counts by a category (months, countries). The canvas is hidden from assistive technology:
+ * the same numbers are in the tables beside it. uPlot sizes its elements through the CSSOM, which
+ * the CSP allows; the printed page scales the canvas to its column (statistics.css).
  */
-export function MonthChart({ byMonth, monthLabel }: Props) {
+export function BarChart({ bars, colour = '#1f4e8c' }: Props) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const target = box.current;
     if (!target) return;
-    const months = Object.keys(byMonth);
-    const xs = months.map((_, n) => n);
-    const counts = months.map((m) => byMonth[m] ?? 0);
+    const labels = bars.map(([label]) => label);
     const chart = new uPlot(
       {
         width: Math.min(target.clientWidth || 600, 720),
@@ -27,27 +26,24 @@ export function MonthChart({ byMonth, monthLabel }: Props) {
         legend: { show: false },
         cursor: { show: false },
         scales: {
-          x: { time: false, range: [-0.5, months.length - 0.5] },
+          x: { time: false, range: [-0.5, bars.length - 0.5] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
-        axes: [
-          { values: (_u, ticks) => ticks.map((n) => (Number.isInteger(n) ? monthLabel(months[n] ?? '') : '')) },
-          {},
-        ],
+        axes: [{ values: (_u, ticks) => ticks.map((n) => (Number.isInteger(n) ? (labels[n] ?? '') : '')) }, {}],
         series: [
           {},
           {
-            stroke: '#1f4e8c',
-            fill: '#1f4e8c',
+            stroke: colour,
+            fill: colour,
             paths: uPlot.paths.bars?.({ size: [0.7, 48] }),
             points: { show: false },
           },
         ],
       },
-      [xs, counts],
+      [bars.map((_, n) => n), bars.map(([, count]) => count)],
       target,
     );
     return () => chart.destroy();
-  }, [byMonth, monthLabel]);
-  return <div ref={box} class="month-chart" aria-hidden="true" />;
+  }, [bars, colour]);
+  return <div ref={box} class="bar-chart" aria-hidden="true" />;
 }

@@ -12,10 +12,11 @@ export type Route =
   | { name: 'banks' }
   | { name: 'settings' }
   | { name: 'outbox' }
+  | { name: 'destinations' }
   | { name: 'known' };
 
 /** The admin screens' routes, named as their hash path. */
-const adminRoutes = ['banks', 'settings', 'outbox'] as const;
+const adminRoutes = ['banks', 'settings', 'outbox', 'destinations'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
@@ -48,6 +49,7 @@ export function hrefOf(route: Route): string {
     case 'banks':
     case 'settings':
     case 'outbox':
+    case 'destinations':
       return `#/${route.name}`;
     case 'known':
       return '#/known';

@@ -32,6 +32,15 @@ const en = {
   word: 'Value',
   count: 'Count',
   month: 'Month',
+  forwards: 'Forwards to receivers',
+  removedItems: 'Forwarded items removed',
+  ofTotal: '{n} of {total}',
+  itemsByMonth: 'New reported locations per month',
+  forwardsByCountry: 'Forwards by receiver’s country',
+  forwardsByCountryChart: 'Forwards by receiver’s country (the twelve largest)',
+  noCountry: 'No country (police, INTERPOL)',
+  otherCountries: 'Other ({n} countries)',
+  country: 'Country',
   unknown: 'Unknown',
 } as const;
 export type StatsKey = keyof typeof en;
@@ -67,6 +76,15 @@ const fr: Record<StatsKey, string> = {
   word: 'Valeur',
   count: 'Nombre',
   month: 'Mois',
+  forwards: 'Transmissions aux destinataires',
+  removedItems: 'Adresses transmises retirées',
+  ofTotal: '{n} sur {total}',
+  itemsByMonth: 'Nouvelles adresses signalées par mois',
+  forwardsByCountry: 'Transmissions par pays du destinataire',
+  forwardsByCountryChart: 'Transmissions par pays du destinataire (les douze premiers)',
+  noCountry: 'Sans pays (police, INTERPOL)',
+  otherCountries: 'Autres ({n} pays)',
+  country: 'Pays',
   unknown: 'Inconnu',
 };
 
@@ -101,6 +119,15 @@ const nl: Record<StatsKey, string> = {
   word: 'Waarde',
   count: 'Aantal',
   month: 'Maand',
+  forwards: 'Doorzendingen naar ontvangers',
+  removedItems: 'Doorgezonden adressen verwijderd',
+  ofTotal: '{n} van {total}',
+  itemsByMonth: 'Nieuwe gemelde adressen per maand',
+  forwardsByCountry: 'Doorzendingen per land van de ontvanger',
+  forwardsByCountryChart: 'Doorzendingen per land van de ontvanger (de twaalf grootste)',
+  noCountry: 'Geen land (politie, INTERPOL)',
+  otherCountries: 'Andere ({n} landen)',
+  country: 'Land',
   unknown: 'Onbekend',
 };
 

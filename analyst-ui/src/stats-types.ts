@@ -26,3 +26,21 @@ export interface Statistics {
 /** The figures of one calendar year, and where its CSV is downloaded from. */
 export const yearQuery = (year: number) => `from=${year}-01-01&to=${year}-12-31`;
 export const yearCsvUrl = (year: number) => `/api/v1/stats?${yearQuery(year)}&format=csv`;
+
+/** The rows of a count table: largest first; a tie keeps the server's order. */
+export const largestFirst = (counts: Record<string, number>): [string, number][] =>
+  Object.entries(counts).sort(([, a], [, b]) => b - a);
+
+/**
+ * The `top` largest counts and the sum of the rest (null when nothing is left over): what a
+ * one-page summary has room for.
+ */
+export function topAndRest(
+  counts: Record<string, number>,
+  top: number,
+): { top: [string, number][]; rest: number | null } {
+  const sorted = largestFirst(counts);
+  // One row left over is shown as itself: an "other" row would take the same room.
+  if (sorted.length <= top + 1) return { top: sorted, rest: null };
+  return { top: sorted.slice(0, top), rest: sorted.slice(top).reduce((sum, [, n]) => sum + n, 0) };
+}

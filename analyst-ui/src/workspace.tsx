@@ -152,6 +152,7 @@ function CurrentScreen({ route }: { route: Route }) {
     case 'banks':
     case 'settings':
     case 'outbox':
+    case 'destinations':
       return <AdminScreen name={route.name} />;
     case 'known':
       return <KnownQueue />;

@@ -7,7 +7,7 @@ import { auditedTransaction, recordAuditEvent } from '../audit/record.ts';
 import type { Config } from '../config.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { channelNames, destinations, directoryConfidences } from '../db/schema/forwarding.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { languages } from '../http/i18n.ts';
 import { type Destination, type Directory, destinationKey } from './routing.ts';
 
@@ -122,55 +122,98 @@ export function listDestinations(db: DbOrTx, kind?: (typeof destinations.$inferS
     .all();
 }
 
+const destinationName = z.string({ error: 'error.destination.name' }).trim().min(1).max(200);
+const destinationSource = z.string({ error: 'error.destination.source' }).trim().min(1).max(500);
+const countryCode = z.string({ error: 'error.destination.country' }).regex(/^[A-Z]{2}$/);
+const abuseAddress = z
+  .string({ error: 'error.destination.contact_email' })
+  .trim()
+  .max(254)
+  .pipe(z.email({ error: 'error.destination.contact_email' }));
+/** Where forwards to a partner or the police go: a website, a drop folder, an address. */
+const forwardContact = z.string({ error: 'error.destination.contact' }).trim().min(1).max(500);
+/** When the source said so: a date or a month as the partner list records it (`2023-03`, `undated`). */
+const asOfText = z.string({ error: 'error.destination.as_of' }).trim().max(20).nullable();
+
 /**
  * A hosting provider's abuse desk, added by an admin. Routing names a provider by the network its
- * content is served from, so the ASN is what it is found by; the organisation is its name. Not
- * approved unless said so: no notice goes to a contact nobody checked.
+ * content is served from, so the ASN is what it is found by (README: why not the organisation); the
+ * organisation is its name. Not approved unless said so: no notice goes to a contact nobody checked.
  */
 export const providerDestinationSchema = z.strictObject({
   kind: z.literal('hosting_provider'),
-  asn: z.number().int().min(1).max(4_294_967_295),
+  asn: z.number({ error: 'error.destination.asn' }).int().min(1).max(4_294_967_295),
   /** The organisation that runs the network. */
-  name: z.string().trim().min(1).max(200),
+  name: destinationName,
   /** The abuse contact notices go to. */
-  contact: z.string().trim().max(254).pipe(z.email()),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .nullable()
-    .default(null),
+  contact: abuseAddress,
+  country: countryCode.nullable().default(null),
   /** The language of notices; null: English. */
   language: z.enum(languages).nullable().default(null),
   approved: z.boolean().default(false),
-  source: z.string().trim().min(1).max(500),
-  asOf: z.string().trim().max(20).nullable().default(null),
+  source: destinationSource,
+  asOf: asOfText.default(null),
   confidence: z.enum(directoryConfidences).nullable().default(null),
 });
-export type ProviderDestination = z.infer<typeof providerDestinationSchema>;
 
-/** An admin adds a hosting provider's abuse contact; one per network (its key), audited with what was set. */
-export function createProviderDestination(
+/**
+ * A partner hotline, added by an admin where the shipped list has none. One per country, as the
+ * seed keeps only each country's primary row: routing sends a country's content to one hotline.
+ */
+export const partnerDestinationSchema = z.strictObject({
+  kind: z.literal('partner_hotline'),
+  country: countryCode,
+  name: destinationName,
+  contact: forwardContact,
+  /** Null: the configured channel for partners (HOTLINE_PARTNER_CHANNEL). */
+  channel: z.enum(channelNames).nullable().default(null),
+  language: z.enum(languages).nullable().default(null),
+  source: destinationSource,
+  asOf: asOfText.default(null),
+  confidence: z.enum(directoryConfidences).nullable().default(null),
+});
+
+/** What an admin may add: a provider's abuse desk or a partner hotline (the police and INTERPOL are fixed). */
+export const newDestinationSchema = z.discriminatedUnion(
+  'kind',
+  [providerDestinationSchema, partnerDestinationSchema],
+  {
+    error: 'error.destination.kind',
+  },
+);
+export type NewDestinationInput = z.infer<typeof newDestinationSchema>;
+
+const keyOf = (input: NewDestinationInput) =>
+  input.kind === 'hosting_provider'
+    ? destinationKey({ kind: 'hosting_provider', asn: input.asn })
+    : destinationKey({ kind: 'partner_hotline', country: input.country });
+
+/**
+ * An admin adds a directory row, audited with what was set. Its key is unique: one row per network,
+ * one partner hotline per country (edit the existing row instead).
+ */
+export function createDestination(
   deps: { db: Db; config: Config; now: () => number },
   userId: number,
-  provider: ProviderDestination,
+  input: NewDestinationInput,
 ) {
   const now = deps.now();
-  const key = destinationKey({ kind: 'hosting_provider', asn: provider.asn });
+  const key = keyOf(input);
   return auditedTransaction(deps.db, (tx) => {
     const created = tx
       .insert(destinations)
-      .values({ ...provider, key, updatedAt: now })
+      .values({ ...input, key, updatedAt: now })
       .onConflictDoNothing()
       .returning()
       .get();
-    if (!created) throw new Conflict('destination_exists');
+    if (!created) throw new Conflict(input.kind === 'hosting_provider' ? 'destination_exists' : 'partner_exists');
     recordAuditEvent(tx, auditKey(deps.config), {
       at: now,
       actor: userActor(userId),
       action: 'destination.create',
       objectType: 'destination',
       objectId: created.id,
-      details: { key, ...provider },
+      details: { key, ...input },
     });
     return created;
   });
@@ -178,12 +221,12 @@ export function createProviderDestination(
 
 export const destinationPatchSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    contact: z.string().trim().max(500).nullable(),
+    name: destinationName,
+    contact: forwardContact.nullable(),
     approved: z.boolean(),
     active: z.boolean(),
-    source: z.string().trim().min(1).max(500),
-    asOf: z.string().trim().max(20).nullable(),
+    source: destinationSource,
+    asOf: asOfText,
     confidence: z.enum(directoryConfidences).nullable(),
     /** Null: the configured channel of the destination's kind. */
     channel: z.enum(channelNames).nullable(),
@@ -205,6 +248,14 @@ export function updateDestination(
   return auditedTransaction(deps.db, (tx) => {
     const before = tx.select().from(destinations).where(eq(destinations.id, id)).get();
     if (!before) throw new NotFound('destination_not_found');
+    // Notices to a provider are e-mails: its contact stays an address.
+    if (
+      before.kind === 'hosting_provider' &&
+      patch.contact !== undefined &&
+      !abuseAddress.safeParse(patch.contact).success
+    ) {
+      throw new Invalid({ contact: 'error.destination.contact_email' });
+    }
     const after = tx
       .update(destinations)
       .set({ ...patch, updatedAt: now })

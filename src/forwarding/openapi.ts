@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ApiRegistry, errorResponses, idParams, jsonAnswer, jsonBody } from '../http/openapi.ts';
-import { destinationPatchSchema, providerDestinationSchema } from './directory.ts';
+import { destinationPatchSchema, newDestinationSchema } from './directory.ts';
 import { forwardPatchSchema, outboxQuerySchema } from './forwards.ts';
 import { exportQuerySchema } from './routes.ts';
 
@@ -15,8 +15,9 @@ export function registerForwardingApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/v1/destinations',
-    summary: "add a hosting provider's abuse contact (notices go out once it is approved)",
-    request: { body: jsonBody(providerDestinationSchema) },
+    summary:
+      "add a hosting provider's abuse contact (notices go out once it is approved) or a partner hotline (one per country)",
+    request: { body: jsonBody(newDestinationSchema) },
     responses: { 201: jsonAnswer('`destination`'), ...errorResponses(400, 409) },
   });
   registry.registerPath({

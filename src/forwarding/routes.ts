@@ -6,10 +6,10 @@ import type { AppDeps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
 import { parseOrFail, positiveIdSchema } from '../http/validation.ts';
 import {
-  createProviderDestination,
+  createDestination,
   destinationPatchSchema,
   listDestinations,
-  providerDestinationSchema,
+  newDestinationSchema,
   updateDestination,
 } from './directory.ts';
 import { exportFormatSchema, exportSinceSchema, exportTargetSchema, writeExport } from './export/write-export.ts';
@@ -36,8 +36,8 @@ export function forwardingRoutes(deps: AppDeps): Router {
   });
 
   router.post('/destinations', (req, res) => {
-    const provider = parseOrFail(providerDestinationSchema, req.body);
-    res.status(201).json({ destination: createProviderDestination(deps, currentUser(res).userId, provider) });
+    const input = parseOrFail(newDestinationSchema, req.body);
+    res.status(201).json({ destination: createDestination(deps, currentUser(res).userId, input) });
   });
 
   router.patch('/destinations/:id', (req, res) => {

@@ -4,7 +4,7 @@ import { hrefOf, parseRoute } from '../../analyst-ui/src/router.ts';
 
 describe('the admin screens’ routes and words', () => {
   it('reads each admin screen from its hash and writes the same hash back', () => {
-    for (const name of ['banks', 'settings', 'outbox'] as const) {
+    for (const name of ['banks', 'settings', 'outbox', 'destinations'] as const) {
       expect(parseRoute(`#/${name}`)).toEqual({ name });
       expect(hrefOf({ name })).toBe(`#/${name}`);
     }

@@ -111,8 +111,8 @@ describe("an admin adds a hosting provider's abuse contact", () => {
     }).expect(400);
     expect(Object.keys(bad.body.fields).sort()).toEqual(['approved', 'asn', 'contact', 'extra', 'language']);
     expect(bad.body.fields.asn).toEqual(expect.any(String));
-    const partner = await create({ ...provider, kind: 'partner_hotline' }).expect(400);
-    expect(Object.keys(partner.body.fields)).toEqual(['kind']);
+    const police = await create({ ...provider, kind: 'police' }).expect(400);
+    expect(Object.keys(police.body.fields)).toEqual(['kind']);
     const missing = await create({ kind: 'hosting_provider' }).expect(400);
     expect(Object.keys(missing.body.fields).sort()).toEqual(['asn', 'contact', 'name', 'source']);
     await create(provider, supervisor).expect(403);

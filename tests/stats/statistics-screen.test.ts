@@ -77,7 +77,7 @@ describe('the statistics screen in a real browser', () => {
       .filter({ hasText: 'Median time from report to removal' })
       .locator('xpath=following-sibling::dd');
     expect(await removal.textContent()).toBe('none');
-    expect(await page.locator('.month-chart canvas').count()).toBe(1);
+    expect(await page.locator('.bar-chart canvas').count()).toBe(1);
     const csv = page.getByRole('link', { name: 'Download CSV' });
     const download = await context.request.get(`${server.baseUrl}${await csv.getAttribute('href')}`);
     expect(await download.text()).toContain(`reports,total,${made.length}`);
@@ -105,7 +105,7 @@ describe('the statistics screen in a real browser', () => {
 
   it('is readable and accessible on a phone', async () => {
     const { context, page, csp } = await openStatistics('phone', accounts[1] as CliAccount);
-    expect(await page.locator('.month-chart canvas').count()).toBe(1);
+    expect(await page.locator('.bar-chart canvas').count()).toBe(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     expect(csp).toEqual([]);

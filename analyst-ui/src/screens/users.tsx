@@ -146,7 +146,8 @@ function UserRow({ user, busy, act, onReset }: RowProps) {
   const { api } = useWorkspace();
   const [resetPassword, setResetPassword] = useState('');
   const name = { username: user.username };
-  const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > Date.now();
+  // Unlock is offered only while a lock lasts; a lock that ran out needs nothing.
+  const lockedUntil = user.lockedUntil !== null && Date.parse(user.lockedUntil) > Date.now() ? user.lockedUntil : null;
   const reset = (e: Event) => {
     e.preventDefault();
     act(async () => {
@@ -166,11 +167,9 @@ function UserRow({ user, busy, act, onReset }: RowProps) {
         />
       </td>
       <td>
-        {user.disabled
-          ? t('users.disabled')
-          : locked && user.lockedUntil
-            ? t('users.locked', { time: formatTime(user.lockedUntil) })
-            : t('users.active')}
+        {user.disabled ? t('users.disabled') : !lockedUntil && t('users.active')}
+        {user.disabled && lockedUntil && <br />}
+        {lockedUntil && t('users.locked', { time: formatTime(lockedUntil) })}
       </td>
       <td>{formatTime(user.createdAt)}</td>
       <td class="actions">
@@ -181,9 +180,11 @@ function UserRow({ user, busy, act, onReset }: RowProps) {
         >
           {t(user.disabled ? 'users.enable' : 'users.disable', name)}
         </button>
-        <button type="button" disabled={busy} onClick={() => act(() => api.unlockUser(user.id))}>
-          {t('users.unlock', name)}
-        </button>
+        {lockedUntil && (
+          <button type="button" disabled={busy} onClick={() => act(() => api.unlockUser(user.id))}>
+            {t('users.unlock', name)}
+          </button>
+        )}
         <form onSubmit={reset} class="inline">
           <label>
             <span class="visually-hidden">{t('users.resetPassword', name)}</span>
