@@ -11,7 +11,7 @@ import { Conflict, NotFound } from '../errors.ts';
 import type { Outcome } from '../taxonomy/taxonomy.ts';
 import { channelOf } from './channels/channels.ts';
 import { enqueueDelivery } from './delivery/delivery-job.ts';
-import { scheduleReminder } from './delivery/reminder-job.ts';
+import { resumeReminders } from './delivery/reminder-job.ts';
 import { destinationRow, routingDirectory } from './directory.ts';
 import { type Location, type RouteReason, routeAssessment } from './routing.ts';
 
@@ -142,6 +142,10 @@ export function updateForward(
       details: { from: before.state, to: after.state, receiverReference: after.receiverReference },
       about: [{ type: 'item', id: before.itemId }],
     });
+    // A notice sent by other means, or content a supervisor found still online: the provider is reminded.
+    if (after.state === 'sent' || after.state === 'still_online') {
+      resumeReminders(tx, deps.config.forwarding.delivery, [id], now);
+    }
     return presentForward(after);
   });
 }
@@ -257,7 +261,14 @@ export const removableStates = ['sent', 'acknowledged', 'still_online'] as const
 function moveItemForwards(
   tx: Tx,
   config: ForwardingConfig,
-  change: { itemId: number; from: readonly ForwardState[]; to: ForwardState; set: Partial<ForwardRow> },
+  change: {
+    itemId: number;
+    from: readonly ForwardState[];
+    to: ForwardState;
+    set: Partial<ForwardRow>;
+    /** Only these forwards, when given. */
+    only?: readonly number[];
+  },
   now: number,
   reason: string,
 ): number[] {
@@ -267,7 +278,7 @@ function moveItemForwards(
     .where(and(eq(forwards.itemId, change.itemId), inArray(forwards.state, [...change.from])))
     .orderBy(asc(forwards.id))
     .all()
-    .filter((f) => nextStates[f.state].includes(change.to));
+    .filter((f) => nextStates[f.state].includes(change.to) && (change.only?.includes(f.id) ?? true));
   for (const forward of moved) {
     tx.update(forwards)
       .set({ state: change.to, updatedAt: now, ...change.set })
@@ -299,25 +310,35 @@ export function markRemoved(
 }
 
 /**
- * The re-check found removed content served again: the item's removed forwards reopen as
- * `still_online`, and a provider's notice reminders start again: the next one a period after the
- * last notice, or at the next working moment when that is past. A reminder of the earlier chain
- * still waiting carries the same number, and whichever runs second finds it sent and ends.
+ * The re-check found the item's content served: removed forwards reopen as `still_online`, and so
+ * do acknowledged provider notices (the provider said it would act, and the content is still up),
+ * and their reminders start again (resumeReminders). A forward only sent keeps its state: its
+ * reminders never stopped. Returns how many forwards changed.
  */
 export function markBackOnline(tx: Tx, config: ForwardingConfig, itemId: number, reason: string, now: number): number {
-  const change = { itemId, from: ['removed'] as const, to: 'still_online' as const, set: { removedAt: null } };
-  const reopened = moveItemForwards(tx, config, change, now, reason);
   const { delivery } = config.forwarding;
-  const reopenedNotices = tx
-    .select({ forward: forwards, destination: { kind: destinations.kind, channel: destinations.channel } })
+  const reopened = moveItemForwards(
+    tx,
+    config,
+    { itemId, from: ['removed'], to: 'still_online', set: { removedAt: null } },
+    now,
+    reason,
+  );
+  const acknowledgedNotices = tx
+    .select({ id: forwards.id, destination: { kind: destinations.kind, channel: destinations.channel } })
     .from(forwards)
     .innerJoin(destinations, eq(destinations.id, forwards.destinationId))
-    .where(inArray(forwards.id, reopened))
+    .where(and(eq(forwards.itemId, itemId), eq(forwards.state, 'acknowledged')))
     .all()
-    .filter(({ destination }) => channelOf(destination, delivery) === 'email');
-  for (const { forward } of reopenedNotices) {
-    const after = Math.max(forward.lastNoticeAt ?? now, now - delivery.reminders.everyMs);
-    scheduleReminder(tx, delivery.reminders, { forwardId: forward.id, reminder: forward.reminders + 1, after, now });
-  }
-  return reopened.length;
+    .filter(({ destination }) => channelOf(destination, delivery) === 'email')
+    .map((f) => f.id);
+  const unheeded = moveItemForwards(
+    tx,
+    config,
+    { itemId, from: ['acknowledged'], to: 'still_online', set: {}, only: acknowledgedNotices },
+    now,
+    reason,
+  );
+  resumeReminders(tx, delivery, [...reopened, ...unheeded], now);
+  return reopened.length + unheeded.length;
 }

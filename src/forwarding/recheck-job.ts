@@ -5,7 +5,8 @@ import { items } from '../db/schema/intake.ts';
 import { enqueueJob, type JobRecord } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { inspectUrl, type TriageTools } from '../triage/pipeline.ts';
-import { isFollowed, queueDueRechecks, recordedSha256, recordRecheck } from './recheck.ts';
+import { isFollowed, queueDueRechecks, recordedMedia, recordRecheck } from './recheck.ts';
+import { mediaToRefetch, refetchMedia } from './recheck-media.ts';
 import { observeRecheck } from './recheck-verdict.ts';
 
 export const recheckSweepJobType = 'forwarding.recheck-sweep';
@@ -61,7 +62,7 @@ function itemIdOf(job: JobRecord): number {
 
 /**
  * One re-check: the item is re-fetched and hashed as triage does (memory only, bytes dropped),
- * outside any transaction; what it means is written with the job's completion.
+ * then the recorded media it no longer leads to at their own addresses, outside any transaction; what it means is written with the job's completion.
  */
 export function recheckJobHandler(deps: RecheckDeps): JobHandler {
   return {
@@ -71,7 +72,10 @@ export function recheckJobHandler(deps: RecheckDeps): JobHandler {
       // Gone from the database, or no forward left to follow: nothing to fetch.
       if (!item || !isFollowed(deps.db, itemId, deps.now())) return () => {};
       const inspection = await inspectUrl(item.url, deps.tools, signal);
-      const observation = observeRecheck(inspection, recordedSha256(deps.db, itemId));
+      const recorded = recordedMedia(deps.db, itemId);
+      const refetched = await refetchMedia(mediaToRefetch(inspection, recorded), deps.tools, signal);
+      const recordedSha256 = recorded.map((m) => m.sha256);
+      const observation = observeRecheck(inspection, recordedSha256, refetched);
       return (tx) => {
         recordRecheck(tx, deps.config, { itemId, observation, random: deps.random() }, deps.now());
       };

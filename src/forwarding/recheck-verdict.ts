@@ -1,4 +1,5 @@
 import type { RecheckVerdict } from '../db/schema/rechecks.ts';
+import type { FetchErrorReason } from '../fetcher/errors.ts';
 import type { Inspection } from '../triage/pipeline.ts';
 
 /**
@@ -27,33 +28,53 @@ export function nextRecheckAt(now: number, random: number): number {
   return now + recheckIntervalMs + Math.round((random * 2 - 1) * recheckJitterMs);
 }
 
-/** Media a page showed but could not be fetched because they are no longer there: not served. */
-const absentReasons: readonly string[] = ['http_status', 'dns'];
+/**
+ * A recorded medium fetched again at the address triage found it at: the page may stop showing it
+ * while the host still serves it there. `sha256` when it answered with content (hashed in memory),
+ * else why not.
+ */
+export interface RefetchedMedium {
+  url: string;
+  sha256: string | null;
+  error: FetchErrorReason | null;
+  httpStatus: number | null;
+}
+
+/** A fetch that failed because the content is no longer there: no DNS, or 404 or 410. */
+function absent(failure: { error: string | null; httpStatus?: number | null }): boolean {
+  if (failure.error === 'dns') return true;
+  return failure.error === 'http_status' && (failure.httpStatus === 404 || failure.httpStatus === 410);
+}
 
 /**
- * Reads a re-fetch against the exact hashes triage recorded for the item (SHA-256 of each medium).
- * Gone: 404 or 410, no DNS, or served without any recorded hash. Online: a recorded hash served
- * again, or (with nothing recorded, e.g. a page of text) the address answering. Anything else (a
- * timeout, a refused connection, a 5xx, media that could not all be looked at) proves nothing:
+ * Reads a re-fetch against the exact hashes triage recorded for the item (SHA-256 of each medium):
+ * the page's media and, fetched again at their own addresses, the recorded media the page no longer
+ * shows. Online: a recorded hash served anywhere, or (with nothing recorded, e.g. a page of text) the
+ * address answering. Gone: the address 404, 410 or without DNS, or served without any recorded hash,
+ * with every recorded medium also answering so (or with other content). Anything else (a timeout, a
+ * refused connection, a 5xx, a 403, a 429, media that could not all be looked at) proves nothing:
  * `unreachable`, which neither counts towards a removal nor resets the count.
  */
 export function observeRecheck(
   inspection: Pick<Inspection, 'error' | 'httpStatus' | 'media' | 'skipped'>,
   recordedSha256: readonly string[],
+  refetched: readonly RefetchedMedium[] = [],
 ): RecheckObservation {
   const { error, httpStatus } = inspection;
-  if (error === 'dns') return { verdict: 'gone', reason: 'dns' };
-  if (error === 'http_status' && (httpStatus === 404 || httpStatus === 410)) {
-    return { verdict: 'gone', reason: `http_${httpStatus}` };
+  const served = new Set([...inspection.media.map((m) => m.signals.sha256), ...refetched.map((m) => m.sha256)]);
+  if (recordedSha256.some((sha256) => served.has(sha256))) return { verdict: 'online', reason: 'hashes_served' };
+  // A recorded medium whose own address gave no answer either way may still be served there.
+  const mediaUnchecked = refetched.some((m) => m.sha256 === null && !absent(m));
+  if (absent(inspection)) {
+    if (mediaUnchecked) return { verdict: 'unreachable', reason: 'media_unchecked' };
+    return { verdict: 'gone', reason: error === 'dns' ? 'dns' : `http_${httpStatus}` };
   }
   if (error !== null) {
     return { verdict: 'unreachable', reason: httpStatus === null ? error : `${error}_${httpStatus}` };
   }
   if (recordedSha256.length === 0) return { verdict: 'online', reason: 'served' };
-  const served = new Set(inspection.media.map((m) => m.signals.sha256));
-  if (recordedSha256.some((sha256) => served.has(sha256))) return { verdict: 'online', reason: 'hashes_served' };
   // A recorded medium may be among those not looked at: no conclusion.
-  if (inspection.skipped.some((s) => !absentReasons.includes(s.reason))) {
+  if (mediaUnchecked || inspection.skipped.some((s) => !absent({ error: s.reason, httpStatus: s.httpStatus }))) {
     return { verdict: 'unreachable', reason: 'media_unchecked' };
   }
   return { verdict: 'gone', reason: 'hashes_not_served' };

@@ -6,6 +6,7 @@ import { itemRechecks } from '../db/schema/rechecks.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { enqueueJob, requeueJob } from '../jobs/queue.ts';
 import { markBackOnline, markRemoved, removableStates } from './forwards.ts';
+import type { RecordedMedium } from './recheck-media.ts';
 import { nextRecheckAt, type RecheckObservation, recheckStep, returnWatchMs } from './recheck-verdict.ts';
 
 type RecheckConfig = Pick<Config, 'hashKey' | 'forwarding'>;
@@ -36,14 +37,14 @@ export function isFollowed(db: DbOrTx, itemId: number, now: number): boolean {
   return found !== undefined;
 }
 
-/** The exact hashes triage recorded for the item: what "still served" is checked against. */
-export function recordedSha256(db: DbOrTx, itemId: number): string[] {
+/** The media triage recorded for the item, with their exact hashes: what "still served" is checked against. */
+export function recordedMedia(db: DbOrTx, itemId: number): RecordedMedium[] {
   return db
-    .select({ sha256: itemMedia.sha256 })
+    .select({ url: itemMedia.url, sha256: itemMedia.sha256 })
     .from(itemMedia)
     .where(eq(itemMedia.itemId, itemId))
-    .all()
-    .map((m) => m.sha256);
+    .orderBy(asc(itemMedia.position), asc(itemMedia.id))
+    .all();
 }
 
 /**

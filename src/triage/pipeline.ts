@@ -56,6 +56,8 @@ export interface SkippedMedium {
   url: string;
   /** `media_limit`, with the page's address: the page shows more media than triage looks at. */
   reason: FetchErrorReason | 'media_limit';
+  /** The status it answered with, for `http_status`: a 404 says it is gone, a 503 or a 403 says nothing. */
+  httpStatus?: number;
 }
 
 export interface Inspection {
@@ -134,7 +136,7 @@ async function inspectPageMedia(urls: string[], tools: TriageTools, signal: Abor
         results[position] = await hashAndMatch(await tools.fetch(url, signal), tools);
       } catch (error) {
         if (!(error instanceof FetchError)) throw error;
-        results[position] = { url, reason: error.reason };
+        results[position] = { url, reason: error.reason, ...(error.status ? { httpStatus: error.status } : {}) };
       }
     }
   };

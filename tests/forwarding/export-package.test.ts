@@ -91,6 +91,31 @@ describe('signed export packages', () => {
     ]);
   });
 
+  it('fails on a name twice in the ZIP: a forged copy placed before the genuine one', async () => {
+    const { path, key } = await writePackage('duplicate.zip');
+    const entries = await readZipEntries(path);
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('{"schema":"forged"}'), 'report.json');
+    for (const [name, bytes] of entries) zip.addBuffer(bytes, name);
+    zip.end();
+    const forged = join(dir, 'duplicate2.zip');
+    await pipeline(zip.outputStream, createWriteStream(forged));
+    const check = await verifyPackage(forged, key.publicKey);
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual(['report.json appears more than once', 'report.json does not match its digest']);
+
+    // The manifest or its signature twice fails the same way.
+    for (const twice of [MANIFEST, SIGNATURE]) {
+      const again = new yazl.ZipFile();
+      for (const [name, bytes] of entries) again.addBuffer(bytes, name);
+      again.addBuffer(entries.get(twice) as Buffer, twice);
+      again.end();
+      const file = join(dir, `twice-${twice}.zip`);
+      await pipeline(again.outputStream, createWriteStream(file));
+      expect((await verifyPackage(file, key.publicKey)).problems).toEqual([`${twice} appears more than once`]);
+    }
+  });
+
   it('verifies with openssl and sha256sum alone, as a receiver would', async () => {
     const { path, key } = await writePackage('receiver.zip');
     const unpacked = mkdtempSync(join(dir, 'unpacked-'));

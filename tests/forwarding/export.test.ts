@@ -45,17 +45,17 @@ const illegal = {
 };
 
 /** A reported (with contact and description), triaged, assessed and confirmed item; its medium hosted in `country`. */
-async function forwardedItem(url: string, country: string) {
+async function forwardedItem(url: string, country: string, over: { legalStatus?: string; media?: boolean } = {}) {
   receipt = submitReport(
     { db: t.database.db, keys: deriveIntakeKeys(t.config.secretKey), now: t.clock.now, fetchAllow: [] },
     { urls: [url], category: 'csam', siteType: 'forum', mediaType: 'image', description, contact },
   ).receipt;
   const m = { ...medium(url), hosting: { kind: 'ip' as const, ip: '203.0.113.9', country, asn: 64501, org: 'CDN' } };
-  const itemId = triageUrl(t, url, [m]);
+  const itemId = triageUrl(t, url, over.media === false ? [] : [m]);
   const created = await request(app)
     .post(`/api/v1/items/${itemId}/assessments`)
     .set(asSession(analyst))
-    .send(illegal)
+    .send({ ...illegal, ...(over.legalStatus ? { legalStatus: over.legalStatus } : {}) })
     .expect(201);
   await request(app)
     .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
@@ -141,6 +141,30 @@ describe('GET /api/v1/exports', () => {
       descriptions: true,
       sha256: createHash('sha256').update(res.body).digest('hex'),
     });
+  });
+
+  it('gives INTERPOL only baseline items with media hashes, never descriptions, contact or receipt', async () => {
+    await forwardedItem('https://national.example.test/', 'BE');
+    const baseline = await forwardedItem('https://baseline.example.test/', 'BE', { legalStatus: 'baseline' });
+    await forwardedItem('https://text.example.test/', 'BE', { legalStatus: 'baseline', media: false });
+    const res = await download('to=interpol&since=2026-01-01');
+    expect(res.status).toBe(200);
+    const { path, entries } = await saved(res.body, 'interpol.zip');
+    expect((await verifyPackage(path, key.publicKey)).ok).toBe(true);
+    const report = JSON.parse(entries.get('report.json')?.toString('utf8') ?? '');
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report).toMatchObject({ to: 'interpol', descriptionsIncluded: false, count: 1 });
+    expect(report.items.map((i: { item: { id: number } }) => i.item.id)).toEqual([baseline]);
+    expect(report.items[0].media[0].sha256).toBe(
+      createHash('sha256').update('https://baseline.example.test/').digest('hex'),
+    );
+    expect(JSON.parse(entries.get('hashes.vics.json')?.toString('utf8') ?? '').value).toHaveLength(1);
+    const everything = Buffer.concat([...entries.values()]).toString('utf8');
+    for (const absent of ['national.example.test', 'text.example.test', description, contact, receipt]) {
+      expect(everything).not.toContain(absent);
+    }
+    const audit = row(t.database, "select details from audit_events where action = 'export.create'");
+    expect(JSON.parse(audit.details)).toMatchObject({ to: 'interpol', forwards: 1, descriptions: false });
   });
 
   it('gives a partner hotline only its forwards, without descriptions', async () => {

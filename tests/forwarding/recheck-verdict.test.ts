@@ -42,9 +42,51 @@ describe('observeRecheck', () => {
       verdict: 'gone',
       reason: 'hashes_not_served',
     });
-    // Media that are no longer there (404, no DNS) are not served either.
-    const absent = [{ url: 'https://cdn.example.test/a.jpg', reason: 'http_status' as const }];
-    expect(observeRecheck(inspection({ skipped: absent }), recorded).verdict).toBe('gone');
+    // Media that are no longer there (404, 410, no DNS) are not served either.
+    for (const absent of [
+      { reason: 'http_status', httpStatus: 404 },
+      { reason: 'http_status', httpStatus: 410 },
+      { reason: 'dns' },
+    ] as const) {
+      const skipped = [{ url: 'https://cdn.example.test/a.jpg', ...absent }];
+      expect(observeRecheck(inspection({ skipped }), recorded)).toEqual({
+        verdict: 'gone',
+        reason: 'hashes_not_served',
+      });
+    }
+  });
+
+  it('reads a medium refused, failing or throttled (403, 5xx, 429, no status) as proving nothing', () => {
+    for (const httpStatus of [403, 429, 500, 503, undefined]) {
+      const skipped = [{ url: 'https://cdn.example.test/a.jpg', reason: 'http_status' as const, httpStatus }];
+      expect(observeRecheck(inspection({ skipped }), recorded)).toEqual({
+        verdict: 'unreachable',
+        reason: 'media_unchecked',
+      });
+    }
+  });
+
+  it('counts a recorded medium still served at its own address, however the page answers', () => {
+    const a = { url: 'https://cdn.example.test/a.jpg', sha256: recorded[0] as string, error: null, httpStatus: 200 };
+    // The page no longer links the picture, or is gone altogether: the host still serves it.
+    expect(observeRecheck(inspection({ media: served('x') }), recorded, [a])).toEqual({
+      verdict: 'online',
+      reason: 'hashes_served',
+    });
+    expect(observeRecheck(inspection({ error: 'http_status', httpStatus: 404 }), recorded, [a]).verdict).toBe('online');
+    // Other content, or a 404 there: gone.
+    const other = { ...a, sha256: medium('x').signals.sha256 };
+    const missing = { ...a, sha256: null, error: 'http_status' as const, httpStatus: 404 };
+    expect(observeRecheck(inspection({}), recorded, [other, missing]).verdict).toBe('gone');
+    expect(observeRecheck(inspection({ error: 'dns', httpStatus: null }), recorded, [missing]).verdict).toBe('gone');
+    // A recorded medium whose address answers 503 may still be there: no conclusion, even with the page gone.
+    const busy = { ...missing, httpStatus: 503 };
+    for (const page of [{}, { error: 'http_status', httpStatus: 410 }] as const) {
+      expect(observeRecheck(inspection(page), recorded, [busy])).toEqual({
+        verdict: 'unreachable',
+        reason: 'media_unchecked',
+      });
+    }
   });
 
   it('concludes nothing when a recorded medium may be among those not looked at', () => {

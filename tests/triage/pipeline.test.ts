@@ -168,7 +168,9 @@ describe('inspectUrl', () => {
       ['/img/c.webp', '/img/a.png', '/img/b.jpg'].map((p) => sha256(files.get(p) as Buffer)),
     );
     expect(result.media.map((m) => m.matches.length)).toEqual([0, 1, 0]);
-    expect(result.skipped).toEqual([{ url: `${server.origin}/img/missing.jpg`, reason: 'http_status' }]);
+    expect(result.skipped).toEqual([
+      { url: `${server.origin}/img/missing.jpg`, reason: 'http_status', httpStatus: 404 },
+    ]);
     expect(server.requests).not.toContain('/about.html');
   });
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lte, max } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, lte, max, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { destinations, forwards } from '../../db/schema/forwarding.ts';
 import { items, reports, reportUrls } from '../../db/schema/intake.ts';
@@ -14,6 +14,12 @@ export interface ExportSelection {
   lastForwardId: number;
   /** Include the reporters' descriptions (the police only, when configured). */
   descriptions: boolean;
+  /**
+   * Only items confirmed `baseline` (illegal everywhere) that have media hashes: what INTERPOL's
+   * ICSE database takes. A `national` item is illegal under Belgian law only, and a page without
+   * media gives ICSE nothing to match.
+   */
+  baselineMediaOnly?: boolean;
 }
 
 /** Rows read per query: enough to be quick, few enough that memory stays flat however large the export. */
@@ -76,6 +82,12 @@ function selected(selection: ExportSelection) {
     inArray(destinations.key, [...selection.destinationKeys]),
     gte(forwards.createdAt, selection.since),
     lte(forwards.createdAt, selection.until),
+    ...(selection.baselineMediaOnly
+      ? [
+          eq(assessments.outcome, 'baseline'),
+          sql`exists (select 1 from ${itemMedia} where ${itemMedia.itemId} = ${forwards.itemId})`,
+        ]
+      : []),
   );
 }
 
@@ -86,6 +98,7 @@ export function countExportRows(db: DbOrTx, selection: ExportSelection): number 
       .select({ n: count() })
       .from(forwards)
       .innerJoin(destinations, eq(destinations.id, forwards.destinationId))
+      .innerJoin(assessments, eq(assessments.id, forwards.assessmentId))
       .where(selected(selection))
       .get()?.n ?? 0
   );

@@ -12,13 +12,23 @@ export interface PackageCheck {
 
 /**
  * Checks a package as a receiver would: the signature over the manifest under `publicKey`, every
- * listed file's SHA-256, and no file outside the manifest. Reads the ZIP entry by entry.
+ * listed file's SHA-256, and no file outside the manifest nor twice in the ZIP (tools that read the
+ * first copy of a name and tools that read the last would see different packages, so a forged copy
+ * placed before the genuine one must not pass). Reads the ZIP entry by entry.
  */
 export async function verifyPackage(zipPath: string, publicKey: KeyObject): Promise<PackageCheck> {
   const actual = new Map<string, string>();
   let manifest: Buffer | undefined;
   let signature: Buffer | undefined;
+  const seen = new Set<string>();
+  const problems: string[] = [];
   for await (const [name, stream] of entries(zipPath)) {
+    if (seen.has(name)) {
+      problems.push(`${name} appears more than once`);
+      stream.resume();
+      continue;
+    }
+    seen.add(name);
     if (name === MANIFEST) manifest = await bytesOf(stream);
     else if (name === SIGNATURE) signature = await bytesOf(stream);
     else {
@@ -28,7 +38,6 @@ export async function verifyPackage(zipPath: string, publicKey: KeyObject): Prom
     }
   }
 
-  const problems: string[] = [];
   if (!manifest) problems.push(`${MANIFEST} is missing`);
   if (!signature) problems.push(`${SIGNATURE} is missing`);
   if (manifest && signature && !verify(null, manifest, publicKey, signature)) {

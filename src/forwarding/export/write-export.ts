@@ -12,7 +12,10 @@ import { type ExportFormat, exportFiles, exportFormats } from './export-files.ts
 import { countExportRows, exportRows, lastForwardId } from './export-rows.ts';
 import { writeSignedPackage } from './package.ts';
 
-/** `police`, `interpol` (ICSE, through the police: what went to the police, never descriptions) or `partner:CC`. */
+/**
+ * `police`, `interpol` (ICSE, through the police: what went to the police confirmed `baseline`, with
+ * media hashes, never descriptions) or `partner:CC`.
+ */
 export const exportTargetSchema = z.string().regex(/^(police|interpol|partner:[A-Z]{2})$/, 'error.export_target');
 
 /** A date (`2026-01-01`, midnight UTC) or a full ISO time. */
@@ -72,6 +75,7 @@ export async function writeExport(deps: ExportDeps, request: ExportRequest, out:
     until,
     lastForwardId: lastForwardId(deps.db),
     descriptions: request.to === 'police' && deps.config.forwarding.exportDescriptions,
+    baselineMediaOnly: request.to === 'interpol',
   };
   const rows = () => exportRows(deps.db, selection);
   const header = {

@@ -250,6 +250,106 @@ describe('delivering forwards', () => {
     ]);
   });
 
+  it('goes on reminding after an acknowledgement while the re-check still finds the content online, and stops at removed', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const provider = forwardTo('provider:AS64500');
+    const itemId = provider.item_id as number;
+    const mondayTen = mondayNine + 3_600_000;
+    t.clock.set(mondayNine - 30 * 60_000);
+    await request(t.app)
+      .patch(`/api/v1/forwards/${provider.id}`)
+      .set(asSession(sessionFor(t, supervisor)))
+      .send({ state: 'acknowledged', receiverReference: 'ABUSE-78' })
+      .expect(200);
+    // The waiting reminder finds it acknowledged: the chain pauses.
+    t.clock.set(mondayNine);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(1);
+    expect(pendingReminders()).toEqual([]);
+
+    // Monday 10:00 the re-check still sees the content: the notice is still_online, reminded a period after the acknowledgement.
+    t.clock.set(mondayTen);
+    expect(t.database.db.transaction((tx) => markBackOnline(tx, t.config, itemId, 'hashes_served', mondayTen))).toBe(1);
+    expect(forwardTo('provider:AS64500')).toMatchObject({ state: 'still_online', receiver_reference: 'ABUSE-78' });
+    // Only the provider's notice: the police's and the partner's sent forwards keep their state.
+    expect(forwardTo('police').state).toBe('sent');
+    expect(pendingReminders()).toEqual([
+      { available_at: mondayNine + 86_400_000, payload: JSON.stringify({ forwardId: provider.id, reminder: 1 }) },
+    ]);
+    t.clock.set(mondayNine + 86_400_000);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Materiaal van', 'Herinnering 1']);
+
+    // Removed: the next reminder finds it so and the chain ends.
+    t.database.db.transaction((tx) =>
+      markRemoved(tx, t.config, itemId, { removedAt: t.clock.now(), reason: 'http_404' }, t.clock.now()),
+    );
+    t.clock.set(mondayNine + 2 * 86_400_000);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(2);
+    expect(pendingReminders()).toEqual([]);
+  });
+
+  it('reminds no provider withdrawn meanwhile when its content comes back', async () => {
+    await confirmedItem();
+    await worker().drain();
+    const itemId = forwardTo('provider:AS64500').item_id as number;
+    t.clock.set(friday + 3_600_000);
+    t.database.db.transaction((tx) =>
+      markRemoved(tx, t.config, itemId, { removedAt: t.clock.now(), reason: 'http_404' }, t.clock.now()),
+    );
+    // The first chain's reminder still waits (it will find the forward removed).
+    const waiting = pendingReminders();
+    for (const withdrawn of ['approved = 0', 'active = 0']) {
+      t.database.sqlite
+        .prepare("update destinations set approved = 1, active = 1 where key = 'provider:AS64500'")
+        .run();
+      t.database.sqlite.prepare(`update destinations set ${withdrawn} where key = 'provider:AS64500'`).run();
+      t.database.db.transaction((tx) => {
+        markBackOnline(tx, t.config, itemId, 'hashes_served', t.clock.now());
+        markRemoved(tx, t.config, itemId, { removedAt: t.clock.now(), reason: 'http_404' }, t.clock.now());
+      });
+      expect(pendingReminders()).toEqual(waiting);
+    }
+  });
+
+  it('reminds a provider whose notice a supervisor marks sent, or still online, by hand', async () => {
+    await confirmedItem();
+    const provider = forwardTo('provider:AS64500');
+    // The notice went out by other means before the worker delivered it.
+    const marking = asSession(sessionFor(t, supervisor));
+    await request(t.app).patch(`/api/v1/forwards/${provider.id}`).set(marking).send({ state: 'sent' }).expect(200);
+    expect(pendingReminders()).toEqual([
+      { available_at: mondayNine, payload: JSON.stringify({ forwardId: provider.id, reminder: 1 }) },
+    ]);
+    t.clock.set(mondayNine);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Herinnering 1']);
+
+    const tuesdayNine = mondayNine + 86_400_000;
+    const session = asSession(sessionFor(t, supervisor));
+    await request(t.app)
+      .patch(`/api/v1/forwards/${provider.id}`)
+      .set(session)
+      .send({ state: 'acknowledged', receiverReference: 'ABUSE-79' })
+      .expect(200);
+    t.clock.set(tuesdayNine);
+    await worker().drain();
+    expect(sink?.messages).toHaveLength(1);
+    await request(t.app)
+      .patch(`/api/v1/forwards/${provider.id}`)
+      .set(asSession(sessionFor(t, supervisor)))
+      .send({ state: 'still_online' })
+      .expect(200);
+    // Reminder 1 went out a period ago: reminder 2 is due now (the job that found it acknowledged is put back).
+    expect(pendingReminders()).toEqual([
+      { available_at: tuesdayNine, payload: JSON.stringify({ forwardId: provider.id, reminder: 2 }) },
+    ]);
+    await worker().drain();
+    expect(sink?.messages.map((m) => m.subject?.slice(0, 13))).toEqual(['Herinnering 1', 'Herinnering 2']);
+  });
+
   it('sends a reminder once when the restarted chain meets the earlier one still waiting', async () => {
     await confirmedItem();
     await worker().drain();
