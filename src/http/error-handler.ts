@@ -54,7 +54,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
       const page = html`<h1>${translate(lang, 'error.title')}</h1><p role="alert">${body.message}</p>
 <p><a href="/?lang=${lang}">${translate(lang, 'nav.home')}</a></p>`;
-      res.type('html').send(renderPage({ lang, titleKey: 'error.title', path: '/', body: page }));
+      res.type('html').send(renderPage({ lang, titleKey: 'error.title', path: '/', body: page, hasErrors: true }));
     } else {
       res.json(body);
     }

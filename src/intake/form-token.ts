@@ -1,9 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { eq, lte } from 'drizzle-orm';
+import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import { secretsEqual } from '../crypto/constant-time.ts';
 import { open, type SealedPlace, seal } from '../crypto/seal.ts';
-import type { DbOrTx } from '../db/client.ts';
+import type { DbOrTx, Tx } from '../db/client.ts';
 import { usedFormTokens } from '../db/schema/intake.ts';
+import { Conflict } from '../errors.ts';
 
 /**
  * The public form sets no cookie, so it carries its own proof of origin: a token that says when this
@@ -13,19 +14,43 @@ import { usedFormTokens } from '../db/schema/intake.ts';
  *
  * The token also keeps the reporter's receipt for a few minutes: sent again from the same page
  * (reload, back, a second click), it shows the same receipt instead of making a second report.
- * The receipt is sealed under a key derived from the whole token, which the server never stores;
- * the database alone cannot open it, and it is erased when its time is up.
+ * The token is marked used, and the receipt sealed to it, in the report's own transaction: a token
+ * is used by a report exactly when that report is stored. The receipt is sealed under a key derived
+ * from the whole token, which the server never stores; the database alone cannot open it. It is
+ * never opened once its time is up, and the next sweep erases it. The row itself stays until the
+ * token expires, so a late replay learns that its report was received, not that it should send it
+ * again.
  */
 export interface FormTokens {
   issue(): string;
-  redeem(token: unknown): Redemption;
+  /** What a posted token is. Reads only: looking up a replay changes nothing. */
+  read(token: unknown): TokenReading;
+  /** Marks a fresh token used by a post that made no report (a refusal): a replay gets no other try. */
+  spend(fresh: FreshToken): void;
+  /**
+   * In the report's transaction: marks the token used by that report and seals its receipt to it.
+   * Throws Conflict `form_token_used` when the token was used meanwhile (another process).
+   */
+  redeem(tx: Tx, fresh: FreshToken, receipt: string): void;
 }
 
-export type Redemption =
-  /** A valid token seen for the first time: the caller may keep the receipt of what it accepted. */
-  | { fresh: true; keepReceipt(receipt: string): void }
-  /** Invalid, expired or already used; `receipt` when its report's receipt may still be shown again. */
-  | { fresh: false; receipt?: string };
+/** A valid token not used yet. `nonceHash` names it without revealing it (in memory, in the database). */
+export interface FreshToken {
+  token: string;
+  nonceHash: string;
+  expiresAt: number;
+}
+
+export type TokenReading =
+  /** Malformed, forged or expired. */
+  | { state: 'invalid' }
+  | { state: 'fresh'; fresh: FreshToken }
+  /** Used by a report within the last ten minutes: its receipt, shown again. */
+  | { state: 'replay'; receipt: string }
+  /** Used by a report longer ago: the receipt can no longer be shown, the report is stored. */
+  | { state: 'received' }
+  /** Used by a post that was refused. */
+  | { state: 'spent' };
 
 const sweepEveryMs = 60_000;
 /** How long a sent form shows its receipt again: long enough for a reload or a back, short for a shared screen. */
@@ -45,21 +70,27 @@ export function createFormTokens(db: DbOrTx, key: Buffer, now: () => number, lif
   });
 
   // Expired rows can be forgotten: their tokens are refused for their age anyway. Receipts past
-  // their time are erased. Once a minute is enough to keep this off most submissions.
-  const sweep = (at: number) => {
+  // their time are erased; `receipt_until` stays, saying the token made a report. Once a minute is
+  // enough to keep this off most posts; a sweep rolled back with its report is done by the next one.
+  const sweep = (tx: DbOrTx, at: number) => {
     if (at - lastSweep < sweepEveryMs) return;
     lastSweep = at;
-    db.delete(usedFormTokens).where(lte(usedFormTokens.expiresAt, at)).run();
-    db.update(usedFormTokens)
-      .set({ receiptSealed: null, receiptUntil: null })
-      .where(lte(usedFormTokens.receiptUntil, at))
+    tx.delete(usedFormTokens).where(lte(usedFormTokens.expiresAt, at)).run();
+    tx.update(usedFormTokens)
+      .set({ receiptSealed: null })
+      .where(and(lte(usedFormTokens.receiptUntil, at), isNotNull(usedFormTokens.receiptSealed)))
       .run();
   };
 
-  const receiptOf = (token: string, nonceHash: string, at: number): string | undefined => {
-    const row = db.select().from(usedFormTokens).where(eq(usedFormTokens.nonceHash, nonceHash)).get();
-    if (!row?.receiptSealed || row.receiptUntil === null || row.receiptUntil <= at) return undefined;
-    return open(receiptKey(token), row.receiptSealed, receiptPlace(row.id));
+  const verify = (token: unknown): FreshToken | undefined => {
+    if (typeof token !== 'string' || token.length > 200) return undefined;
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [issued = '', nonce = '', signature = ''] = parts;
+    if (!secretsEqual(sign(`${issued}.${nonce}`), signature)) return undefined;
+    const expiresAt = Number.parseInt(issued, 36) + lifetimeMs;
+    if (!Number.isFinite(expiresAt) || expiresAt <= now()) return undefined;
+    return { token, nonceHash: usedHash(nonce), expiresAt };
   };
 
   return {
@@ -67,32 +98,37 @@ export function createFormTokens(db: DbOrTx, key: Buffer, now: () => number, lif
       const payload = `${now().toString(36)}.${randomBytes(12).toString('base64url')}`;
       return `${payload}.${sign(payload)}`;
     },
-    redeem(token) {
-      if (typeof token !== 'string' || token.length > 200) return { fresh: false };
-      const parts = token.split('.');
-      if (parts.length !== 3) return { fresh: false };
-      const [issued = '', nonce = '', signature = ''] = parts;
-      if (!secretsEqual(sign(`${issued}.${nonce}`), signature)) return { fresh: false };
+    read(token) {
+      const fresh = verify(token);
+      if (!fresh) return { state: 'invalid' };
+      const row = db.select().from(usedFormTokens).where(eq(usedFormTokens.nonceHash, fresh.nonceHash)).get();
+      if (!row) return { state: 'fresh', fresh };
+      if (row.receiptUntil === null) return { state: 'spent' };
+      // The ten minutes hold on reading, whether or not a sweep has erased the receipt yet.
+      if (row.receiptUntil <= now() || !row.receiptSealed) return { state: 'received' };
+      return { state: 'replay', receipt: open(receiptKey(fresh.token), row.receiptSealed, receiptPlace(row.id)) };
+    },
+    spend(fresh) {
+      sweep(db, now());
+      db.insert(usedFormTokens)
+        .values({ nonceHash: fresh.nonceHash, expiresAt: fresh.expiresAt })
+        .onConflictDoNothing()
+        .run();
+    },
+    redeem(tx, fresh, receipt) {
       const at = now();
-      const expiresAt = Number.parseInt(issued, 36) + lifetimeMs;
-      if (!Number.isFinite(expiresAt) || expiresAt <= at) return { fresh: false };
-      sweep(at);
-      const nonceHash = usedHash(nonce);
-      const inserted = db
+      sweep(tx, at);
+      const inserted = tx
         .insert(usedFormTokens)
-        .values({ nonceHash, expiresAt })
+        .values({ nonceHash: fresh.nonceHash, expiresAt: fresh.expiresAt, receiptUntil: at + receiptReplayMs })
         .onConflictDoNothing()
         .returning({ id: usedFormTokens.id })
         .get();
-      if (!inserted) return { fresh: false, receipt: receiptOf(token, nonceHash, at) };
-      const keepReceipt = (receipt: string) => {
-        const receiptSealed = seal(receiptKey(token), receipt, receiptPlace(inserted.id));
-        db.update(usedFormTokens)
-          .set({ receiptSealed, receiptUntil: at + receiptReplayMs })
-          .where(eq(usedFormTokens.id, inserted.id))
-          .run();
-      };
-      return { fresh: true, keepReceipt };
+      if (!inserted) throw new Conflict('form_token_used');
+      tx.update(usedFormTokens)
+        .set({ receiptSealed: seal(receiptKey(fresh.token), receipt, receiptPlace(inserted.id)) })
+        .where(eq(usedFormTokens.id, inserted.id))
+        .run();
     },
   };
 }

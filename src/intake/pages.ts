@@ -160,6 +160,20 @@ export function renderReceipt(lang: Lang, receipt: string, token: string): strin
   });
 }
 
+/**
+ * A form sent again after its receipt's ten minutes: the report is stored, the code cannot be shown,
+ * and nothing invites a second report.
+ */
+export function renderAlreadyReceived(lang: Lang): string {
+  const t = (key: string) => translate(lang, key);
+  const body = html`<h1>${t('received.title')}</h1>
+<p class="notice">${t('received.text')}</p>
+<p><a href="/next?lang=${lang}">${t('receipt.next')}</a></p>
+<p><a href="/status?lang=${lang}">${t('nav.status')}</a></p>
+<p><a href="/?lang=${lang}">${t('receipt.another')}</a></p>`;
+  return renderPage({ lang, titleKey: 'received.title', path: '/', body });
+}
+
 export function renderStatusPage(
   lang: Lang,
   outcome: { status?: ReportStatus; errors?: FormErrors; typedReceipt?: string } = {},
@@ -209,6 +223,7 @@ export function renderNextPage(lang: Lang): string {
 <dl class="statuses">${reportStatuses.map(
     (status) => html`<dt>${t(`status.${status}`)}</dt><dd>${t(`next.status.${status}`)}</dd>`,
   )}</dl>
+<p>${t('next.status.delay')}</p>
 <section class="notice warning" aria-labelledby="danger-title">
 <h2 id="danger-title">${t('next.danger.title')}</h2>
 <p>${t('next.danger.text')}</p>

@@ -4,13 +4,14 @@ import type { AppDeps } from '../deps.ts';
 import { Invalid, NotFound, TooMany } from '../errors.ts';
 import { requireJsonObject } from '../http/errors.ts';
 import { isLang, requestLang } from '../http/i18n.ts';
-import { ClientKeyer, rateLimit, throttle } from '../http/throttle.ts';
+import { ClientKeyer, rateLimit } from '../http/throttle.ts';
 import { BatchedCommits } from '../jobs/batched-commits.ts';
 import { reporterStatusClock } from '../review/reporter-status.ts';
 import { checkReportStatus } from './check-status.ts';
-import { formValues, submissionFromForm } from './form-body.ts';
+import { formValues } from './form-body.ts';
+import { createFormPosts } from './form-post.ts';
 import { createFormTokens } from './form-token.ts';
-import { renderNextPage, renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
+import { renderAlreadyReceived, renderNextPage, renderReceipt, renderReportForm, renderStatusPage } from './pages.ts';
 import { deriveIntakeKeys, submitReportGrouped } from './submit-report.ts';
 
 const bodyLimit = '32kb';
@@ -24,6 +25,12 @@ const maxTypedReceipt = 100;
  * event loop.
  */
 const reportCommits = { windowMs: 0, maxBatch: 200 };
+
+/** The receipt as typed on the status page, to put back into it. */
+function typedReceiptOf(body: unknown): string {
+  const typed = (body as { receipt?: unknown } | undefined)?.receipt;
+  return typeof typed === 'string' ? typed.slice(0, maxTypedReceipt) : '';
+}
 
 function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
@@ -47,10 +54,11 @@ export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
   };
   const tokens = createFormTokens(deps.db, keys.formToken, deps.now);
   const commits = new BatchedCommits(deps.db, reportCommits);
+  const formPosts = createFormPosts(intake, commits, tokens);
   const keyer = new ClientKeyer(deps.now);
   const { reports, statusChecks, windowMs } = deps.config.throttle;
   const reportLimit = rateLimit({ limit: reports, windowMs, now: deps.now, keyer });
-  const statusLimit = throttle({ limit: statusChecks, windowMs, now: deps.now, keyer });
+  const statusLimit = rateLimit({ limit: statusChecks, windowMs, now: deps.now, keyer });
   const form = express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 40 });
   const json = express.json({ limit: bodyLimit, strict: true });
   const router = Router();
@@ -71,25 +79,13 @@ export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The receipt page's language switch sends its form token back with the language chosen.
     const lang = isLang(body.switchTo) ? body.switchTo : requestLang(req);
-    const refuse = (errors: Record<string, string>, status = 400) =>
-      sendPage(res, status, renderReportForm(lang, tokens.issue(), formValues(body), errors));
-    // Over the limit, the form comes back with what was typed: without JavaScript it would be lost.
-    if (!reportLimit.hit(req)) return refuse({ form: 'error.rate_limited' }, 429);
-    // The token is used up first: a post that trips the honeypot cannot be replayed either.
-    const redemption = tokens.redeem(body.formToken);
-    if (body.leave_empty) return refuse({ form: 'error.rejected' });
-    // The same form sent again (reload, back, a second click) shows its receipt again, for a while.
-    if (!redemption.fresh && redemption.receipt)
-      return sendPage(res, 200, renderReceipt(lang, redemption.receipt, String(body.formToken)));
-    if (!redemption.fresh) return refuse({ form: 'error.form_token' });
-    try {
-      const { receipt } = await submitReportGrouped(intake, commits, submissionFromForm(body));
-      redemption.keepReceipt(receipt);
-      sendPage(res, 200, renderReceipt(lang, receipt, String(body.formToken)));
-    } catch (error) {
-      if (error instanceof Invalid) return refuse(error.fields);
-      throw error;
-    }
+    // Only a token's first post counts against the limit: a reload must not use up the reporter's tries.
+    const outcome = await formPosts.post(body, () => reportLimit.hit(req));
+    if (outcome.kind === 'receipt')
+      return sendPage(res, 200, renderReceipt(lang, outcome.receipt, String(body.formToken)));
+    if (outcome.kind === 'received') return sendPage(res, 200, renderAlreadyReceived(lang));
+    // Refused (over the limit too), the form comes back with what was typed: without JavaScript it would be lost.
+    sendPage(res, outcome.status, renderReportForm(lang, tokens.issue(), formValues(body), outcome.errors));
   });
 
   router.get('/status', (req, res) => sendPage(res, 200, renderStatusPage(requestLang(req))));
@@ -99,12 +95,18 @@ export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
   router.post('/status', form, (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!isLang(body.switchTo)) return next();
-    const typedReceipt = typeof body.receipt === 'string' ? body.receipt.slice(0, maxTypedReceipt) : '';
-    sendPage(res, 200, renderStatusPage(body.switchTo, { typedReceipt }));
+    sendPage(res, 200, renderStatusPage(body.switchTo, { typedReceipt: typedReceiptOf(body) }));
   });
 
-  router.post('/status', statusLimit, (req, res) => {
+  router.post('/status', (req, res) => {
     const lang = requestLang(req);
+    // Over the limit, the page comes back with the code that was typed, so it need not be typed again.
+    if (!statusLimit.hit(req))
+      return sendPage(
+        res,
+        429,
+        renderStatusPage(lang, { errors: { form: 'error.rate_limited' }, typedReceipt: typedReceiptOf(req.body) }),
+      );
     const outcome = checkReportStatus(intake, req.body);
     if (outcome.ok) return sendPage(res, 200, renderStatusPage(lang, { status: outcome.status }));
     if (outcome.error === 'invalid') return sendPage(res, 400, renderStatusPage(lang, { errors: outcome.fields }));
@@ -117,7 +119,8 @@ export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
     res.status(201).set('Cache-Control', 'no-store').json({ receipt, status: 'received' });
   });
 
-  api.post('/status', statusLimit, json, (req, res) => {
+  api.post('/status', json, (req, res) => {
+    if (!statusLimit.hit(req)) throw new TooMany();
     const outcome = checkReportStatus(intake, requireJsonObject(req));
     if (!outcome.ok)
       throw outcome.error === 'invalid' ? new Invalid(outcome.fields) : new NotFound('receipt_not_found');

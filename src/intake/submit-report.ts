@@ -1,5 +1,5 @@
 import { deriveKey, seal } from '../crypto/seal.ts';
-import { type Db, writeTransaction } from '../db/client.ts';
+import { type Db, type Tx, writeTransaction } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { isAllowListedUrl } from '../fetcher/url-policy.ts';
 import { withValues } from '../http/i18n.ts';
@@ -91,16 +91,20 @@ export function submitReport(deps: IntakeDeps, body: unknown): { receipt: string
  * once the transaction holding it has committed, so the receipt is never shown for a report that
  * could still be lost. A report whose write fails is rolled back alone (its savepoint) and rejects;
  * when the commit itself fails, every report of the batch rejects and none of them is stored.
+ * `alongside` writes in the report's own savepoint (the form marks its token used there): what it
+ * throws rolls the report back.
  */
 export async function submitReportGrouped(
   deps: IntakeDeps,
   commits: BatchedCommits,
   body: unknown,
+  alongside?: (tx: Tx, receipt: string) => void,
 ): Promise<{ receipt: string; reportId: number }> {
   const { receipt, report } = prepareReport(deps, body);
   let reportId: number | undefined;
   const outcome = await commits.commit((tx) => {
     reportId = storeReport(tx, report).reportId;
+    alongside?.(tx, receipt);
   });
   if (!outcome.ok) throw outcome.error;
   return { receipt, reportId: reportId as number };

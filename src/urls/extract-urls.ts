@@ -14,16 +14,24 @@ const REFANGS: readonly [RegExp, string][] = [
   [/\[:\/\/\]/g, '://'],
   [/\[:\]/g, ':'],
   [/\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}/gi, '.'],
+  // A defanged e-mail address (`someone[@]example[.]com`) is still an e-mail address.
+  [/\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}/gi, '@'],
 ];
 const SCHEME = /https?:\/\//i;
 const LEADING_NOISE = /^[^\p{L}\p{N}]+/u;
-/** Whitespace, and characters never raw inside an address (pasted HTML: `href="...">`), split words. */
-const WORD_BREAK = /[\s"<>]+/;
+/**
+ * Whitespace, and characters never raw inside an address (pasted HTML: `href="...">`), split words;
+ * so does a comma or semicolon right before a scheme (`a,https://b`: a list typed without spaces).
+ */
+const WORD_BREAK = /[\s"<>]+|[,;](?=https?:\/\/)/i;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** A scheme-less address: dotted host, optional port, then a path, query or fragment, or the end. */
 const BARE_ADDRESS = /^((?:[\p{L}\p{N}_-]+\.)+[\p{L}\p{N}_-]+)(?::\d{1,5})?(?:[/?#]|$)/u;
-/** Punctuation that ends a sentence or closes a quote rather than belonging to the address. */
-const TRAILING_NOISE = new Set([...".,;:!?'`«»‹›“”‘’„「」『』【】〈〉《》"]);
+/**
+ * Punctuation that ends a sentence or closes a quote rather than belonging to the address; a chat's
+ * ellipsis (`…`) and Markdown's emphasis (`**`) too.
+ */
+const TRAILING_NOISE = new Set([...".,;:!?'`«»‹›“”‘’„「」『』【】〈〉《》…*"]);
 const OPENER_OF: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 
 function count(text: string, char: string): number {
@@ -65,9 +73,17 @@ function addressIn(word: string): string | null {
   return isBareAddress(address) ? address : null;
 }
 
-export function extractUrls(text: string): string[] {
+function refang(text: string): string {
   let live = text;
   for (const [pattern, replacement] of REFANGS) live = live.replace(pattern, replacement);
+  return live;
+}
+
+export function extractUrls(text: string): string[] {
+  return addressesIn(refang(text));
+}
+
+function addressesIn(live: string): string[] {
   const found = new Set<string>();
   for (const word of live.split(WORD_BREAK)) {
     const address = word === '' ? null : addressIn(word);
@@ -78,7 +94,7 @@ export function extractUrls(text: string): string[] {
 }
 
 /** Why a pasted line holds no address: shown back to the reporter, who may have meant the website. */
-export type PastedProblem = 'email' | 'local_name' | 'bare_word';
+export type PastedProblem = 'email' | 'email_beside' | 'local_name' | 'bare_word';
 
 /** What one pasted line holds: its addresses, or why it looks like something else. */
 export type PastedLine = { addresses: string[] } | { problem: PastedProblem };
@@ -98,15 +114,19 @@ function problemOf(word: string): PastedProblem | undefined {
  * The one reading of a pasted line, shared by the form, the API and `hotline normalize`: its
  * addresses (see extractUrls); or, when it has none, whether it is really an e-mail address, a
  * local name or a bare word; or else the line itself, trimmed, so that canonicalisation can say
- * what is wrong with it (`javascript:`, `http://` without a host, ...).
+ * what is wrong with it (`javascript:`, `http://` without a host, ...). An e-mail address beside
+ * addresses is shown back too (`email_beside`), never dropped without a word: the reporter may
+ * have meant the website behind it.
  */
 export function readPastedLine(line: string): PastedLine {
-  const addresses = extractUrls(line);
-  if (addresses.length > 0) return { addresses };
-  const words = line.split(WORD_BREAK).map((word) => trimTrailingNoise(word.replace(LEADING_NOISE, '')));
+  const live = refang(line);
+  const words = live.split(WORD_BREAK).map((word) => trimTrailingNoise(word.replace(LEADING_NOISE, '')));
   const meaningful = words.filter((word) => word !== '');
+  const hasEmail = meaningful.some((word) => EMAIL.test(word));
+  const addresses = addressesIn(live);
+  if (addresses.length > 0) return hasEmail ? { problem: 'email_beside' } : { addresses };
   // An e-mail address anywhere in a sentence is what it meant; other readings only for a lone word.
-  if (meaningful.some((word) => problemOf(word) === 'email')) return { problem: 'email' };
+  if (hasEmail) return { problem: 'email' };
   const problem = meaningful.length === 1 ? problemOf(meaningful[0] as string) : undefined;
   return problem ? { problem } : { addresses: [line.trim()] };
 }

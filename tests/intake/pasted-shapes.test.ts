@@ -54,6 +54,16 @@ const shapes: [string, Verdict][] = [
   ['two words', { error: 'not_a_url' }],
   ['http://192.168.1.1/', { error: 'local' }],
   ['http://localhost:8080/x', { error: 'local' }],
+  ['https://example.com/23 write to someone@example.com', { error: 'email_beside' }],
+  ['<a href="mailto:x@example.com">https://example.com/24</a>', { error: 'email_beside' }],
+  ['https://example.com/25,https://example.org/26', { keys: ['example.com/25', 'example.org/26'] }],
+  ['example.com/27;https://example.org/28', { keys: ['example.com/27', 'example.org/28'] }],
+  ['https://example.com/29…', { keys: ['example.com/29'] }],
+  ['see https://example.com/30...', { keys: ['example.com/30'] }],
+  ['**https://example.com/31**', { keys: ['example.com/31'] }],
+  ['someone[@]example[.]com', { error: 'email' }],
+  ['someone(at)example(.)com', { error: 'email' }],
+  ['https://example.com/32?next=https://example.org/33', { keys: ['example.com/32?next=https://example.org/33'] }],
 ];
 
 async function throughNormalize(shape: string): Promise<Verdict> {

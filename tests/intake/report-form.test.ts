@@ -1,7 +1,15 @@
+import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { TooMany } from '../../src/errors.ts';
+import { errorHandler } from '../../src/http/error-handler.ts';
+import { loadSigningKey } from '../../src/key-files.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createTestApp, formTokenOf, type TestApp } from '../support/app.ts';
 import { countRows } from '../support/db.ts';
+
+const receiptOf = (page: string) => /<output id="receipt"[^>]*>([^<]+)<\/output>/.exec(page)?.[1];
 
 async function freshToken(t: TestApp, lang = 'fr'): Promise<string> {
   const page = await request(t.app).get(`/?lang=${lang}`).expect(200);
@@ -113,10 +121,20 @@ describe('GET /next', () => {
   it('says what happens after a report in all four languages: analysts, time, statuses, police and 116 000', async () => {
     const t = createTestApp();
     for (const [lang, words] of [
-      ['en', ['analyst', 'working day', 'Received', '112', '116 000']],
-      ['fr', ['analyste', 'jour ouvrable', 'Reçu', '112', '116 000']],
-      ['nl', ['analist', 'werkdag', 'Ontvangen', '112', '116 000']],
-      ['de', ['Fachkraft', 'Arbeitstages', 'Eingegangen', '112', '116 000']],
+      ['en', ['analyst', 'working day', 'Received', 'at least a day, plus a random part', '112', '116 000']],
+      ['fr', ['analyste', 'jour ouvrable', 'Reçu', 'au moins un jour, plus une part aléatoire', '112', '116 000']],
+      ['nl', ['analist', 'werkdag', 'Ontvangen', 'minstens een dag, plus een willekeurig deel', '112', '116 000']],
+      [
+        'de',
+        [
+          'Fachkraft',
+          'Arbeitstages',
+          'Eingegangen',
+          'frühestens nach einem Tag, dazu ein zufälliger Teil',
+          '112',
+          '116 000',
+        ],
+      ],
     ] as const) {
       const res = await request(t.app).get(`/next?lang=${lang}`).expect(200);
       expect(res.text).toContain(`<html lang="${lang}">`);
@@ -192,17 +210,122 @@ describe('POST /report', () => {
     expect(res.text).toContain('https://example.com/one'); // the reporter's text is kept
     expect(countRows(t.database, 'reports')).toBe(0);
 
-    // Replayed after its receipt's ten minutes: refused, nothing stored.
+    expect(countRows(t.database, 'reports')).toBe(0);
+  });
+
+  it('sent again after the ten minutes, says the report was received and no new one is needed, in four languages', async () => {
+    const t = createTestApp();
     const once = await freshToken(t);
-    await request(t.app).post('/report').type('form').send(formBody(once)).expect(200);
+    const first = await request(t.app).post('/report').type('form').send(formBody(once)).expect(200);
+    const receipt = receiptOf(first.text) as string;
     t.clock.advance(10 * 60_000);
-    await request(t.app).post('/report').type('form').send(formBody(once)).expect(400);
+    for (const [lang, words] of [
+      ['en', 'no need to report again'],
+      ['fr', 'Inutile de signaler à nouveau'],
+      ['nl', 'U hoeft niet opnieuw te melden'],
+      ['de', 'Sie müssen nicht erneut melden'],
+    ] as const) {
+      const again = await request(t.app)
+        .post(`/report?lang=${lang}`)
+        .type('form')
+        .send(formBody(once, { lang }))
+        .expect(200);
+      expect(again.text).toContain(words);
+      expect(again.text).not.toContain(receipt);
+      expect(again.text).not.toContain('id="receipt"');
+      expect(again.text).not.toContain('name="urls"'); // no form inviting a second report
+    }
+    // Its language switch too (the receipt page's form, sent after the ten minutes).
+    const switched = await request(t.app).post('/report').type('form').send({ formToken: once, switchTo: 'de' });
+    expect(switched.text).toContain('Ihre Meldung ist bereits eingegangen');
     expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('counts only first posts against the limit: reloads and language switches of the receipt spend nothing', async () => {
+    const t = createTestApp({ env: { HOTLINE_REPORT_LIMIT: '2' } });
+    const token = await freshToken(t, 'en');
+    const first = await request(t.app).post('/report?lang=en').type('form').send(formBody(token)).expect(200);
+    const receipt = receiptOf(first.text);
+    for (let i = 0; i < 5; i++) {
+      const reload = await request(t.app).post('/report?lang=en').type('form').send(formBody(token)).expect(200);
+      expect(receiptOf(reload.text)).toBe(receipt);
+      const switched = await request(t.app)
+        .post('/report')
+        .type('form')
+        .send({ formToken: token, switchTo: i % 2 ? 'nl' : 'fr' })
+        .expect(200);
+      expect(receiptOf(switched.text)).toBe(receipt);
+    }
+    // The second report of the limit is still there, the third is refused.
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(await freshToken(t)))
+      .expect(200);
+    await request(t.app)
+      .post('/report')
+      .type('form')
+      .send(formBody(await freshToken(t)))
+      .expect(429);
+    // And over the limit, a reload still shows its receipt.
+    const late = await request(t.app).post('/report?lang=en').type('form').send(formBody(token)).expect(200);
+    expect(receiptOf(late.text)).toBe(receipt);
+    expect(countRows(t.database, 'reports')).toBe(2);
+  });
+
+  it('sent several times at once, makes one report and shows every post the same receipt', async () => {
+    const t = createTestApp({ env: { HOTLINE_REPORT_LIMIT: '1000' } });
+    for (let round = 0; round < 40; round++) {
+      const token = await freshToken(t, 'en');
+      const posts = await Promise.all(
+        [0, 1, 2].map(() => request(t.app).post('/report?lang=en').type('form').send(formBody(token))),
+      );
+      expect(posts.map((post) => post.status)).toEqual([200, 200, 200]);
+      const receipts = posts.map((post) => receiptOf(post.text));
+      expect(receipts[0]).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+      expect(new Set(receipts).size).toBe(1);
+      expect(countRows(t.database, 'reports')).toBe(round + 1);
+    }
+  });
+
+  it("uses the token in the report's own transaction: a report that fails leaves it fresh", async () => {
+    const t = createTestApp();
+    const token = await freshToken(t);
+    t.database.sqlite.exec(
+      "create temp trigger fail_items before insert on items begin select raise(abort, 'disk full'); end",
+    );
+    await request(t.app).post('/report').type('form').send(formBody(token)).expect(500);
+    expect(countRows(t.database, 'reports')).toBe(0);
+    expect(countRows(t.database, 'used_form_tokens')).toBe(0);
+    t.database.sqlite.exec('drop trigger fail_items');
+    // Sent again, the same form makes its report: nothing says it was already sent.
+    const again = await request(t.app).post('/report').type('form').send(formBody(token)).expect(200);
+    expect(receiptOf(again.text)).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+    expect(countRows(t.database, 'reports')).toBe(1);
+  });
+
+  it('sent at once to two processes on one database, makes one report: the other shows its receipt', async () => {
+    const t = createTestApp();
+    const second = createApp({
+      config: t.config,
+      db: t.database.db,
+      logger: createLogger('silent'),
+      now: t.clock.now,
+      signingKey: loadSigningKey(':memory:'),
+    });
+    for (let round = 0; round < 10; round++) {
+      const token = await freshToken(t);
+      const posts = await Promise.all(
+        [t.app, second, t.app, second].map((app) => request(app).post('/report').type('form').send(formBody(token))),
+      );
+      expect(posts.map((post) => post.status)).toEqual([200, 200, 200, 200]);
+      expect(new Set(posts.map((post) => receiptOf(post.text))).size).toBe(1);
+      expect(countRows(t.database, 'reports')).toBe(round + 1);
+    }
   });
 
   it('shows the same receipt when the same form is sent again (reload, back, double submit), never a second report', async () => {
     const t = createTestApp();
-    const receiptOf = (page: string) => /<output id="receipt"[^>]*>([^<]+)<\/output>/.exec(page)?.[1];
     const token = await freshToken(t, 'de');
     const first = await request(t.app)
       .post('/report?lang=de')
@@ -320,6 +443,20 @@ describe('POST /report', () => {
 });
 
 describe('/status page', () => {
+  it('over the limit, keeps the typed code on the page (429) and says why', async () => {
+    const t = createTestApp({ env: { HOTLINE_STATUS_LIMIT: '1' } });
+    const code = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23';
+    await request(t.app).post('/status?lang=en').type('form').send({ receipt: code, lang: 'en' }).expect(404);
+    const res = await request(t.app)
+      .post('/status?lang=en')
+      .type('form')
+      .send({ receipt: code, lang: 'en' })
+      .expect(429);
+    expect(res.text).toContain(`value="${code}"`);
+    expect(res.text).toContain('Too many requests');
+    expect(res.text).toMatch(/<title>Error: /);
+    expect(res.text).toContain('class="error-summary"');
+  });
   it('says when no report matches, in the reporter language, with no detail', async () => {
     const t = createTestApp();
     const res = await request(t.app)
@@ -355,5 +492,45 @@ describe('/status page', () => {
     await request(t.app).post('/status').type('form').send({ receipt: typed, switchTo: 'fr' }).expect(200);
     await request(t.app).post('/status').type('form').send({ receipt: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23' }).expect(404);
     await request(t.app).post('/status').type('form').send({ receipt: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23' }).expect(429);
+  });
+});
+
+describe('the shared error pages', () => {
+  it('start their title with "Error:" in the language: 404, 413, 429 and 500', async () => {
+    const t = createTestApp();
+    // No public page leaves a 429 to the shared handler any more (the form and the status page keep
+    // what was typed): a route that throws one stands for any other.
+    const throttled = express()
+      .get('/throttled', () => {
+        throw new TooMany();
+      })
+      .use(errorHandler(createLogger('silent')));
+    const html = (req: request.Test) => req.set('Accept', 'text/html');
+    for (const [lang, prefix] of [
+      ['en', 'Error:'],
+      ['fr', 'Erreur :'],
+      ['nl', 'Fout:'],
+      ['de', 'Fehler:'],
+    ] as const) {
+      const title = new RegExp(`<title>${prefix} `);
+      const notFound = await html(request(t.app).get(`/no-such-page?lang=${lang}`)).expect(404);
+      expect(notFound.text).toMatch(title);
+      const tooLarge = await html(request(t.app).post(`/report?lang=${lang}`))
+        .type('form')
+        .send({ description: 'x'.repeat(40_000) })
+        .expect(413);
+      expect(tooLarge.text).toMatch(title);
+      const tooMany = await html(request(throttled).get(`/throttled?lang=${lang}`)).expect(429);
+      expect(tooMany.text).toMatch(title);
+      t.database.sqlite.exec(
+        "create temp trigger fail_items before insert on items begin select raise(abort, 'disk full'); end",
+      );
+      const failed = await html(request(t.app).post(`/report?lang=${lang}`))
+        .type('form')
+        .send(formBody(await freshToken(t, lang), { lang }))
+        .expect(500);
+      t.database.sqlite.exec('drop trigger fail_items');
+      expect(failed.text).toMatch(title);
+    }
   });
 });
