@@ -31,27 +31,54 @@ interface Task {
   reject(error: Error): void;
 }
 
+/** How a worker thread is started: the code it runs, and whether that code is eval'd. */
+export interface WorkerEntry {
+  script: string | URL;
+  eval: boolean;
+}
+
 /**
- * A worker thread does not inherit the TypeScript loader of the thread that starts it, so it
- * registers tsx's loader itself before importing the worker module. (The file is the ESM entry of
- * `tsx/esm/api`, beside the package's main entry; require() would resolve that export to its
- * CommonJS entry, which cannot load in an eval'd worker.)
+ * The worker module beside this one. Compiled (dist, what `npm start` runs) it is the .js that tsc
+ * wrote there, loaded as it is. From source (tsx, the tests) it is the .ts, and a worker thread does
+ * not inherit the TypeScript loader of the thread that starts it, so it registers tsx's loader itself
+ * before importing the module. (The file is the ESM entry of `tsx/esm/api`, beside the package's
+ * main entry; require() would resolve that export to its CommonJS entry, which cannot load in an
+ * eval'd worker.)
  */
-const workerBootstrap = (() => {
-  const tsxMain = pathToFileURL(createRequire(import.meta.url).resolve('tsx'));
+export function defaultWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  if (!moduleUrl.endsWith('.ts')) return { script: new URL('./signals-worker.js', moduleUrl), eval: false };
+  const tsxMain = pathToFileURL(createRequire(moduleUrl).resolve('tsx'));
   const tsxApi = new URL('esm/api/index.mjs', tsxMain).href;
-  const worker = new URL('./signals-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`;
-})();
+  const worker = new URL('./signals-worker.ts', moduleUrl).href;
+  const script = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`;
+  return { script, eval: true };
+}
+
+/** What a worker posts once its module has loaded: from then on it is known to start. */
+export const WORKER_READY = 'signals-worker-ready';
+
+/**
+ * A worker that dies before it is ready (its script cannot load) would die again at once if
+ * replaced at once: replacements wait, doubling from the first delay up to the last.
+ */
+const RESTART_DELAY_MS = { first: 100, max: 30_000 };
 
 export class SignalsPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
+  private readonly ready = new WeakSet<Worker>();
+  private readonly restarts = new Set<NodeJS.Timeout>();
   private nextId = 0;
   private closed = false;
+  /** Set while workers die before they are ready: work is refused with it instead of queued. */
+  private startFailure: Error | null = null;
+  private failedStarts = 0;
 
-  constructor(readonly size = defaultPoolSize()) {
+  constructor(
+    readonly size = defaultPoolSize(),
+    private readonly entry: WorkerEntry = defaultWorkerEntry(),
+  ) {
     // libvips settings are per process, and its environment is read from the real one: the main
     // thread sets them before any worker decodes (a worker's process.env is only a copy).
     applyDecoderPolicy();
@@ -61,6 +88,10 @@ export class SignalsPool {
   /** Same contract as computeSignals, except that `bytes` is zeroed: its content now belongs to the pool. */
   computeSignals(bytes: Buffer, limits: SignalLimits, known: ExactSignals | null = null): Promise<Signals> {
     if (this.closed) return Promise.reject(new Error('the signals pool is closed'));
+    if (this.startFailure) {
+      bytes.fill(0);
+      return Promise.reject(this.startFailure);
+    }
     const request: SignalsRequest = { id: this.nextId++, bytes: takeMemory(bytes), limits, known };
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
@@ -70,6 +101,8 @@ export class SignalsPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
     for (const task of this.queue.splice(0)) {
       new Uint8Array(task.request.bytes).fill(0);
       task.reject(new Error('the signals pool is closed'));
@@ -80,8 +113,13 @@ export class SignalsPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerBootstrap, { eval: true });
-    worker.on('message', (response: SignalsResponse) => this.settle(worker, response));
+    const worker = new Worker(this.entry.script, { eval: this.entry.eval });
+    worker.on('message', (response: SignalsResponse | typeof WORKER_READY) => {
+      if (response !== WORKER_READY) return this.settle(worker, response);
+      this.ready.add(worker);
+      this.startFailure = null;
+      this.failedStarts = 0;
+    });
     worker.on('error', (error) => this.replace(worker, error));
     worker.on('exit', (code) => this.replace(worker, new Error(`signals worker stopped (exit code ${code})`)));
     // An idle worker must not keep the process alive; a busy one must (see dispatch and settle).
@@ -115,14 +153,39 @@ export class SignalsPool {
     this.dispatch();
   }
 
-  /** A worker that died fails its task and makes way for a new one, unless the pool is closing. */
+  /**
+   * A worker that died fails its task and makes way for a new one, unless the pool is closing.
+   * One that died before it was ready could not start: the queued work fails with that reason, new
+   * work is refused with it, and its replacement waits longer each time (no busy loop of restarts).
+   */
   private replace(worker: Worker, error: Error): void {
     const task = this.busy.get(worker);
     const wasKnown = this.busy.delete(worker) || removeFrom(this.idle, worker);
-    task?.reject(error);
-    if (!wasKnown || this.closed) return;
-    this.idle.push(this.spawn());
-    this.dispatch();
+    if (!wasKnown) return;
+    if (this.ready.has(worker)) {
+      task?.reject(error);
+      if (this.closed) return;
+      this.idle.push(this.spawn());
+      this.dispatch();
+      return;
+    }
+    const failure = new Error(`the signals worker could not start: ${error.message}`);
+    this.startFailure = failure;
+    task?.reject(failure);
+    for (const queued of this.queue.splice(0)) {
+      new Uint8Array(queued.request.bytes).fill(0);
+      queued.reject(failure);
+    }
+    if (this.closed) return;
+    const delay = Math.min(RESTART_DELAY_MS.max, RESTART_DELAY_MS.first * 2 ** this.failedStarts++);
+    const timer = setTimeout(() => {
+      this.restarts.delete(timer);
+      if (this.closed) return;
+      this.idle.push(this.spawn());
+      this.dispatch();
+    }, delay);
+    timer.unref();
+    this.restarts.add(timer);
   }
 }
 

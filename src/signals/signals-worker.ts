@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { computeSignals } from './compute-signals.ts';
 import { SignalsError } from './signals-error.ts';
-import type { SignalsRequest, SignalsResponse } from './signals-pool.ts';
+import { type SignalsRequest, type SignalsResponse, WORKER_READY } from './signals-pool.ts';
 
 /**
  * One thread of the signals pool: computes the signals of the bytes it is handed (their memory
@@ -26,3 +26,5 @@ port.on('message', async ({ id, bytes, limits, known }: SignalsRequest) => {
   }
   port.postMessage(response);
 });
+
+port.postMessage(WORKER_READY);

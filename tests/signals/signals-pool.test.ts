@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { computeSignals, DEFAULT_SIGNAL_LIMITS } from '../../src/signals/compute-signals.ts';
 import { SignalsError } from '../../src/signals/signals-error.ts';
-import { SignalsPool } from '../../src/signals/signals-pool.ts';
+import { defaultWorkerEntry, SignalsPool } from '../../src/signals/signals-pool.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 import { pngDeclaring } from './crafted-headers.ts';
 
@@ -67,5 +67,69 @@ describe('the signals pool', () => {
     await expect(closing.computeSignals(ownMemory(await syntheticImage(9)), DEFAULT_SIGNAL_LIMITS)).rejects.toThrow(
       /closed/,
     );
+  });
+});
+
+describe('a signals pool whose worker cannot start', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('loads the compiled worker beside a compiled pool, and the tsx bootstrap only from source', () => {
+    const built = defaultWorkerEntry('file:///srv/hotline/dist/signals/signals-pool.js');
+    expect(built).toEqual({ script: new URL('file:///srv/hotline/dist/signals/signals-worker.js'), eval: false });
+    const pool = new URL('../../src/signals/signals-pool.ts', import.meta.url).href;
+    const source = defaultWorkerEntry(pool);
+    expect(source.eval).toBe(true);
+    expect(String(source.script)).toContain(JSON.stringify(new URL('./signals-worker.ts', pool).href));
+  });
+
+  it('fails the job with a clear error when the worker script is missing, and refuses new work at once', async () => {
+    const missing = new URL('./no-such-worker.js', import.meta.url);
+    const broken = new SignalsPool(1, { script: missing, eval: false });
+    try {
+      const image = await syntheticImage(12);
+      await expect(broken.computeSignals(Buffer.from(image), DEFAULT_SIGNAL_LIMITS)).rejects.toThrow(
+        /the signals worker could not start: .*no-such-worker\.js/,
+      );
+      const bytes = Buffer.from(image);
+      await expect(broken.computeSignals(bytes, DEFAULT_SIGNAL_LIMITS)).rejects.toThrow(/could not start/);
+      expect(bytes.every((byte) => byte === 0)).toBe(true);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('waits longer before each new start instead of restarting in a loop', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const spawns = new BroadcastChannel('signals-pool-spawns');
+    let spawned = 0;
+    spawns.onmessage = () => {
+      spawned++;
+    };
+    const script =
+      "const c = new BroadcastChannel('signals-pool-spawns'); c.postMessage(1); c.close(); throw new Error('the script cannot load');";
+    const broken = new SignalsPool(1, { script, eval: true });
+    const until = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+    };
+    try {
+      await expect(broken.computeSignals(await syntheticImage(13), DEFAULT_SIGNAL_LIMITS)).rejects.toThrow(
+        /could not start: the script cannot load/,
+      );
+      const delays: number[] = [];
+      for (let start = 2; start <= 4; start++) {
+        await until(() => vi.getTimerCount() === 1);
+        expect(spawned).toBe(start - 1);
+        const before = Date.now();
+        vi.advanceTimersToNextTimer();
+        delays.push(Date.now() - before);
+        await until(() => spawned === start);
+      }
+      expect(delays).toEqual([100, 200, 400]);
+    } finally {
+      spawns.close();
+      await broken.close();
+    }
   });
 });
