@@ -93,7 +93,8 @@ const idOf = (...real: number[]) =>
         weight: 1,
         arbitrary: fc.constantFrom('0', '-1', '1e3', ' 1', '01', '0x10', '9007199254740993', '１', 'NaN', '1.0'),
       },
-      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
+      // Never empty: `/items/` is another route (the list).
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }) },
     )
     .map(segment);
 

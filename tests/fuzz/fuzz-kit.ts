@@ -87,6 +87,9 @@ export function expectLocalisedRefusal(
 ): void {
   expect(res.status).toBeGreaterThanOrEqual(400);
   expect(res.status).toBeLessThan(500);
+  // JSON a client can read, never dressed as the download the request asked for.
+  expect(res.type).toBe('application/json');
+  expect(res.headers['content-disposition']).toBeUndefined();
   expect(typeof res.body.error).toBe('string');
   const expected = catalogues[lang][keyOfError(res.body.error)];
   expect(expected, `no ${lang} text for ${res.body.error}`).toBeDefined();
