@@ -14,7 +14,14 @@ import { databaseDigest } from '../support/db-digest.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 import { analystRoutes, emptyBodyRoutes, type Fixtures, type FuzzRequest } from './analyst-routes.ts';
-import { acceptLanguage, expectedLang, expectLocalisedRefusal, fuzzTimeout, runsOf } from './fuzz-kit.ts';
+import {
+  acceptLanguage,
+  type acceptLanguages,
+  expectedLang,
+  expectLocalisedRefusal,
+  fuzzTimeout,
+  runsOf,
+} from './fuzz-kit.ts';
 
 /**
  * Every analyst route of the policy table, as its callers send it and as nobody should: never a
@@ -179,6 +186,10 @@ describe('fuzzing every analyst route', { timeout: fuzzTimeout }, () => {
     it(key, async () => {
       const sqlite = t.database.sqlite;
       const tally = { cases: 0, accepted: 0, statuses: new Set<number>() };
+      const examples = (spec.examples?.(f) ?? []).map((req): [FuzzRequest, (typeof acceptLanguages)[number]] => [
+        req,
+        [undefined, 'fr'],
+      ]);
       await fc.assert(
         fc.asyncProperty(spec.request(f), acceptLanguage, async (req, [header, fromHeader]) => {
           tally.cases += 1;
@@ -206,7 +217,7 @@ describe('fuzzing every analyst route', { timeout: fuzzTimeout }, () => {
             sqlite.exec('ROLLBACK');
           }
         }),
-        { numRuns: runsOf(spec.cases) },
+        { numRuns: runsOf(spec.cases), examples },
       );
       expect(tally.cases).toBe(runsOf(spec.cases));
       ran.set(key, tally);

@@ -74,6 +74,8 @@ export interface RouteFuzz {
   request: (f: Fixtures) => fc.Arbitrary<FuzzRequest>;
   /** The fields the route's body (or query) schema knows; any other key of an object must be named. */
   known?: readonly string[];
+  /** Requests run before the random ones, every time: the bugs the fuzzing found. */
+  examples?: (f: Fixtures) => FuzzRequest[];
   /** A 2xx answer is well-formed for what was sent. */
   ok?: (res: request.Response, req: FuzzRequest, f: Fixtures) => void;
 }
@@ -583,6 +585,14 @@ export const analystRoutes: Record<string, RouteFuzz> = {
         })
         .map(({ name, body }): FuzzRequest => ({ as: f.admin, path: `/api/v1/banks/${segment(name)}/imports`, body })),
     {
+      // An empty multipart body was a 500 (busboy's "Unexpected end of form" is no MulterError).
+      examples: (f) => [
+        {
+          as: f.admin,
+          path: `/api/v1/banks/${f.partnerBank}/imports`,
+          body: { kind: 'raw', text: '', type: 'multipart/form-data; boundary=x' },
+        },
+      ],
       ok: (res) => {
         expect(res.status).toBe(201);
         expect(['csv', 'vics']).toContain(res.body.import.format);
