@@ -51,12 +51,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const lang = requestLang(req);
     const body = errorBody(error, lang);
     res.status(error.status).set('Cache-Control', 'no-store');
+    // A download may have set its type and file name before it failed: the error is no download.
+    res.removeHeader('Content-Disposition');
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
       const page = html`<h1>${translate(lang, 'error.title')}</h1><p role="alert">${body.message}</p>
 <p><a href="/?lang=${lang}">${translate(lang, 'nav.home')}</a></p>`;
       res.type('html').send(renderPage({ lang, titleKey: 'error.title', path: '/', body: page, hasErrors: true }));
     } else {
-      res.json(body);
+      res.type('json').json(body);
     }
   };
 }

@@ -14,13 +14,11 @@ export function singleFileUpload(field: string, maxBytes: number): RequestHandle
   }).single(field);
   return (req, res, next) =>
     upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError) {
-        return next(
-          error.code === 'LIMIT_FILE_SIZE'
-            ? new HttpError(413, 'payload_too_large', 'error.payload_too_large')
-            : new Invalid({ [field]: 'error.upload_invalid' }),
-        );
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        return next(new HttpError(413, 'payload_too_large', 'error.payload_too_large'));
       }
-      next(error);
+      // Everything else is the body's fault: multer's refusals and busboy's plain errors for a
+      // malformed body ("Unexpected end of form", a missing boundary). Memory storage cannot fail.
+      next(error ? new Invalid({ [field]: 'error.upload_invalid' }) : undefined);
     });
 }
