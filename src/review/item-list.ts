@@ -26,20 +26,56 @@ export const itemListQuerySchema = z.strictObject({
 export type ItemListQuery = z.output<typeof itemListQuerySchema>;
 
 /**
+ * A report field the list filters on. A rare value (a few reports in 100,000) is listed from its
+ * reports (indexed by the value) rather than by walking the items newest first, which would look
+ * at every item to find it; a common one is found within the first items walked.
+ */
+interface ReportFacet {
+  column: 'category' | 'site_type';
+  value: string;
+}
+/** At most this many reports: a value is rare, and its items are read through the reports' index. */
+export const rareReports = 2_000;
+const facetCondition = (facet: ReportFacet) =>
+  sql`${sql.identifier('rp')}.${sql.identifier(facet.column)} = ${facet.value}`;
+
+/** Whether at most `rareReports` reports have the value: counted on its index, never past the limit. */
+function isRare(db: DbOrTx, facet: ReportFacet): boolean {
+  const row = db.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from reports rp where ${facetCondition(facet)} limit ${rareReports + 1})`,
+  );
+  return row.n <= rareReports;
+}
+
+/** The items a page is taken from: every item, or those of a rare value's reports (read first, by its index). */
+function itemSource(db: DbOrTx, facets: readonly ReportFacet[]): SQL {
+  const rare = facets.find((facet) => isRare(db, facet));
+  if (!rare) return sql`items i`;
+  // CROSS JOIN keeps the order: the value's few items first, then each item by its id.
+  return sql`(select distinct u.item_id as id from reports rp join report_urls u on u.report_id = rp.id
+      where ${facetCondition(rare)}) f cross join items i on i.id = f.id`;
+}
+
+/**
  * One page of items, newest first, by keyset on the id (a deep page costs what the first does),
  * with the filters of the list view.
  */
 export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
   const where: SQL[] = [sql`1 = 1`];
+  const facets: ReportFacet[] = [
+    ...(query.category ? [{ column: 'category' as const, value: query.category }] : []),
+    ...(query.siteType ? [{ column: 'site_type' as const, value: query.siteType }] : []),
+  ];
   if (query.state) where.push(inQueue(query.state));
   if (query.country) where.push(sql`i.hosting_country = ${query.country}`);
   if (query.from !== undefined) where.push(sql`i.first_reported_at >= ${query.from}`);
   if (query.to !== undefined) where.push(sql`i.first_reported_at < ${query.to + 86_400_000}`);
   if (query.cursor !== undefined) where.push(sql`i.id < ${query.cursor}`);
-  const reportWith = (column: SQL) =>
-    sql`exists (select 1 from report_urls u join reports rp on rp.id = u.report_id where u.item_id = i.id and ${column})`;
-  if (query.category) where.push(reportWith(sql`rp.category = ${query.category}`));
-  if (query.siteType) where.push(reportWith(sql`rp.site_type = ${query.siteType}`));
+  for (const facet of facets) {
+    where.push(
+      sql`exists (select 1 from report_urls u join reports rp on rp.id = u.report_id where u.item_id = i.id and ${facetCondition(facet)})`,
+    );
+  }
   if (query.matched) {
     const matched = sql`exists (select 1 from item_media m join media_matches mm on mm.media_id = m.id where m.item_id = i.id)`;
     where.push(query.matched === 'true' ? matched : sql`not ${matched}`);
@@ -59,7 +95,7 @@ export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
   }>(sql`select i.id, i.url, i.host, i.state, i.review_queue as reviewQueue, ${effectivePriority(now)} as priority,
       i.report_count as reportCount, i.first_reported_at as firstReportedAt, i.hosting_country as hostingCountry,
       r.claimed_by as claimedBy, r.claimed_until as claimedUntil
-    from items i left join item_reviews r on r.item_id = i.id
+    from ${itemSource(db, facets)} left join item_reviews r on r.item_id = i.id
     where ${sql.join(where, sql` and `)} order by i.id desc limit ${query.limit + 1}`);
   const page = rows.slice(0, query.limit).map(({ claimedBy, claimedUntil, state, reviewQueue, ...row }) => ({
     ...row,

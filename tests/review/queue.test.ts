@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBank, insertBankEntries } from '../../src/banks/commands.ts';
+import { rareReports } from '../../src/review/item-list.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
@@ -266,6 +267,35 @@ describe('GET /api/v1/items', () => {
       const ids = await walk(query, 2);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toEqual(expected(keep));
+    });
+
+    it('a common category or site type (more reports than rareReports) gives the same items, walked newest first', async () => {
+      // The first item reported again and again as csam on a website: both values become common.
+      const first = fixtures[0] as Fixture;
+      const insert = t.database.sqlite.prepare(
+        "insert into reports (receipt_hash, category, site_type, media_type, received_at) values (?, 'csam', 'website', 'image', 0)",
+      );
+      const link = t.database.sqlite.prepare(
+        "insert into report_urls (report_id, item_id, position, input) values (?, ?, 0, 'x')",
+      );
+      t.database.sqlite.transaction(() => {
+        for (let n = 0; n <= rareReports; n++) link.run(insert.run(`common-${n}`).lastInsertRowid, first.id);
+      })();
+      first.siteTypes.push('website');
+      for (const [query, keep] of [
+        ['category=csam', (f: Fixture) => f.categories.includes('csam')],
+        ['siteType=website', (f: Fixture) => f.siteTypes.includes('website')],
+        [
+          'category=csam&siteType=forum',
+          (f: Fixture) => f.categories.includes('csam') && f.siteTypes.includes('forum'),
+        ],
+        [
+          'category=grooming&siteType=website',
+          (f: Fixture) => f.categories.includes('grooming') && f.siteTypes.includes('website'),
+        ],
+      ] as const) {
+        expect(await walk(query, 2)).toEqual(expected(keep));
+      }
     });
 
     it('with a queue: only the filtered items of that queue', async () => {

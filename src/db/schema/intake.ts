@@ -9,29 +9,34 @@ import {
 } from '../../taxonomy/vocabulary.ts';
 
 /** One submission by a member of the public. Nothing here identifies the reporter. */
-export const reports = sqliteTable('reports', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  /** HMAC-SHA-256 of the receipt under a key derived from the secret key; the receipt itself is never stored. */
-  receiptHash: text('receipt_hash').notNull().unique(),
-  category: text('category', { enum: reportCategories }).notNull(),
-  siteType: text('site_type', { enum: reportedSiteTypes }).notNull(),
-  mediaType: text('media_type', { enum: reportedMediaTypes }).notNull(),
-  description: text('description'),
-  /** AES-256-GCM ciphertext of the optional contact address (base64 of iv|tag|ciphertext). */
-  contactCiphertext: text('contact_ciphertext'),
-  /** The reporter's language, kept only with a contact address (to answer in it): alone it narrows who reported. */
-  lang: text('lang'),
-  /** Truncated to the minute: a precise time could be matched against someone's network logs. */
-  receivedAt: integer('received_at').notNull(),
-  /**
-   * The status delay settings stored when the report arrived (null: the configured default was in
-   * force): lowering the delay later must not show this report's status sooner than promised.
-   */
-  statusDelayHours: integer('status_delay_hours'),
-  statusDelayRandomHours: integer('status_delay_random_hours'),
-  /** When retention removed what the reporter wrote (description, contact, receipt); the rest feeds statistics. */
-  purgedAt: integer('purged_at'),
-});
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** HMAC-SHA-256 of the receipt under a key derived from the secret key; the receipt itself is never stored. */
+    receiptHash: text('receipt_hash').notNull().unique(),
+    category: text('category', { enum: reportCategories }).notNull(),
+    siteType: text('site_type', { enum: reportedSiteTypes }).notNull(),
+    mediaType: text('media_type', { enum: reportedMediaTypes }).notNull(),
+    description: text('description'),
+    /** AES-256-GCM ciphertext of the optional contact address (base64 of iv|tag|ciphertext). */
+    contactCiphertext: text('contact_ciphertext'),
+    /** The reporter's language, kept only with a contact address (to answer in it): alone it narrows who reported. */
+    lang: text('lang'),
+    /** Truncated to the minute: a precise time could be matched against someone's network logs. */
+    receivedAt: integer('received_at').notNull(),
+    /**
+     * The status delay settings stored when the report arrived (null: the configured default was in
+     * force): lowering the delay later must not show this report's status sooner than promised.
+     */
+    statusDelayHours: integer('status_delay_hours'),
+    statusDelayRandomHours: integer('status_delay_random_hours'),
+    /** When retention removed what the reporter wrote (description, contact, receipt); the rest feeds statistics. */
+    purgedAt: integer('purged_at'),
+  },
+  // The list view's filters: a rare category or site type is read from its reports (src/review/item-list.ts).
+  (t) => [index('reports_category').on(t.category), index('reports_site_type').on(t.siteType)],
+);
 
 /** The item a reported address belongs to, keyed by its dedupKey. Many reports can point at one item. */
 export const items = sqliteTable(
@@ -78,6 +83,8 @@ export const items = sqliteTable(
     // The analyst queues: "Next" walks priority then age, the list pages by id, the counts read it alone.
     index('items_queue_priority').on(t.state, t.reviewQueue, t.priority, t.firstReportedAt),
     index('items_queue_id').on(t.state, t.reviewQueue, t.id),
+    // The list view's country filter, newest first.
+    index('items_country_id').on(t.hostingCountry, t.id),
   ],
 );
 
