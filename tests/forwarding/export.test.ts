@@ -1,10 +1,12 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, get as httpGet } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import request from 'supertest';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { csvCell } from '../../src/forwarding/export/export-files.ts';
 import { verifyPackage } from '../../src/forwarding/export/verify-package.ts';
@@ -15,6 +17,7 @@ import { medium, triageUrl } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { row } from '../support/db.ts';
+import { fillPoliceForwards } from './bulk-forwards.ts';
 import { readZipEntries } from './zip-entries.ts';
 
 const schema = JSON.parse(
@@ -165,6 +168,50 @@ describe('GET /api/v1/exports', () => {
     }
     const audit = row(t.database, "select details from audit_events where action = 'export.create'");
     expect(JSON.parse(audit.details)).toMatchObject({ to: 'interpol', forwards: 1, descriptions: false });
+  });
+
+  it('audits a download cut off mid-stream as an incomplete export, with what went out', async () => {
+    // Large enough that the package cannot fit in the connection's buffers before the client leaves.
+    fillPoliceForwards(t.database.sqlite, 20_000, t.clock.now() - 60_000);
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpGet(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/v1/exports?to=police&since=2026-01-01',
+            headers: asSession(supervisor),
+          },
+          (res) =>
+            res.once('data', () => {
+              resolve(res.statusCode ?? 0);
+              req.destroy();
+            }),
+        );
+        req.on('error', (error) => (error.message === 'socket hang up' ? undefined : reject(error)));
+      });
+      expect(status).toBe(200);
+      const audited = () =>
+        t.database.sqlite.prepare("select details from audit_events where action = 'export.create'").all() as {
+          details: string;
+        }[];
+      await vi.waitFor(() => expect(audited()).toHaveLength(1), { timeout: 30_000, interval: 20 });
+      const details = JSON.parse(audited()[0]?.details ?? '{}');
+      expect(details).toMatchObject({
+        to: 'police',
+        complete: false,
+        files: ['report.json', 'items.csv', 'hashes.vics.json'],
+      });
+      expect(details.bytesSent).toBeGreaterThan(0);
+      expect(details.sha256OfSent).toMatch(/^[0-9a-f]{64}$/);
+      expect(details).not.toHaveProperty('sha256');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('gives a partner hotline only its forwards, without descriptions', async () => {

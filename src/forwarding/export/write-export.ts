@@ -10,7 +10,7 @@ import { Invalid } from '../../errors.ts';
 import type { SigningKey } from '../../key-files.ts';
 import { type ExportFormat, exportFiles, exportFormats } from './export-files.ts';
 import { countExportRows, exportRows, lastForwardId } from './export-rows.ts';
-import { writeSignedPackage } from './package.ts';
+import { PackageInterrupted, writeSignedPackage } from './package.ts';
 
 /**
  * `police`, `interpol` (ICSE, through the police: what went to the police confirmed `baseline`, with
@@ -63,7 +63,8 @@ function destinationKeysOf(db: DbOrTx, to: string): string[] {
 
 /**
  * Writes the signed package of the forwards to `to` since `since` to `out`, then records the export
- * with the package's SHA-256 in the audit chain. Never a reporter's contact or receipt; their
+ * with the package's SHA-256 in the audit chain; an export cut off part way is audited too
+ * (`complete: false`, with the bytes that went out and their SHA-256). Never a reporter's contact or receipt; their
  * descriptions only to the police, and only when configured.
  */
 export async function writeExport(deps: ExportDeps, request: ExportRequest, out: Writable, actor: AuditActor) {
@@ -88,7 +89,31 @@ export async function writeExport(deps: ExportDeps, request: ExportRequest, out:
   };
   const formats = request.format ?? exportFormats;
   const files = exportFiles(header, rows, formats);
-  const { sha256 } = await writeSignedPackage(files, deps.signingKey, out, new Date(until));
+  const details = {
+    to: request.to,
+    since: new Date(request.since).toISOString(),
+    until: new Date(until).toISOString(),
+    descriptions: selection.descriptions,
+    files: files.map((file) => file.path),
+  };
+  let sha256: string;
+  try {
+    ({ sha256 } = await writeSignedPackage(files, deps.signingKey, out, new Date(until)));
+  } catch (error) {
+    if (!(error instanceof PackageInterrupted)) throw error;
+    // Part of the package may have reached the receiver (a download cut off): that is audited too.
+    auditedTransaction(deps.db, (tx) =>
+      recordAuditEvent(tx, auditKey(deps.config), {
+        at: deps.now(),
+        actor,
+        action: 'export.create',
+        objectType: 'export',
+        objectId: error.sha256,
+        details: { ...details, complete: false, bytesSent: error.bytes, sha256OfSent: error.sha256 },
+      }),
+    );
+    throw error.cause;
+  }
   return auditedTransaction(deps.db, (tx) => {
     const forwards = countExportRows(tx, selection);
     recordAuditEvent(tx, auditKey(deps.config), {
@@ -97,15 +122,7 @@ export async function writeExport(deps: ExportDeps, request: ExportRequest, out:
       action: 'export.create',
       objectType: 'export',
       objectId: sha256,
-      details: {
-        to: request.to,
-        since: new Date(request.since).toISOString(),
-        until: new Date(until).toISOString(),
-        forwards,
-        descriptions: selection.descriptions,
-        files: files.map((file) => file.path),
-        sha256,
-      },
+      details: { ...details, complete: true, forwards, sha256 },
     });
     return { sha256, forwards };
   });
