@@ -59,8 +59,25 @@ export interface Match {
   distance: number;
   /** The dihedral variant the match was found under (rotation/flip), `identity` for none. */
   variant: string;
-  /** Where the bank entry comes from: an import or an assessment of ours. */
-  source: string;
+  /** The bank entry it matched. */
+  entryId: number;
+  /** Where the bank entry comes from: an import's reference, or the assessment of ours (and its item). */
+  sourceRef: string | null;
+  sourceAssessmentId: number | null;
+  sourceItemId: number | null;
+}
+
+/** One forward of the item to a receiver, with the routing's reasons (src/forwarding/routing.ts). */
+export interface ItemForward {
+  id: number;
+  state: string;
+  receiverReference: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  removedAt: string | null;
+  destination: { kind: string; name: string };
+  reasons: { code: string; what: string; country?: string; asn?: number }[];
 }
 
 export interface Medium {
@@ -103,7 +120,18 @@ export interface ItemDetail {
   reports: ReportView[];
   media: Medium[];
   /** Pre-filled decision from matches, with where it comes from. */
-  suggestion: { fields: Partial<AssessmentFields>; source: string } | null;
+  suggestion: {
+    fields: Partial<AssessmentFields>;
+    bank: string;
+    entryId: number;
+    sourceAssessmentId: number | null;
+    sourceItemId: number | null;
+  } | null;
+  /** Who holds the item's lock, and until when; null when nobody does. */
+  claim: { userId: number; username: string | null; until: string } | null;
+  /** The item's own audit trail, newest first (GET /items/:id gives it to every role). */
+  history: AuditEventView[];
+  forwards: ItemForward[];
   assessments: AssessmentView[];
   /** Earlier items whose media this item's media duplicate. */
   duplicates: number[];
@@ -120,6 +148,7 @@ export interface ItemSummary {
   priority: number;
   country: string | null;
   createdAt: string;
+  claim: { username: string | null; until: string } | null;
 }
 
 export interface ItemPage {
@@ -187,6 +216,9 @@ interface ServerMedium {
     signalType: string;
     distance: number;
     variant: string | null;
+    sourceRef: string | null;
+    sourceAssessmentId: number | null;
+    sourceItemId: number | null;
   }[];
 }
 
@@ -213,13 +245,20 @@ interface ServerItem {
   url: string;
   tlsInvalid: boolean;
   stateReason: string | null;
-  suggestion: { label: string; bankEntryId: number } | null;
+  suggestion: {
+    label: string;
+    bankEntryId: number;
+    sourceAssessmentId: number | null;
+    sourceItemId: number | null;
+  } | null;
   reports: ReportView[];
   media: ServerMedium[];
   skipped: { url: string; reason: string }[];
   duplicates: number[];
-  review: { queue: string };
+  review: { queue: string; claim: ItemDetail['claim'] };
   assessments: ServerAssessment[];
+  history: AuditEventView[];
+  forwards: ItemForward[];
 }
 
 interface ServerItemPage {
@@ -230,6 +269,7 @@ interface ServerItemPage {
     priority: number;
     hostingCountry: string | null;
     firstReportedAt: string;
+    claim: { username: string | null; until: string } | null;
   }[];
   next: number | null;
 }
@@ -259,8 +299,10 @@ function toMedium(m: ServerMedium, item: ServerItem): Medium {
       signalType: match.signalType,
       distance: match.distance,
       variant: match.variant ?? 'identity',
-      // The own bank holds our confirmed assessments; any other bank came by import.
-      source: match.bank === 'hotline' ? 'assessment' : 'import',
+      entryId: match.entryId,
+      sourceRef: match.sourceRef,
+      sourceAssessmentId: match.sourceAssessmentId,
+      sourceItemId: match.sourceItemId,
     })),
     hosting: m.hosting.ip ? { address: m.hosting.ip, country: m.hosting.country, network: m.hosting.org } : null,
     duplicates: m.duplicateOf?.itemId ? [{ itemId: m.duplicateOf.itemId }] : [],
@@ -290,21 +332,28 @@ function toAssessment(a: ServerAssessment): AssessmentView {
 }
 
 function toItemDetail(item: ServerItem): ItemDetail {
-  const label = item.suggestion ? parseLabel(item.suggestion.label) : null;
-  const entryId = item.suggestion?.bankEntryId;
-  const from = item.media.flatMap((m) => m.matches).find((m) => m.entryId === entryId);
+  const { suggestion } = item;
+  const label = suggestion ? parseLabel(suggestion.label) : null;
+  const from = item.media.flatMap((m) => m.matches).find((m) => m.entryId === suggestion?.bankEntryId);
   return {
     id: item.id,
     url: item.url,
     state: item.review.queue as ItemDetail['state'],
     reports: item.reports,
     media: item.media.map((m) => toMedium(m, item)),
-    suggestion: label
-      ? {
-          fields: Object.fromEntries(Object.entries(label).filter(([, v]) => v !== null)),
-          source: `${from?.bank ?? '?'} #${entryId}`,
-        }
-      : null,
+    suggestion:
+      suggestion && label
+        ? {
+            fields: Object.fromEntries(Object.entries(label).filter(([, v]) => v !== null)),
+            bank: from?.bank ?? '?',
+            entryId: suggestion.bankEntryId,
+            sourceAssessmentId: suggestion.sourceAssessmentId,
+            sourceItemId: suggestion.sourceItemId,
+          }
+        : null,
+    claim: item.review.claim,
+    history: item.history,
+    forwards: item.forwards,
     assessments: item.assessments.map(toAssessment),
     duplicates: item.duplicates,
     fetchError: item.stateReason,
@@ -423,6 +472,7 @@ export class Api {
         priority: i.priority,
         country: i.hostingCountry,
         createdAt: i.firstReportedAt,
+        claim: i.claim,
       })),
       nextCursor: page.next === null ? null : String(page.next),
     };
@@ -481,5 +531,5 @@ import type { BankImport, BankView, ForwardState, Outbox, OutboxFilter, Settings
 export const exportUrl = (to: string, since: string) => `${base}/exports?${new URLSearchParams({ to, since })}`;
 
 /** The safe view of a medium: fetched, checked, blurred and greyed by the server; never hot-linked. */
-export const safeViewUrl = (itemId: number, n: number, blur: number) =>
-  `${base}/items/${itemId}/media/${n}/view?blur=${blur}&grey=1`;
+export const safeViewUrl = (itemId: number, n: number, blur: number, acknowledgeKnown = false) =>
+  `${base}/items/${itemId}/media/${n}/view?blur=${blur}&grey=1${acknowledgeKnown ? '&acknowledgeKnown=1' : ''}`;

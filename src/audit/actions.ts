@@ -23,6 +23,7 @@ export const auditActions = [
   'assessment.confirm',
   'assessment.dispute',
   'media.view',
+  'media.view_time',
   'settings.change',
   'bank.create',
   'bank.import',

@@ -75,6 +75,7 @@ export const apiPolicy: readonly PolicyEntry[] = [
   { method: 'POST', path: '/api/v1/items/:id/release', allow: anyRole },
   { method: 'POST', path: '/api/v1/items/:id/skip', allow: anyRole },
   { method: 'GET', path: '/api/v1/items/:id/media/:n/view', allow: anyRole },
+  { method: 'POST', path: '/api/v1/views/:viewId/heartbeat', allow: anyRole },
   { method: 'GET', path: '/api/v1/items/:id/cluster', allow: anyRole },
   { method: 'POST', path: '/api/v1/clusters/assessments', allow: anyRole },
   { method: 'GET', path: '/api/v1/reports/:id/contact', allow: supervisors },

@@ -10,7 +10,9 @@ const helmetHeaders = helmet({
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'"],
+      // blob: for the analyst app's safe view, fetched with fetch() (to read its errors and
+      // exposure headers) and shown from an object URL; never data: or another origin.
+      imgSrc: ["'self'", 'blob:'],
       fontSrc: ["'self'"],
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],

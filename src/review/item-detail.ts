@@ -2,12 +2,14 @@ import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { listAuditEvents } from '../audit/queries.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
+import { bankEntries } from '../db/schema/banks.ts';
 import { reports, reportUrls } from '../db/schema/intake.ts';
 import { assessments } from '../db/schema/review.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { itemForwards } from '../forwarding/forwards.ts';
 import { listTriagedItems } from '../triage/triaged-items.ts';
 import { itemNotFound, requireItemForReview } from './item-review.ts';
+import { sourceAssessmentOf } from './own-bank-entries.ts';
 import { queueOf } from './queue.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -53,6 +55,10 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
   );
 
   const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
+  const sources = entrySources(db, [
+    ...item.media.flatMap((m) => m.matches.map((match) => match.entryId)),
+    ...(item.suggestion ? [item.suggestion.bankEntryId] : []),
+  ]);
   // Who wrote and who decided each assessment, by name: analysts cannot list accounts.
   const itemAssessments = db
     .select()
@@ -60,7 +66,10 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     .where(eq(assessments.itemId, itemId))
     .orderBy(desc(assessments.id))
     .all();
-  const people = itemAssessments.flatMap((a) => [a.authorId, a.decidedBy]).filter((id) => id !== null);
+  const people = [
+    ...itemAssessments.flatMap((a) => [a.authorId, a.decidedBy]),
+    claimLive ? review.claimedBy : null,
+  ].filter((id) => id !== null);
   const names = new Map(
     (people.length
       ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, people)).all()
@@ -72,11 +81,13 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     ...item,
     firstReportedAt: iso(item.firstReportedAt),
     fetchedAt: iso(item.fetchedAt),
+    suggestion: item.suggestion ? { ...item.suggestion, ...sourceOf(sources, item.suggestion.bankEntryId) } : null,
     reports: itemReports,
     reportCount: itemReports.length,
     media: item.media.map((medium, n) => ({
       n,
       ...medium,
+      matches: medium.matches.map((match) => ({ ...match, ...sourceOf(sources, match.entryId) })),
       duplicateOf: medium.duplicateOf
         ? { ...medium.duplicateOf, itemId: duplicateItems.get(medium.duplicateOf.mediaId) ?? null }
         : null,
@@ -85,7 +96,9 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     review: {
       // The queue the item is in, as the home screen counts it (`triage` while triage runs).
       queue: queueOf(item.state, review.queue),
-      claim: claimLive ? { userId: review.claimedBy, until: iso(review.claimedUntil) } : null,
+      claim: claimLive
+        ? { userId: review.claimedBy, username: nameOf(review.claimedBy), until: iso(review.claimedUntil) }
+        : null,
     },
     assessments: itemAssessments.map((a) => ({
       ...a,
@@ -98,3 +111,39 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     history: listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events,
   };
 }
+
+type EntrySource = { sourceRef: string | null; sourceAssessmentId: number | null; sourceItemId: number | null };
+
+/**
+ * Where each bank entry comes from: its `sourceRef` (an import's reference, or the assessment of
+ * ours that banked it), and for our own assessments their id and the item they judged.
+ */
+function entrySources(db: DbOrTx, entryIds: number[]): Map<number, EntrySource> {
+  if (entryIds.length === 0) return new Map();
+  const refs = db
+    .select({ id: bankEntries.id, sourceRef: bankEntries.sourceRef })
+    .from(bankEntries)
+    .where(inArray(bankEntries.id, [...new Set(entryIds)]))
+    .all()
+    .map((e) => ({ ...e, sourceAssessmentId: sourceAssessmentOf(e.sourceRef) }));
+  const assessmentIds = refs.flatMap((e) => (e.sourceAssessmentId === null ? [] : [e.sourceAssessmentId]));
+  const judged = new Map(
+    (assessmentIds.length
+      ? db
+          .select({ id: assessments.id, itemId: assessments.itemId })
+          .from(assessments)
+          .where(inArray(assessments.id, assessmentIds))
+          .all()
+      : []
+    ).map((a) => [a.id, a.itemId]),
+  );
+  return new Map(
+    refs.map(({ id, ...e }) => [
+      id,
+      { ...e, sourceItemId: e.sourceAssessmentId === null ? null : (judged.get(e.sourceAssessmentId) ?? null) },
+    ]),
+  );
+}
+
+const sourceOf = (sources: Map<number, EntrySource>, entryId: number): EntrySource =>
+  sources.get(entryId) ?? { sourceRef: null, sourceAssessmentId: null, sourceItemId: null };

@@ -92,16 +92,24 @@ export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
     hostingCountry: string | null;
     claimedBy: number | null;
     claimedUntil: number | null;
+    claimedByName: string | null;
   }>(sql`select i.id, i.url, i.host, i.state, i.review_queue as reviewQueue, ${effectivePriority(now)} as priority,
       i.report_count as reportCount, i.first_reported_at as firstReportedAt, i.hosting_country as hostingCountry,
-      r.claimed_by as claimedBy, r.claimed_until as claimedUntil
-    from ${itemSource(db, facets)} left join item_reviews r on r.item_id = i.id
+      r.claimed_by as claimedBy, r.claimed_until as claimedUntil, u.username as claimedByName
+    from ${itemSource(db, facets)} left join item_reviews r on r.item_id = i.id left join users u on u.id = r.claimed_by
     where ${sql.join(where, sql` and `)} order by i.id desc limit ${query.limit + 1}`);
-  const page = rows.slice(0, query.limit).map(({ claimedBy, claimedUntil, state, reviewQueue, ...row }) => ({
-    ...row,
-    queue: queueOf(state, reviewQueue),
-    firstReportedAt: new Date(row.firstReportedAt).toISOString(),
-    claimedBy: claimedBy !== null && (claimedUntil ?? 0) > now ? claimedBy : null,
-  }));
+  const page = rows
+    .slice(0, query.limit)
+    .map(({ claimedBy, claimedUntil, claimedByName, state, reviewQueue, ...row }) => {
+      const live = claimedBy !== null && (claimedUntil ?? 0) > now;
+      return {
+        ...row,
+        queue: queueOf(state, reviewQueue),
+        firstReportedAt: new Date(row.firstReportedAt).toISOString(),
+        claimedBy: live ? claimedBy : null,
+        // Who holds the lock and until when, as the list shows it.
+        claim: live ? { username: claimedByName, until: new Date(claimedUntil ?? 0).toISOString() } : null,
+      };
+    });
   return { items: page, next: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }

@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { userActor } from '../audit/chain.ts';
 import { auditedTransaction } from '../audit/record.ts';
-import { analystExposure } from '../db/schema/review.ts';
+import type { Role } from '../auth/roles.ts';
 import { itemMedia } from '../db/schema/triage.ts';
 import { Conflict, Forbidden, Gone, NotFound, Unsupported, UpstreamFailed } from '../errors.ts';
 import { createFetcher, FetchError, fetchOptionsFromConfig } from '../fetcher/index.ts';
@@ -9,15 +9,10 @@ import { isHashedImageType } from '../signals/media-type.ts';
 import type { ReviewDeps } from './claims.ts';
 import { exposureToday } from './exposure.ts';
 import { auditItemEvent, requireItemForReview } from './item-review.ts';
-import { utcDay } from './queue.ts';
+import { queueOf } from './queue.ts';
 import { renderSafeView, type ViewOptions } from './safe-view.ts';
 import { readSettings } from './settings.ts';
-
-/**
- * Exposure a view below the blur threshold counts: the server cannot see how long the picture stays
- * on screen, so each such view counts as this long.
- */
-export const viewChargeMs = 60_000;
+import { openCountedView } from './view-time.ts';
 
 /** The content is no longer there: the analyst may record the `gone` outcome. */
 const gone = () => new Gone();
@@ -31,15 +26,24 @@ function isGone(error: FetchError): boolean {
  * A safe view of an item's n-th medium: fetched now through the safe fetcher (the analyst's browser
  * never contacts the site), checked to be exactly what triage hashed, then blurred, greyed and
  * downscaled in memory. Refused once the analyst's daily exposure is spent. The view and the
- * exposure it costs are recorded in one transaction.
+ * first moments of exposure it costs are recorded in one transaction; a view below the blur
+ * threshold gets a `viewId`, whose heartbeats charge the rest (./view-time.ts).
+ *
+ * A `known` item matched an assessment we confirmed: it is confirmed from its signals, without a
+ * view (409 `known_item`), unless a supervisor asks for one explicitly (`acknowledgeKnown`, audited).
  */
 export async function viewMedium(
   deps: ReviewDeps,
-  userId: number,
+  user: { userId: number; role: Role },
   target: { itemId: number; n: number },
   options: ViewOptions,
-): Promise<{ jpeg: Buffer; exposure: ReturnType<typeof exposureToday> }> {
-  requireItemForReview(deps.db, target.itemId);
+): Promise<{ jpeg: Buffer; viewId: string | null; exposure: ReturnType<typeof exposureToday> }> {
+  const { userId } = user;
+  const { state, review } = requireItemForReview(deps.db, target.itemId);
+  if (queueOf(state, review.queue) === 'known') {
+    if (!options.acknowledgeKnown) throw new Conflict('known_item');
+    if (user.role === 'analyst') throw new Forbidden('known_item');
+  }
   const medium = deps.db
     .select({ url: itemMedia.url, sha256: itemMedia.sha256, mediaType: itemMedia.mediaType })
     .from(itemMedia)
@@ -68,24 +72,23 @@ export async function viewMedium(
   const jpeg = await renderSafeView(bytes, options, deps.config.signals.maxPixels).finally(() => bytes?.fill(0));
 
   const now = deps.now();
-  const charged = options.blur < readSettings(deps.db, deps.config).exposureBlurLevel ? viewChargeMs : 0;
-  auditedTransaction(deps.db, (tx) => {
-    if (charged > 0) {
-      tx.insert(analystExposure)
-        .values({ userId, day: utcDay(now), ms: charged })
-        .onConflictDoUpdate({
-          target: [analystExposure.userId, analystExposure.day],
-          set: { ms: sql`${analystExposure.ms} + ${charged}` },
-        })
-        .run();
-    }
+  const counted = options.blur < readSettings(deps.db, deps.config).exposureBlurLevel;
+  const viewId = auditedTransaction(deps.db, (tx) => {
+    const view = counted ? openCountedView(tx, { userId, itemId: target.itemId, medium: target.n, now }) : null;
     auditItemEvent(tx, deps.config, {
       at: now,
       actor: userActor(userId),
       action: 'media.view',
       itemId: target.itemId,
-      details: { medium: target.n, blur: options.blur, grey: options.grey, exposureMs: charged },
+      details: {
+        medium: target.n,
+        blur: options.blur,
+        grey: options.grey,
+        exposureMs: view?.chargedMs ?? 0,
+        ...(options.acknowledgeKnown ? { acknowledgedKnown: true } : {}),
+      },
     });
+    return view?.viewId ?? null;
   });
-  return { jpeg, exposure: exposureToday(deps, userId) };
+  return { jpeg, viewId, exposure: exposureToday(deps, userId) };
 }

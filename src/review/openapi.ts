@@ -11,11 +11,13 @@ import {
   decisionBodySchema,
   disputeBodySchema,
   goneSchema,
+  heartbeatBodySchema,
   judgementSchema,
   knownConfirmBodySchema,
   skipBodySchema,
 } from './schema.ts';
 import { settingsChangeSchema } from './settings.ts';
+import { viewIdPattern } from './view-time.ts';
 
 /** Both shapes `parseAssessmentBody` takes: a judgement, or the outcome `gone`. */
 const assessmentBodySchema = z.union([judgementSchema, goneSchema]);
@@ -87,7 +89,8 @@ export function registerReviewApi(registry: ApiRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/v1/items/{id}/media/{n}/view',
-    summary: "a medium's safe view: fetched again, blurred and greyed, counted against the viewing limit",
+    summary:
+      "a medium's safe view: fetched again, blurred and greyed; below the blur threshold it answers `X-View-Id`, whose heartbeats count the viewing time",
     request: {
       // A path segment is always a string; the route reads it as a number.
       params: z.object({ id: positiveIdSchema, n: z.string().pipe(mediumIndexSchema) }),
@@ -95,8 +98,16 @@ export function registerReviewApi(registry: ApiRegistry): void {
     },
     responses: {
       200: { description: 'the blurred JPEG', content: { 'image/jpeg': { schema: z.string() } } },
-      ...errorResponses(400, 404, 409, 429, 502),
+      ...errorResponses(400, 403, 404, 409, 410, 415, 429, 502),
     },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/views/{viewId}/heartbeat',
+    summary:
+      'a safe view (its `X-View-Id`) is still on screen: the server charges the time since its last charge, at most 30 s',
+    request: { params: z.object({ viewId: z.string().regex(viewIdPattern) }), body: jsonBody(heartbeatBodySchema) },
+    responses: { 200: jsonAnswer('`chargedMs` and `exposure`'), ...errorResponses(400, 403, 404) },
   });
   registry.registerPath({
     method: 'get',

@@ -24,6 +24,7 @@ import { viewQuerySchema } from './safe-view.ts';
 import {
   decisionBodySchema,
   disputeBodySchema,
+  heartbeatBodySchema,
   knownConfirmBodySchema,
   parseAssessmentBody,
   parseClusterAssessmentBody,
@@ -31,6 +32,7 @@ import {
 } from './schema.ts';
 import { changeSettings, readSettings, settingsChangeSchema } from './settings.ts';
 import { withVideoViewerLinks } from './video-viewer.ts';
+import { recordViewHeartbeat, viewIdPattern } from './view-time.ts';
 
 export const bankNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
 /** `:n` of a medium's view: its place among the item's media. */
@@ -115,14 +117,23 @@ export function reviewRoutes(deps: AppDeps): Router {
     const n = mediumIndexSchema.safeParse(req.params.n);
     if (!n.success) throw new NotFound('medium_not_found');
     const options = parseOrFail(viewQuerySchema, req.query);
-    const view = await viewMedium(deps, currentUser(res).userId, { itemId, n: n.data }, options);
+    const view = await viewMedium(deps, currentUser(res), { itemId, n: n.data }, options);
     res.set({
       'Cache-Control': 'no-store',
+      // A counted view (below the blur threshold): the app sends its heartbeats under this id.
+      ...(view.viewId ? { 'X-View-Id': view.viewId } : {}),
       'X-Exposure-Used-Ms': String(view.exposure.usedMs),
       'X-Exposure-Limit-Ms': String(view.exposure.limitMs),
       'X-Exposure-Warning': view.exposure.warning ? '1' : '0',
     });
     res.type('image/jpeg').send(view.jpeg);
+  });
+
+  router.post('/views/:viewId/heartbeat', (req, res) => {
+    const viewId = String(req.params.viewId);
+    if (!viewIdPattern.test(viewId)) throw new NotFound('view_not_found');
+    const { hidden } = parseOrFail(heartbeatBodySchema, req.body ?? {});
+    res.json(recordViewHeartbeat(deps, currentUser(res).userId, viewId, hidden));
   });
 
   router.post('/items/:id/assessments', (req, res) => {

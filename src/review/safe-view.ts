@@ -18,6 +18,11 @@ export const viewQuerySchema = z.strictObject({
     .enum(['0', '1'])
     .transform((g) => g === '1')
     .default(true),
+  /** A supervisor's explicit request to view a `known` item (which is confirmed without a view). */
+  acknowledgeKnown: z
+    .literal('1')
+    .transform(() => true)
+    .optional(),
 });
 export type ViewOptions = z.output<typeof viewQuerySchema>;
 

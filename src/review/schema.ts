@@ -86,3 +86,6 @@ export function parseClusterAssessmentBody(body: unknown): { itemIds: number[]; 
   if (!envelope.success || !assessment) throw new Invalid(errors);
   return { itemIds: envelope.data.itemIds, assessment };
 }
+
+/** A safe view's heartbeat: `hidden` when the view has just left the screen (closed, replaced, tab hidden). */
+export const heartbeatBodySchema = z.strictObject({ hidden: z.boolean().default(false) });

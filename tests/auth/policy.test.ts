@@ -28,6 +28,7 @@ describe('the policy table', () => {
       ['POST', '/api/v1/items/:id/release', ['analyst', 'supervisor', 'admin']],
       ['POST', '/api/v1/items/:id/skip', ['analyst', 'supervisor', 'admin']],
       ['GET', '/api/v1/items/:id/media/:n/view', ['analyst', 'supervisor', 'admin']],
+      ['POST', '/api/v1/views/:viewId/heartbeat', ['analyst', 'supervisor', 'admin']],
       ['GET', '/api/v1/items/:id/cluster', ['analyst', 'supervisor', 'admin']],
       ['POST', '/api/v1/clusters/assessments', ['analyst', 'supervisor', 'admin']],
       ['GET', '/api/v1/reports/:id/contact', ['supervisor', 'admin']],

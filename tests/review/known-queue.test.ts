@@ -171,3 +171,30 @@ describe('sourceAssessmentOf', () => {
     }
   });
 });
+
+describe('GET /api/v1/items/:id: where each match comes from, and who holds the claim', () => {
+  it('gives each match and the suggestion their source reference, source assessment and its item', async () => {
+    const source = await confirmedOriginal('https://a.example.test/', 'a');
+    const sourceItem = row(t.database, 'select item_id from assessments where id = ?', source).item_id;
+    const known = knownCopy('https://mirror.example.test/', 'a');
+    const { item } = (await request(t.app).get(`/api/v1/items/${known}`).set(asSession(supervisor)).expect(200)).body;
+    expect(item.media[0].matches.length).toBeGreaterThanOrEqual(2);
+    for (const match of item.media[0].matches) {
+      expect(match).toMatchObject({ bank: 'hotline', sourceAssessmentId: source, sourceItemId: sourceItem });
+      expect(match.sourceRef).toMatch(new RegExp(`^assessment:${source}\\b`));
+    }
+    expect(item.suggestion).toMatchObject({ sourceAssessmentId: source, sourceItemId: sourceItem });
+  });
+
+  it('names the analyst holding a live claim, for everyone who opens the item', async () => {
+    const itemId = reportAndTriage(t, 'https://claimed.example.test/', [medium('claimed')]);
+    await request(t.app).post('/api/v1/queue/next').set(asSession(analyst)).expect(200);
+    const seen = (await request(t.app).get(`/api/v1/items/${itemId}`).set(asSession(otherAnalyst)).expect(200)).body;
+    const holder = row(t.database, 'select claimed_by from item_reviews where item_id = ?', itemId).claimed_by;
+    const username = row(t.database, 'select username from users where id = ?', holder).username;
+    expect(seen.item.review.claim).toEqual({ userId: holder, username, until: expect.any(String) });
+    t.clock.advance(16 * 60_000);
+    const later = (await request(t.app).get(`/api/v1/items/${itemId}`).set(asSession(supervisor)).expect(200)).body;
+    expect(later.item.review.claim).toBeNull();
+  });
+});

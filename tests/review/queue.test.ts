@@ -57,7 +57,13 @@ describe('POST /api/v1/queue/next', () => {
     await next(b).expect(204);
     expect((await next(a).expect(200)).body.item.id).toBe(only);
     const list = await request(t.app).get('/api/v1/items?state=new').set(asSession(b)).expect(200);
-    expect(list.body.items[0]).toMatchObject({ id: only, claimedBy: expect.any(Number) });
+    const until = new Date(t.clock.now() + 15 * 60_000).toISOString();
+    const holder = (await request(t.app).get('/api/v1/session').set(asSession(a)).expect(200)).body.user;
+    expect(list.body.items[0]).toMatchObject({
+      id: only,
+      claimedBy: holder.id,
+      claim: { username: holder.username, until },
+    });
     t.clock.advance(15 * 60_000);
     expect((await next(sessionFor(t, await addUser(t, 'analyst'))).expect(200)).body.item.id).toBe(only);
   });

@@ -171,6 +171,15 @@ const successes: Record<string, () => Success> = {
     sql('delete from item_reviews');
     return { body: { reason: 'testing CSRF' }, status: 204 };
   },
+  // The admin's open view, named like the `:viewId` of the path.
+  'POST /api/v1/views/:viewId/heartbeat': () => {
+    sql(
+      'insert or replace into safe_views (id, user_id, item_id, medium, opened_at, last_charged_at, charged_ms) values (?, ?, 1, 0, 0, 0, 0)',
+      String(world.authorId),
+      world.adminId,
+    );
+    return { body: {}, status: 200 };
+  },
   'POST /api/v1/items/:id/assessments': () => {
     sql('update items set review_queue = null where id = 2');
     return { body: { legalStatus: 'not_illegal' }, status: 201 };

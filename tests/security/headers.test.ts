@@ -12,6 +12,8 @@ describe('security headers', () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("style-src 'self'");
+      // Object URLs for the safe view (analyst-ui/src/screens/safe-view.tsx), nothing else.
+      expect(csp).toContain("img-src 'self' blob:;");
       expect(csp).toContain("form-action 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');

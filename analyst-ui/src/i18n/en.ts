@@ -1,4 +1,5 @@
 import { adminEn } from './admin.ts';
+import { itemEn } from './item-words.ts';
 
 /** The English catalogue; its keys are the catalogue's type, so fr and nl cannot miss one. */
 export const en = {
@@ -95,7 +96,7 @@ export const en = {
   'item.signals': 'Signals',
   'item.matches': 'Matches',
   'item.noMatch': 'No match in any bank.',
-  'item.match': '{bank}: {label}, distance {distance} ({signal}, variant {variant}), from {source}',
+  'item.match': '{bank}: {label}, distance {distance} ({signal}, variant {variant})',
   'item.hosting': 'Hosted at {address}, {country}, network {network}',
   'item.duplicates': 'Also in earlier items:',
   'item.safeView': 'Safe view',
@@ -105,7 +106,6 @@ export const en = {
   'item.blurLevel': 'Blur level {blur}',
   'item.video': 'Videos are never shown here. Exact hashes:',
   'item.decision': 'Decision',
-  'item.suggested': 'Pre-filled from {source}',
   'item.comment': 'Comment',
   'item.submitNext': 'Submit & next',
   'item.notIllegal': 'Not illegal',
@@ -165,10 +165,12 @@ export const en = {
   'assessment.overruled': 'Overruled',
   'item.history': 'History',
   'item.historyEmpty': 'No event about this item yet.',
-  'item.historyMore': 'Only the 50 newest events are shown.',
+  'item.historyMore': 'Only the 100 newest events are shown.',
   choose: 'Choose…',
   // admin screens (./admin.ts)
   ...adminEn,
+  // the item screen (./item-words.ts)
+  ...itemEn,
   // known queue and clusters
   'nav.known': 'Known',
   'known.title': 'Known items',

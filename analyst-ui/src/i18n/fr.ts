@@ -1,5 +1,6 @@
 import { adminFr } from './admin.ts';
 import type { Catalogue } from './en.ts';
+import { itemFr } from './item-words.ts';
 
 export const fr: Catalogue = {
   'app.title': 'Espace de travail des analystes',
@@ -95,7 +96,7 @@ export const fr: Catalogue = {
   'item.signals': 'Signaux',
   'item.matches': 'Correspondances',
   'item.noMatch': 'Aucune correspondance dans les banques.',
-  'item.match': '{bank} : {label}, distance {distance} ({signal}, variante {variant}), source {source}',
+  'item.match': '{bank} : {label}, distance {distance} ({signal}, variante {variant})',
   'item.hosting': 'Hébergé à {address}, {country}, réseau {network}',
   'item.duplicates': 'Aussi dans des éléments antérieurs :',
   'item.safeView': 'Vue protégée',
@@ -105,7 +106,6 @@ export const fr: Catalogue = {
   'item.blurLevel': 'Niveau de flou {blur}',
   'item.video': 'Les vidéos ne sont jamais montrées ici. Empreintes exactes :',
   'item.decision': 'Décision',
-  'item.suggested': 'Prérempli depuis {source}',
   'item.comment': 'Commentaire',
   'item.submitNext': 'Envoyer et suivant',
   'item.notIllegal': 'Pas illégal',
@@ -166,10 +166,12 @@ export const fr: Catalogue = {
   'assessment.overruled': 'Annulée',
   'item.history': 'Historique',
   'item.historyEmpty': 'Aucun événement pour cet élément.',
-  'item.historyMore': 'Seuls les 50 événements les plus récents sont affichés.',
+  'item.historyMore': 'Seuls les 100 événements les plus récents sont affichés.',
   choose: 'Choisir…',
   // admin screens (./admin.ts)
   ...adminFr,
+  // the item screen (./item-words.ts)
+  ...itemFr,
   // known queue and clusters
   'nav.known': 'Connus',
   'known.title': 'Éléments connus',

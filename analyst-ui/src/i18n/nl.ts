@@ -1,5 +1,6 @@
 import { adminNl } from './admin.ts';
 import type { Catalogue } from './en.ts';
+import { itemNl } from './item-words.ts';
 
 export const nl: Catalogue = {
   'app.title': 'Werkomgeving voor analisten',
@@ -95,7 +96,7 @@ export const nl: Catalogue = {
   'item.signals': 'Signalen',
   'item.matches': 'Overeenkomsten',
   'item.noMatch': 'Geen overeenkomst in een bank.',
-  'item.match': '{bank}: {label}, afstand {distance} ({signal}, variant {variant}), bron {source}',
+  'item.match': '{bank}: {label}, afstand {distance} ({signal}, variant {variant})',
   'item.hosting': 'Gehost op {address}, {country}, netwerk {network}',
   'item.duplicates': 'Ook in eerdere items:',
   'item.safeView': 'Beveiligde weergave',
@@ -105,7 +106,6 @@ export const nl: Catalogue = {
   'item.blurLevel': 'Vervaging niveau {blur}',
   'item.video': 'Video’s worden hier nooit getoond. Exacte hashes:',
   'item.decision': 'Beslissing',
-  'item.suggested': 'Vooraf ingevuld uit {source}',
   'item.comment': 'Opmerking',
   'item.submitNext': 'Versturen en volgende',
   'item.notIllegal': 'Niet illegaal',
@@ -165,10 +165,12 @@ export const nl: Catalogue = {
   'assessment.overruled': 'Herroepen',
   'item.history': 'Geschiedenis',
   'item.historyEmpty': 'Nog geen gebeurtenis over dit item.',
-  'item.historyMore': 'Alleen de 50 nieuwste gebeurtenissen worden getoond.',
+  'item.historyMore': 'Alleen de 100 nieuwste gebeurtenissen worden getoond.',
   choose: 'Kiezen…',
   // admin screens (./admin.ts)
   ...adminNl,
+  // the item screen (./item-words.ts)
+  ...itemNl,
   // known queue and clusters
   'nav.known': 'Bekend',
   'known.title': 'Bekende items',

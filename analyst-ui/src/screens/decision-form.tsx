@@ -4,6 +4,7 @@ import type { ItemDetail } from '../api.ts';
 import { useWorkspace } from '../context.ts';
 import { assessmentBody, type DecisionDraft, missingFields, skipReasons } from '../decision.ts';
 import { type TaxonomyField, taxonomyFields, taxonomyWord, taxonomyWordsOf, useI18n } from '../i18n/index.ts';
+import { hrefOf } from '../router.ts';
 import { ErrorMessage, useAction } from '../ui.tsx';
 
 /**
@@ -13,10 +14,13 @@ import { ErrorMessage, useAction } from '../ui.tsx';
 export function DecisionForm({
   item,
   onDecided,
+  lockedBy,
   children,
 }: {
   item: ItemDetail;
   onDecided: () => void;
+  /** Another analyst holds the claim ("claimed by X until HH:MM"): nothing can be sent until it ends. */
+  lockedBy?: string;
   /** What else works with the choices made here (the cluster section applies them to other items). */
   children?: (draft: DecisionDraft) => ComponentChildren;
 }) {
@@ -39,11 +43,37 @@ export function DecisionForm({
   };
   const comment = draft.comment?.trim() ? { comment: draft.comment.trim() } : {};
   const missingText = missing.map((f) => t(`field.${f}`)).join(', ');
+  const blocked = busy || lockedBy !== undefined;
+  const suggestion = item.suggestion;
 
   return (
     <section aria-labelledby="decision">
       <h2 id="decision">{t('item.decision')}</h2>
-      {item.suggestion && <p class="notice">{t('item.suggested', { source: item.suggestion.source })}</p>}
+      {suggestion && (
+        <p class="notice">
+          {suggestion.sourceAssessmentId === null ? (
+            t('item.suggestedFrom', { bank: suggestion.bank, entry: suggestion.entryId })
+          ) : (
+            <>
+              {t('item.suggestedFromAssessment', {
+                bank: suggestion.bank,
+                entry: suggestion.entryId,
+                assessment: suggestion.sourceAssessmentId,
+              })}{' '}
+              {suggestion.sourceItemId !== null && (
+                <a href={hrefOf({ name: 'item', id: suggestion.sourceItemId })}>
+                  {t('item.title', { id: suggestion.sourceItemId })}
+                </a>
+              )}
+            </>
+          )}
+        </p>
+      )}
+      {lockedBy && (
+        <p class="reason" id="locked-reason">
+          {lockedBy}
+        </p>
+      )}
       <ErrorMessage error={error} />
       <form onSubmit={submit} class="decision">
         {taxonomyFields.map((field: TaxonomyField) => (
@@ -73,8 +103,8 @@ export function DecisionForm({
           <button
             type="submit"
             class="primary"
-            disabled={busy || missing.length > 0}
-            aria-describedby={missing.length > 0 ? 'submit-reason' : undefined}
+            disabled={blocked || missing.length > 0}
+            aria-describedby={lockedBy ? 'locked-reason' : missing.length > 0 ? 'submit-reason' : undefined}
           >
             {t('item.submitNext')}
           </button>
@@ -85,12 +115,16 @@ export function DecisionForm({
           )}
           <button
             type="button"
-            disabled={busy}
+            disabled={blocked}
             onClick={() => decide(() => api.assess(item.id, { legalStatus: 'not_illegal', ...comment }))}
           >
             {t('item.notIllegal')}
           </button>
-          <button type="button" disabled={busy} onClick={() => decide(() => api.assess(item.id, { outcome: 'gone' }))}>
+          <button
+            type="button"
+            disabled={blocked}
+            onClick={() => decide(() => api.assess(item.id, { outcome: 'gone' }))}
+          >
             {t('item.gone')}
           </button>
         </div>
@@ -105,7 +139,7 @@ export function DecisionForm({
               ))}
             </select>
           </label>
-          <button type="button" disabled={busy} onClick={() => decide(() => api.skip(item.id, skipReason))}>
+          <button type="button" disabled={blocked} onClick={() => decide(() => api.skip(item.id, skipReason))}>
             {t('item.skip')}
           </button>
         </div>

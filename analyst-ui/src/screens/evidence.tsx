@@ -1,25 +1,42 @@
-import { useState } from 'preact/hooks';
-import { type ItemDetail, type Label, type Medium, safeViewUrl } from '../api.ts';
-import { blurSteps } from '../decision.ts';
-import { type Lang, taxonomyWord, useI18n } from '../i18n/index.ts';
+import type { ItemDetail, Label, Match, Medium } from '../api.ts';
+import { type Lang, type MessageKey, type Translate, taxonomyWord, useI18n } from '../i18n/index.ts';
+import { itemEn } from '../i18n/item-words.ts';
 import { hrefOf } from '../router.ts';
+import { SafeView } from './safe-view.tsx';
 
-/** Each medium with its signals, matches and their source, hosting, fetch problems, and duplicates. */
-export function Evidence({ item }: { item: ItemDetail }) {
+/** A stable code (`reason.dns`, `variant.rotate90`) in the analyst's words; an unknown one as it is. */
+export function codeWord(t: Translate, kind: 'reason' | 'variant' | 'destination', code: string): string {
+  const key = `${kind}.${code}`;
+  return key in itemEn ? t(key as MessageKey) : code;
+}
+
+/**
+ * Each medium with its signals, matches and their source, hosting, fetch problems, and duplicates.
+ * `onGone` records the `gone` outcome (offered when a view finds the content gone).
+ */
+export function Evidence({ item, onGone }: { item: ItemDetail; onGone?: () => void }) {
   const { t } = useI18n();
   return (
     <section aria-labelledby="evidence">
       <h2 id="evidence">{t('item.evidence')}</h2>
-      {item.fetchError && <p class="warning">{t('item.fetchError', { error: item.fetchError })}</p>}
+      {item.fetchError && (
+        <p class="warning">{t('item.fetchError', { error: codeWord(t, 'reason', item.fetchError) })}</p>
+      )}
       {item.skipped.map((s) => (
         <p key={s.url} class="warning">
-          <span class="url">{s.url}</span> {t('item.skipped', { reason: s.reason })}
+          <span class="url">{s.url}</span> {t('item.skipped', { reason: codeWord(t, 'reason', s.reason) })}
         </p>
       ))}
       <ul class="cards">
         {item.media.map((medium, index) => (
           <li key={medium.n}>
-            <MediumCard itemId={item.id} medium={medium} first={index === 0} />
+            <MediumCard
+              itemId={item.id}
+              medium={medium}
+              first={index === 0}
+              known={item.state === 'known'}
+              onGone={onGone}
+            />
           </li>
         ))}
       </ul>
@@ -29,7 +46,19 @@ export function Evidence({ item }: { item: ItemDetail }) {
 
 const exactTypes = ['sha256', 'sha1', 'md5'];
 
-function MediumCard({ itemId, medium, first }: { itemId: number; medium: Medium; first: boolean }) {
+function MediumCard({
+  itemId,
+  medium,
+  first,
+  known,
+  onGone,
+}: {
+  itemId: number;
+  medium: Medium;
+  first: boolean;
+  known: boolean;
+  onGone?: () => void;
+}) {
   const { t, lang } = useI18n();
   const headingId = `medium-${medium.n}`;
   return (
@@ -46,22 +75,22 @@ function MediumCard({ itemId, medium, first }: { itemId: number; medium: Medium;
         </p>
       )}
       {medium.tlsInvalid && <p class="warning">{t('item.tlsInvalid')}</p>}
-      {medium.skipped && <p class="warning">{t('item.skipped', { reason: medium.skipped })}</p>}
+      {medium.skipped && <p class="warning">{t('item.skipped', { reason: codeWord(t, 'reason', medium.skipped) })}</p>}
       <h4>{t('item.matches')}</h4>
       {medium.matches.length === 0 ? (
         <p>{t('item.noMatch')}</p>
       ) : (
         <ul>
           {medium.matches.map((m) => (
-            <li key={`${m.bank}-${m.signalType}-${m.variant}`}>
+            <li key={`${m.entryId}-${m.signalType}-${m.variant}`}>
               {t('item.match', {
                 bank: m.bank,
                 label: labelText(lang, m.label),
                 distance: m.distance,
                 signal: m.signalType,
-                variant: m.variant,
-                source: m.source,
-              })}
+                variant: codeWord(t, 'variant', m.variant),
+              })}{' '}
+              <MatchSource match={m} />
             </li>
           ))}
         </ul>
@@ -79,7 +108,7 @@ function MediumCard({ itemId, medium, first }: { itemId: number; medium: Medium;
       {medium.mediaType.startsWith('video/') ? (
         <VideoHashes medium={medium} />
       ) : (
-        !medium.skipped && <SafeView itemId={itemId} n={medium.n} shortcut={first} />
+        !medium.skipped && <SafeView itemId={itemId} n={medium.n} shortcut={first} known={known} onGone={onGone} />
       )}
       <details>
         <summary>{t('item.signals')}</summary>
@@ -132,45 +161,20 @@ function VideoHashes({ medium }: { medium: Medium }) {
   );
 }
 
-/**
- * The server-side blurred, greyscale view. Nothing is shown until asked for; each step lower is a
- * new request (and a new audited view). An <img> from /api/v1 (same origin) is all the CSP allows.
- */
-function SafeView({ itemId, n, shortcut }: { itemId: number; n: number; shortcut: boolean }) {
+/** Where a match's bank entry comes from: the assessment of ours (linked to its item), or an import. */
+function MatchSource({ match }: { match: Match }) {
   const { t } = useI18n();
-  const [step, setStep] = useState<number | undefined>();
-  const [failed, setFailed] = useState(false);
-  if (step === undefined) {
+  if (match.sourceAssessmentId !== null) {
     return (
-      <button type="button" onClick={() => setStep(0)} data-shortcut={shortcut ? 'b' : undefined}>
-        {t('item.showView')}
-      </button>
+      <>
+        {t('item.matchSourceAssessment', { assessment: match.sourceAssessmentId })}{' '}
+        {match.sourceItemId !== null ? (
+          <a href={hrefOf({ name: 'item', id: match.sourceItemId })}>{t('item.title', { id: match.sourceItemId })}</a>
+        ) : (
+          '—'
+        )}
+      </>
     );
   }
-  const blur = blurSteps[step] ?? 0;
-  const lower = step + 1 < blurSteps.length;
-  return (
-    <figure class="safe-view">
-      {failed ? (
-        <p role="alert" class="warning">
-          {t('item.viewProblem')}
-        </p>
-      ) : (
-        <img src={safeViewUrl(itemId, n, blur)} alt={t('item.viewAlt', { n, blur })} onError={() => setFailed(true)} />
-      )}
-      <figcaption>
-        {t('item.blurLevel', { blur })}{' '}
-        {lower && !failed && (
-          <button
-            type="button"
-            onClick={() => setStep(step + 1)}
-            data-shortcut={shortcut ? 'b' : undefined}
-            aria-keyshortcuts={shortcut ? 'b' : undefined}
-          >
-            {t('item.lowerBlur')}
-          </button>
-        )}
-      </figcaption>
-    </figure>
-  );
+  return <>{t('item.matchSourceImport', { ref: match.sourceRef ?? '—' })}</>;
 }

@@ -1,27 +1,30 @@
-import { useWorkspace } from '../context.ts';
+import type { AuditEventView } from '../api.ts';
 import { useI18n } from '../i18n/index.ts';
-import { ErrorMessage, useLoad } from '../ui.tsx';
 
-/** The item's own trail: every audit event that names it (claims, views, assessments, ...). */
-export function ItemHistory({ id }: { id: number }) {
+/** The newest events GET /items/:id gives (src/review/item-detail.ts). */
+const historyLimit = 100;
+
+/**
+ * The item's own trail: every audit event that names it (claims, views, assessments, forwards...),
+ * as GET /items/:id gives it to every role, newest first.
+ */
+export function ItemHistory({ events }: { events: AuditEventView[] }) {
   const { t, formatTime } = useI18n();
-  const { api } = useWorkspace();
-  const history = useLoad(() => api.audit(`item:${id}`), [id]);
   return (
     <section aria-labelledby="history">
       <h2 id="history">{t('item.history')}</h2>
-      <ErrorMessage error={history.error} />
-      {history.data?.events.length === 0 && <p>{t('item.historyEmpty')}</p>}
-      {history.data && history.data.events.length > 0 && (
+      {events.length === 0 ? (
+        <p>{t('item.historyEmpty')}</p>
+      ) : (
         <ol class="history">
-          {history.data.events.map((event) => (
+          {events.map((event) => (
             <li key={event.seq}>
               <time dateTime={event.at}>{formatTime(event.at)}</time> · {event.actor} · <code>{event.action}</code>
             </li>
           ))}
         </ol>
       )}
-      {history.data?.next !== null && history.data?.next !== undefined && <p>{t('item.historyMore')}</p>}
+      {events.length >= historyLimit && <p>{t('item.historyMore')}</p>}
     </section>
   );
 }

@@ -1,30 +1,56 @@
-import { useEffect, useRef } from 'preact/hooks';
-import type { ItemDetail, Role } from '../api.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ItemDetail, ReportView, Role } from '../api.ts';
 import { useWorkspace } from '../context.ts';
 import { type Lang, type Translate, taxonomyWord, useI18n } from '../i18n/index.ts';
-import { ErrorMessage, ScreenTitle, useLoad } from '../ui.tsx';
+import { revealContact, sendOnLeave } from '../item-api.ts';
+import { ErrorMessage, ScreenTitle, useAction, useLoad } from '../ui.tsx';
 import { Assessments } from './assessments.tsx';
 import { ClusterSection } from './cluster.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { Evidence } from './evidence.tsx';
+import { ItemForwards } from './item-forwards.tsx';
 import { ItemHistory } from './item-history.tsx';
 import { reportCategories } from './items-list.tsx';
 
 /** One item: its reports, its evidence with safe views, the decision, and earlier assessments. */
 export function ItemScreen({ id }: { id: number }) {
-  const { t } = useI18n();
+  const { t, formatTime } = useI18n();
   const { api, claimed, user, next } = useWorkspace();
   const item = useLoad(() => api.item(id), [id]);
   const decided = useRef(false);
+  const gone = useAction();
 
-  // Leaving a claimed item without a decision releases the claim, so others get it at once.
-  useEffect(
-    () => () => {
+  // Leaving a claimed item without a decision releases the claim, so others get it at once: by
+  // navigating in the app, and by closing the tab or going elsewhere (a request that outlives the page).
+  useEffect(() => {
+    const onLeave = () => {
+      if (claimed.has(id) && !decided.current) sendOnLeave(api, `/items/${id}/release`, {});
+    };
+    addEventListener('pagehide', onLeave);
+    return () => {
+      removeEventListener('pagehide', onLeave);
       if (claimed.has(id) && !decided.current) api.release(id).catch(() => undefined);
       claimed.delete(id);
-    },
-    [api, claimed, id],
-  );
+    };
+  }, [api, claimed, id]);
+
+  const claim = item.data?.claim;
+  const claimText = claim
+    ? t(claim.userId === user.id ? 'item.claimedBy' : 'item.claimedByOther', {
+        name: claim.username ?? '—',
+        until: formatTime(claim.until),
+      })
+    : undefined;
+  const lockedBy = claim && claim.userId !== user.id ? claimText : undefined;
+  const recordGone =
+    item.data && mayDecide(item.data, user.role) && !lockedBy
+      ? () =>
+          gone.run(async () => {
+            await api.assess(id, { outcome: 'gone' });
+            decided.current = true;
+            await next();
+          })
+      : undefined;
 
   return (
     <>
@@ -34,15 +60,23 @@ export function ItemScreen({ id }: { id: number }) {
         <div class="item-layout">
           <div>
             <p class="url">{item.data.url}</p>
+            {claimText && (
+              <p class="notice" role="status">
+                {claimText}
+              </p>
+            )}
+            <ErrorMessage error={gone.error} />
             <Reports item={item.data} />
-            <Evidence item={item.data} />
-            {user.role !== 'analyst' && <ItemHistory id={id} />}
+            <Evidence item={item.data} onGone={recordGone} />
+            <ItemForwards forwards={item.data.forwards} />
+            <ItemHistory events={item.data.history} />
           </div>
           <div>
             <Assessments item={item.data} onDone={item.reload} />
             {mayDecide(item.data, user.role) ? (
               <DecisionForm
                 item={item.data}
+                lockedBy={lockedBy}
                 onDecided={() => {
                   decided.current = true;
                 }}
@@ -78,6 +112,7 @@ function mayDecide(item: ItemDetail, role: Role): boolean {
 
 function Reports({ item }: { item: ItemDetail }) {
   const { t, lang, formatTime } = useI18n();
+  const { user } = useWorkspace();
   return (
     <section aria-labelledby="reports">
       <h2 id="reports">{t('item.reports', { count: item.reports.length })}</h2>
@@ -98,6 +133,7 @@ function Reports({ item }: { item: ItemDetail }) {
                 </>
               )}
             </dl>
+            {user.role !== 'analyst' && <Contact report={report} />}
           </li>
         ))}
       </ul>
@@ -110,3 +146,30 @@ const categoryName = (t: Translate, category: string) => {
   return known ? t(`category.${known}`) : category;
 };
 const siteTypeName = (lang: Lang, siteType: string) => taxonomyWord(lang, 'siteType', siteType);
+
+/** The reporter's contact address, only on request: the server audits each reveal. */
+function Contact({ report }: { report: ReportView }) {
+  const { t } = useI18n();
+  const { api } = useWorkspace();
+  const [contact, setContact] = useState<string | null | undefined>();
+  const { error, busy, run } = useAction();
+  if (contact !== undefined) {
+    return (
+      <p>
+        {t('item.contact')}: {contact ?? t('item.noContact')}
+      </p>
+    );
+  }
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => run(async () => setContact((await revealContact(api, report.id)).contact))}
+      >
+        {t('item.showContact')}
+      </button>
+    </>
+  );
+}

@@ -133,7 +133,15 @@ function ItemTable({ items }: { items: ItemSummary[] }) {
                 <a href={hrefOf({ name: 'item', id: item.id })}>{t('item.title', { id: item.id })}</a>
               </th>
               <td class="url">{item.url}</td>
-              <td>{t(`queue.${item.state}`)}</td>
+              <td>
+                {t(`queue.${item.state}`)}
+                {item.claim && (
+                  <>
+                    <br />
+                    {t('item.claimedBy', { name: item.claim.username ?? '—', until: formatTime(item.claim.until) })}
+                  </>
+                )}
+              </td>
               <td>{item.priority}</td>
               <td>{item.country ?? '—'}</td>
               <td>{formatTime(item.createdAt)}</td>

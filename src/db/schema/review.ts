@@ -102,3 +102,28 @@ export const reviewSettings = sqliteTable('review_settings', {
   updatedAt: integer('updated_at').notNull(),
   updatedBy: integer('updated_by').references(() => users.id),
 });
+
+/**
+ * A safe view below the blur threshold that is (or was) on an analyst's screen: the app reports it
+ * with heartbeats while it shows, and the server charges the time since `lastChargedAt` (capped),
+ * so the exposure is measured here, by the server's clock, whichever process serves the heartbeat.
+ */
+export const safeViews = sqliteTable(
+  'safe_views',
+  {
+    /** Opaque and random: the app names the view by it (`X-View-Id`). */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    medium: integer('medium').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    /** When the time up to now was last charged; null while the view is hidden (nothing accrues). */
+    lastChargedAt: integer('last_charged_at'),
+    chargedMs: integer('charged_ms').notNull(),
+  },
+  (t) => [index('safe_views_user').on(t.userId, t.openedAt)],
+);
