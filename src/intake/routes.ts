@@ -109,8 +109,11 @@ export function intakeRoutes(deps: AppDeps): { pages: Router; api: Router } {
       );
     const outcome = checkReportStatus(intake, req.body);
     if (outcome.ok) return sendPage(res, 200, renderStatusPage(lang, { status: outcome.status }));
-    if (outcome.error === 'invalid') return sendPage(res, 400, renderStatusPage(lang, { errors: outcome.fields }));
-    sendPage(res, 404, renderStatusPage(lang, { errors: { receipt: outcome.messageKey } }));
+    // A refused code stays in the box, to be corrected rather than typed again.
+    const typedReceipt = typedReceiptOf(req.body);
+    if (outcome.error === 'invalid')
+      return sendPage(res, 400, renderStatusPage(lang, { errors: outcome.fields, typedReceipt }));
+    sendPage(res, 404, renderStatusPage(lang, { errors: { receipt: outcome.messageKey }, typedReceipt }));
   });
 
   api.post('/reports', json, async (req, res) => {

@@ -82,8 +82,20 @@ describe('the public form in a real browser', () => {
     await page.getByRole('button', { name: 'Send the report' }).click();
     await page.waitForSelector('#receipt');
     expect(await seriousViolations(page), 'receipt page').toEqual([]);
+    const receipt = (await page.textContent('#receipt'))?.trim() ?? '';
     await page.goto(`${server.baseUrl}/status?lang=en`);
     expect(await seriousViolations(page), 'status page').toEqual([]);
+    await page.getByLabel('Receipt code').fill(receipt);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.waitForSelector('.status-result');
+    expect(await seriousViolations(page), 'status result page').toEqual([]);
+    await page.getByLabel('Receipt code').fill('ABCD-EFGH-JKMN-PQRS-TVWX-YZ23');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.waitForSelector('.error-summary');
+    expect(await seriousViolations(page), 'status not found page').toEqual([]);
+    await page.goto(`${server.baseUrl}/no-such-page?lang=en`);
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await seriousViolations(page), 'shared error page').toEqual([]);
     for (const lang of ['fr', 'nl', 'en', 'de']) {
       await page.goto(`${server.baseUrl}/next?lang=${lang}`);
       expect(await seriousViolations(page), `next page ${lang}`).toEqual([]);
@@ -120,6 +132,62 @@ describe("the reporter's minute, in every language, on a phone and a desktop, wi
     return (await page.textContent('#receipt'))?.trim() ?? '';
   };
   const sendButton = (page: Page) => page.locator('#report-form > button[type="submit"]');
+  const receiptIn = (html: string) => /<output id="receipt">([^<]+)<\/output>/.exec(html)?.[1];
+
+  /**
+   * Clicks send twice: the first post reaches the server, but its answer is held back until the
+   * second post is out (as when a slow answer makes someone click again). The browser shows the
+   * second answer; the first's receipt is read from its held answer.
+   */
+  const sendTwice = async (page: Page) => {
+    let posts = 0;
+    let firstAnswer: Promise<string> | undefined;
+    let secondOut = () => {};
+    const second = new Promise<void>((resolve) => {
+      secondOut = resolve;
+    });
+    await page.route(/\/report(\?|$)/, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts++;
+      if (posts > 1) {
+        secondOut();
+        return route.continue();
+      }
+      const response = route.fetch();
+      firstAnswer = response.then((answer) => answer.text());
+      await second;
+      // The browser has dropped this navigation for the second one.
+      await route.fulfill({ response: await response }).catch(() => {});
+    });
+    // Raw clicks where the button is, as a person clicks: while the first post is out the page is
+    // between documents, and a locator's click would wait for the next one.
+    await sendButton(page).scrollIntoViewIfNeeded();
+    const box = await sendButton(page).boundingBox();
+    if (!box) throw new Error('no send button');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => posts).toBe(1);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await receiptOn(page);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    return { posts, firstReceipt: receiptIn((await firstAnswer) ?? '') };
+  };
+
+  /**
+   * Goes back to the receipt page. It is never cached (no-store keeps it off a shared device's
+   * disk), so the browser asks to send the form again; doing so (a reload of the browser's
+   * "confirm resubmission" page) sends the same form token: the same receipt.
+   */
+  const backToReceipt = async (page: Page, receipt: string) => {
+    await page
+      .goBack({ waitUntil: 'commit' })
+      .catch((error: Error) => expect(error.message).toContain('ERR_CACHE_MISS'));
+    const sentAgain = () =>
+      page.reload({ timeout: 5_000 }).then(
+        () => page.locator('#receipt').textContent({ timeout: 2_000 }),
+        () => null,
+      );
+    await expect.poll(sentAgain, { timeout: 30_000 }).toBe(receipt);
+  };
 
   const languages = ['fr', 'nl', 'en', 'de'] as const;
   const screens = [
@@ -148,28 +216,48 @@ describe("the reporter's minute, in every language, on a phone and a desktop, wi
           await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang);
           expect(await page.inputValue('#urls')).toBe(typed);
 
-          // One address and nothing else is a report; reload and a second send show the same receipt.
+          // One address and nothing else is a report. Sent twice (two real posts of the form, the
+          // second while the first is still out), it shows the first post's receipt: one report.
           const before = reportCount();
-          await sendButton(page).click();
+          const sent = await sendTwice(page);
+          expect(sent.posts).toBe(2);
           const receipt = await receiptOn(page);
           expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+          expect(sent.firstReceipt).toBe(receipt);
           receipts.push(receipt);
           expect(page.url()).not.toContain(receipt.slice(0, 4));
-          await page.reload();
-          expect(await receiptOn(page)).toBe(receipt);
-          await page.click(`button[name="switchTo"][value="${other}"]`);
-          await expect.poll(() => page.getAttribute('html', 'lang')).toBe(other);
-          expect(await receiptOn(page)).toBe(receipt);
           expect(reportCount()).toBe(before + 1);
           if (javaScriptEnabled) {
             expect(await page.locator('button.copy').isVisible()).toBe(true);
             expect(await seriousViolations(page), 'receipt').toEqual([]);
           }
-          // The code is on one line, even on a phone.
-          const code = await page.locator('.receipt-code').boundingBox();
-          const lineHeight = await page.locator('#receipt').evaluate((el) => el.getBoundingClientRect().height);
-          expect(code?.width ?? 0).toBeLessThanOrEqual(viewport.width);
-          expect(lineHeight).toBeLessThan(40);
+
+          // Reload, back (after a visit to the next page) and the language switch: the same receipt.
+          await page.reload();
+          expect(await receiptOn(page)).toBe(receipt);
+          await page.locator('a[href^="/next"]').first().click();
+          await page.waitForURL(/\/next/);
+          if (javaScriptEnabled) expect(await seriousViolations(page), 'next').toEqual([]);
+          await backToReceipt(page, receipt);
+          await page.click(`button[name="switchTo"][value="${other}"]`);
+          await expect.poll(() => page.getAttribute('html', 'lang')).toBe(other);
+          expect(await receiptOn(page)).toBe(receipt);
+          expect(reportCount()).toBe(before + 1);
+
+          // The code is on one line inside its frame, and nothing scrolls sideways, down to 320 px.
+          for (const width of viewport.width === 360 ? [360, 320] : [viewport.width]) {
+            await page.setViewportSize({ width, height: viewport.height });
+            const code = await page.locator('#receipt').boundingBox();
+            const frame = await page.locator('.receipt-code').boundingBox();
+            if (!code || !frame) throw new Error('no receipt code on the page');
+            expect(code.x, `${width}`).toBeGreaterThanOrEqual(frame.x);
+            expect(code.x + code.width, `${width}`).toBeLessThanOrEqual(frame.x + frame.width);
+            expect(code.height, `${width}`).toBeLessThan(40);
+            const [scrollWidth, clientWidth] = await page
+              .locator('html')
+              .evaluate((html) => [html.scrollWidth, html.clientWidth]);
+            expect(scrollWidth, `${width}`).toBeLessThanOrEqual(clientWidth as number);
+          }
           expect(await context.cookies()).toEqual([]);
           await context.close();
         });
@@ -177,46 +265,9 @@ describe("the reporter's minute, in every language, on a phone and a desktop, wi
     }
   }
 
-  for (const javaScriptEnabled of [true, false]) {
-    it(`shows the same receipt after the back button, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
-      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled });
-      const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/?lang=fr`);
-      await page.fill('#urls', `https://example.com/back/${javaScriptEnabled}`);
-      const before = reportCount();
-      await sendButton(page).click();
-      const receipt = await receiptOn(page);
-      receipts.push(receipt);
-      await page.getByRole('link', { name: 'Et maintenant : comment nous traitons votre signalement' }).click();
-      await page.waitForURL(/\/next/);
-      // The receipt page is never cached (no-store keeps it off a shared device's disk), so the
-      // browser asks to send the form again; doing so sends the same form token: the same receipt.
-      await page
-        .goBack({ waitUntil: 'commit' })
-        .catch((error: Error) => expect(error.message).toContain('ERR_CACHE_MISS'));
-      // Send it again (the reload of the browser's "confirm resubmission" page), until the page is attached.
-      const sentAgain = () =>
-        page.reload({ timeout: 5_000 }).then(
-          () => page.locator('#receipt').textContent({ timeout: 2_000 }),
-          () => null,
-        );
-      await expect.poll(sentAgain, { timeout: 30_000 }).toBe(receipt);
-      expect(reportCount()).toBe(before + 1);
-      await context.close();
-    }, 60_000);
-  }
-
-  it('sends a double-clicked form once, and moves focus to the error summary with JavaScript', async () => {
+  it('moves focus to the error summary with JavaScript', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/?lang=en`);
-    await page.fill('#urls', 'https://example.com/double');
-    const before = reportCount();
-    await sendButton(page).dblclick();
-    const receipt = await receiptOn(page);
-    expect(reportCount()).toBe(before + 1);
-    receipts.push(receipt);
-
     await page.goto(`${server.baseUrl}/?lang=de`);
     await page.fill('#urls', 'someone@example.invalid');
     await sendButton(page).click();
@@ -230,7 +281,7 @@ describe("the reporter's minute, in every language, on a phone and a desktop, wi
   });
 
   it('leaves no receipt in clear in the database, its WAL or the logs', () => {
-    expect(receipts.length).toBeGreaterThan(16);
+    expect(receipts.length).toBeGreaterThanOrEqual(16);
     const files = ['hotline.db', 'hotline.db-wal'].map((name) => join(server.dataDir, name)).filter(existsSync);
     const haystacks = [...files.map((file) => readFileSync(file).toString('latin1')), server.output()];
     for (const receipt of receipts) {

@@ -443,10 +443,15 @@ describe('POST /report', () => {
 });
 
 describe('/status page', () => {
-  it('over the limit, keeps the typed code on the page (429) and says why', async () => {
+  it('keeps the typed code on the page when it matches nothing (404) and over the limit (429)', async () => {
     const t = createTestApp({ env: { HOTLINE_STATUS_LIMIT: '1' } });
     const code = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ23';
-    await request(t.app).post('/status?lang=en').type('form').send({ receipt: code, lang: 'en' }).expect(404);
+    const notFound = await request(t.app)
+      .post('/status?lang=en')
+      .type('form')
+      .send({ receipt: code, lang: 'en' })
+      .expect(404);
+    expect(notFound.text).toContain(`value="${code}"`);
     const res = await request(t.app)
       .post('/status?lang=en')
       .type('form')
