@@ -301,6 +301,8 @@ describe('the item screen in the browser', () => {
     await b.getByText(/confirmed from its signals in the Known queue, without a view/).waitFor();
     expect(await b.getByRole('button', { name: 'Show the blurred view' }).count()).toBe(0);
     expect((await callApi(b, 'GET', `/items/${copy}/media/0/view`)).status).toBe(409);
+    // Nor is it assessed from here by an analyst: the Known screen confirms it.
+    expect(await b.getByRole('button', { name: 'Submit & next' }).count()).toBe(0);
     await openItem(sue, copy);
     const prefill = sue.getByText(
       new RegExp(`^Pre-filled from bank hotline, entry \\d+, assessment ${sourceAssessment} of Item ${gallery}$`),
