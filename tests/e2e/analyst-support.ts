@@ -45,3 +45,46 @@ export function cspViolations(page: Page): string[] {
 
 /** Whether the element holds the keyboard focus. */
 export const hasFocus = (locator: Locator) => locator.evaluate((el) => el.matches(':focus'));
+
+/** Signs in on the app's sign-in screen with password and the current TOTP code. */
+export async function signIn(page: Page, baseUrl: string, account: CliAccount): Promise<void> {
+  await page.goto(`${baseUrl}/analyst/`);
+  await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+}
+
+/** Calls the JSON API from the page, with the session's cookie and CSRF token. */
+export function callApi(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON answers of many routes, read by the tests
+): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const session = await (await fetch('/api/v1/session')).json();
+      const res = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    },
+    { method, path, body },
+  );
+}
+
+/** A public report through the JSON intake API of the server at `baseUrl`. */
+export async function reportThroughApi(baseUrl: string, report: { urls: string[]; contact?: string }): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/v1/reports`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ category: 'csam', siteType: 'website', mediaType: 'image', ...report }),
+  });
+  if (res.status !== 201) throw new Error(`report refused: ${res.status} ${await res.text()}`);
+}

@@ -2,6 +2,13 @@
 // contact reveal, forwards and their routing reasons (src/forwarding/routing.ts), and the stable
 // codes triage stores (fetch failures, skipped media, variants), so none shows raw. en.ts, fr.ts
 // and nl.ts spread them in.
+import type { MessageKey, Translate } from './index.ts';
+
+/** A stable code (`reason.dns`, `variant.rotate90`) in the analyst's words; an unknown one as it is. */
+export function codeWord(t: Translate, kind: 'reason' | 'variant' | 'destination', code: string): string {
+  const key = `${kind}.${code}`;
+  return key in itemEn ? t(key as MessageKey) : code;
+}
 
 export const itemEn = {
   'item.view.loading': 'Loading the blurred view…',

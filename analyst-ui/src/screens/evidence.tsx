@@ -1,14 +1,8 @@
 import type { ItemDetail, Label, Match, Medium } from '../api.ts';
-import { type Lang, type MessageKey, type Translate, taxonomyWord, useI18n } from '../i18n/index.ts';
-import { itemEn } from '../i18n/item-words.ts';
+import { type Lang, taxonomyWord, useI18n } from '../i18n/index.ts';
+import { codeWord } from '../i18n/item-words.ts';
 import { hrefOf } from '../router.ts';
 import { SafeView } from './safe-view.tsx';
-
-/** A stable code (`reason.dns`, `variant.rotate90`) in the analyst's words; an unknown one as it is. */
-export function codeWord(t: Translate, kind: 'reason' | 'variant' | 'destination', code: string): string {
-  const key = `${kind}.${code}`;
-  return key in itemEn ? t(key as MessageKey) : code;
-}
 
 /**
  * Each medium with its signals, matches and their source, hosting, fetch problems, and duplicates.

@@ -1,6 +1,6 @@
 import type { ItemForward } from '../api.ts';
 import { type MessageKey, type Translate, useI18n } from '../i18n/index.ts';
-import { codeWord } from './evidence.tsx';
+import { codeWord } from '../i18n/item-words.ts';
 
 /** Where the item was sent after its confirmation, with each forward's state, times and reasons. */
 export function ItemForwards({ forwards }: { forwards: ItemForward[] }) {

@@ -104,9 +104,10 @@ export function ItemScreen({ id }: { id: number }) {
   );
 }
 
-/** Whether the server takes an assessment of the item from this role now (src/review/assessments.ts). */
+/** Whether the screen offers this role the decision form (the server checks again: src/review/assessments.ts). */
 function mayDecide(item: ItemDetail, role: Role): boolean {
-  if (item.state === 'disputed') return role !== 'analyst';
+  // Known items are confirmed from their signals (the Known screen); disputed ones by supervisors.
+  if (item.state === 'disputed' || item.state === 'known') return role !== 'analyst';
   return !['to_confirm', 'decided', 'gone', 'triage'].includes(item.state);
 }
 
