@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiPolicy } from '../../src/auth/policy.ts';
 import { OWN_BANK_NAME } from '../../src/banks/own-bank.ts';
+import type { Lang } from '../../src/http/i18n.ts';
 import { Matcher } from '../../src/matching/matcher.ts';
 import { medium, reportAndTriage, reportUrl } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -169,6 +170,13 @@ function send(method: string, req: FuzzRequest, language: string | undefined): P
   return call;
 }
 
+/** The language a refusal must be in: a single `?lang=` (repeated, it is a list), the JSON body's `lang`, the header's. */
+function answerLang(req: FuzzRequest, fromHeader: Lang): Lang {
+  const langs = req.query?.filter(([k]) => k === 'lang') ?? [];
+  const query = langs.length === 1 ? Object.fromEntries(langs) : undefined;
+  return expectedLang(fromHeader, query, req.body.kind === 'json' ? req.body.value : undefined);
+}
+
 /** Cases run per route and how many of them were accepted (2xx), filled as the properties run. */
 const ran = new Map<string, { cases: number; accepted: number; statuses: Set<number> }>();
 
@@ -200,11 +208,8 @@ describe('fuzzing every analyst route', { timeout: fuzzTimeout }, () => {
             expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
             tally.statuses.add(res.status);
             if (res.status >= 400) {
-              const query = Object.fromEntries(req.query?.filter(([k]) => k === 'lang') ?? []);
-              const langs = req.query?.filter(([k]) => k === 'lang') ?? [];
               const body = req.body.kind === 'json' ? req.body.value : undefined;
-              const lang = expectedLang(fromHeader, langs.length === 1 ? query : undefined, body);
-              expectLocalisedRefusal(res, lang, {
+              expectLocalisedRefusal(res, answerLang(req, fromHeader), {
                 body: req.query ? Object.fromEntries(req.query) : body,
                 known: spec.known,
               });

@@ -9,6 +9,7 @@ export const publicCases = {
   'POST /api/v1/status': 2000,
   'POST /status': 1500,
   'POST /api/v1/session': 1000,
+  'POST / and GET /, /status, /next': 500,
 } as const;
 
 /** The headers the app reads (./headers.test.ts). */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isLang, type Lang } from '../../src/http/i18n.ts';
+import { isLang, type Lang, languages } from '../../src/http/i18n.ts';
 import {
   reportCategories as categories,
   reportedMediaTypes as mediaTypes,
@@ -142,6 +142,44 @@ describe('fuzzing the public inputs', { timeout: fuzzTimeout }, () => {
         },
       ),
       { numRuns: runsOf(publicCases['POST /report']) },
+    );
+  });
+
+  it('POST / (the language switch, echoing what was typed) and the pages under any query', async () => {
+    const pair = fc.tuple(
+      fc.oneof(fc.constantFrom(...reportFields, 'switchTo', 'switchTo', 'formToken'), oddKey),
+      fc.oneof(
+        fc.constantFrom(...languages, '<script>alert(1)</script>', '"><b>x'),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(pair, { maxLength: 8 }),
+        queryLang,
+        acceptLanguage,
+        fc.constantFrom('/', '/status', '/next'),
+        async (pairs, lang, [header, fromHeader], page) => {
+          const query = lang === undefined ? '' : `?lang=${lang}`;
+          const form = new URLSearchParams(pairs.map(([k, v]) => [k, v])).toString();
+          const res = await refusedChangesNothing(
+            () =>
+              withLanguage(request(server).post(`/${query}`), header)
+                .type('form')
+                .send(form),
+            () => false,
+          );
+          expect(res.status).toBe(200);
+          expect(res.text).toContain(`<html lang="${formLang(fromHeader, lang, pairs)}">`);
+          // What was typed comes back as text, never as markup.
+          expect(res.text).not.toContain('<script>alert(1)</script>');
+          expect(res.text).not.toContain('"><b>x');
+          const shown = await withLanguage(request(server).get(`${page}${query}`), header);
+          expect(shown.status).toBe(200);
+          expect(shown.text).toContain(`<html lang="${isLang(lang) ? lang : fromHeader}">`);
+        },
+      ),
+      { numRuns: runsOf(publicCases['POST / and GET /, /status, /next']) },
     );
   });
 
