@@ -74,7 +74,9 @@ export async function viewMedium(
   const now = deps.now();
   const counted = options.blur < readSettings(deps.db, deps.config).exposureBlurLevel;
   const viewId = auditedTransaction(deps.db, (tx) => {
-    const view = counted ? openCountedView(tx, { userId, itemId: target.itemId, medium: target.n, now }) : null;
+    const view = counted
+      ? openCountedView(tx, { userId, itemId: target.itemId, medium: target.n, now, timeZone: deps.config.timeZone })
+      : null;
     auditItemEvent(tx, deps.config, {
       at: now,
       actor: userActor(userId),

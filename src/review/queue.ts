@@ -12,12 +12,6 @@ const hourMs = 3_600_000;
 /** The most points waiting can earn (the same cap as triage's `waiting` reason, src/triage/priority.ts). */
 export const maxAgePoints = 24;
 
-/**
- * The UTC day of a time, `YYYY-MM-DD`: still the unit of the exposure budget, which the safe view
- * (src/review/media-view.ts) charges by it; skips count by the hotline's day (localDay).
- */
-export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
 /** The queue of an item with this triage state and review queue (`triage` while triage still runs). */
 export function queueOf(state: string, reviewQueue: string | null): string {
   if (reviewQueue !== null) return reviewQueue;

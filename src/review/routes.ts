@@ -58,7 +58,7 @@ export function reviewRoutes(deps: AppDeps): Router {
       queues: countQueues(deps.db),
       exposure: exposureToday(deps, user.userId),
       // Supervisors watch everyone's viewing time.
-      ...(supervises ? { team: teamExposureToday(deps.db, deps.now()) } : {}),
+      ...(supervises ? { team: teamExposureToday(deps.db, deps.now(), deps.config.timeZone) } : {}),
     });
   });
 

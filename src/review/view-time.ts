@@ -6,8 +6,7 @@ import type { Tx } from '../db/client.ts';
 import { analystExposure, safeViews } from '../db/schema/review.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import type { ReviewDeps } from './claims.ts';
-import { exposureToday } from './exposure.ts';
-import { utcDay } from './queue.ts';
+import { exposureDay, exposureToday } from './exposure.ts';
 
 // Exposure is "time with a view open below the blur threshold". The server cannot see a screen, so
 // the app reports a view that is on screen (and its tab visible) with a heartbeat every
@@ -25,10 +24,10 @@ export const viewStartChargeMs = 5_000;
 /** `POST /api/v1/views/:viewId/heartbeat`'s `:viewId`: the opaque id of `X-View-Id`. */
 export const viewIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
-function charge(tx: Tx, userId: number, now: number, ms: number): void {
+function charge(tx: Tx, userId: number, now: number, ms: number, timeZone: string): void {
   if (ms <= 0) return;
   tx.insert(analystExposure)
-    .values({ userId, day: utcDay(now), ms })
+    .values({ userId, day: exposureDay(now, timeZone), ms })
     .onConflictDoUpdate({
       target: [analystExposure.userId, analystExposure.day],
       set: { ms: sql`${analystExposure.ms} + ${ms}` },
@@ -43,7 +42,7 @@ function charge(tx: Tx, userId: number, now: number, ms: number): void {
  */
 export function openCountedView(
   tx: Tx,
-  view: { userId: number; itemId: number; medium: number; now: number },
+  view: { userId: number; itemId: number; medium: number; now: number; timeZone: string },
 ): { viewId: string; chargedMs: number } {
   tx.delete(safeViews)
     .where(and(eq(safeViews.userId, view.userId), lt(safeViews.openedAt, view.now - 86_400_000)))
@@ -60,7 +59,7 @@ export function openCountedView(
       chargedMs: viewStartChargeMs,
     })
     .run();
-  charge(tx, view.userId, view.now, viewStartChargeMs);
+  charge(tx, view.userId, view.now, viewStartChargeMs, view.timeZone);
   return { viewId, chargedMs: viewStartChargeMs };
 }
 
@@ -82,7 +81,7 @@ export function recordViewHeartbeat(deps: ReviewDeps, userId: number, viewId: st
     if (!view) throw new NotFound('view_not_found');
     const since = view.lastChargedAt;
     const ms = since === null ? 0 : Math.min(Math.max(now - since, 0), heartbeatIntervalMs + heartbeatSlackMs);
-    charge(tx, userId, now, ms);
+    charge(tx, userId, now, ms, deps.config.timeZone);
     tx.update(safeViews)
       .set({ lastChargedAt: hidden ? null : now, chargedMs: view.chargedMs + ms })
       .where(eq(safeViews.id, viewId))

@@ -36,6 +36,26 @@ describe('GET /api/v1/queue', () => {
   });
 });
 
+describe('the daily exposure budget', () => {
+  it('renews at Brussels midnight, not UTC midnight, and the team view counts the same day', async () => {
+    const charge = t.database.sqlite.prepare('insert into analyst_exposure (user_id, day, ms) values (?, ?, ?)');
+    charge.run(analystA.id, '2026-01-14', 120 * 60_000);
+    const exposureAt = async (iso: string) => {
+      t.clock.set(Date.parse(iso));
+      return (await queue(sessionFor(t, analystA)).expect(200)).body.exposure;
+    };
+    // 23:59 in Brussels on 14 January: spent.
+    expect(await exposureAt('2026-01-14T22:59:00Z')).toMatchObject({ day: '2026-01-14', exhausted: true });
+    // 00:05 on the 15th in Brussels (still the 14th in UTC): a new budget.
+    expect(await exposureAt('2026-01-14T23:05:00Z')).toMatchObject({ day: '2026-01-15', usedMs: 0, exhausted: false });
+    charge.run(analystA.id, '2026-07-15', 30 * 60_000);
+    // 00:30 summer time on 15 July (22:30 UTC the day before).
+    expect(await exposureAt('2026-07-14T22:30:00Z')).toMatchObject({ day: '2026-07-15', usedMs: 30 * 60_000 });
+    const team = (await queue(sessionFor(t, await addUser(t, 'supervisor'))).expect(200)).body.team;
+    expect(team.find((m: { userId: number }) => m.userId === analystA.id)).toMatchObject({ usedMs: 30 * 60_000 });
+  });
+});
+
 describe('POST /api/v1/queue/next', () => {
   it('answers 204 when nothing waits', async () => {
     await next(a).expect(204);
