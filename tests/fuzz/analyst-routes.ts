@@ -49,6 +49,8 @@ export interface Fixtures {
   providerAsn: number;
   partnerDestination: number;
   contactReport: number;
+  /** A counted safe view the analyst has open (its `X-View-Id`). */
+  openView: string;
   partnerBank: string;
   ownBank: string;
 }
@@ -74,6 +76,8 @@ export interface RouteFuzz {
   request: (f: Fixtures) => fc.Arbitrary<FuzzRequest>;
   /** The fields the route's body (or query) schema knows; any other key of an object must be named. */
   known?: readonly string[];
+  /** The field a union schema chooses its branch by (see expectLocalisedRefusal). */
+  discriminator?: string;
   /** Requests run before the random ones, every time: the bugs the fuzzing found. */
   examples?: (f: Fixtures) => FuzzRequest[];
   /** A 2xx answer is well-formed for what was sent. */
@@ -447,31 +451,66 @@ export const analystRoutes: Record<string, RouteFuzz> = {
     (f) =>
       sent(
         jsonBody(
-          fc.record(
-            {
-              kind: fc.constantFrom('hosting_provider', 'hosting_provider', 'hosting_provider', 'police'),
-              asn: fc.oneof(
-                { weight: 4, arbitrary: fc.integer({ min: 1, max: 4_294_967_295 }) },
-                { weight: 1, arbitrary: fc.constantFrom(f.providerAsn, 0, 4_294_967_296, 1.5) },
-              ),
-              name: some(60),
-              contact: fc.oneof(fc.emailAddress(), fc.constantFrom('abuse@cdn.example.test', 'noc@net.example.test')),
-              country: fc.constantFrom('NL', 'DE', 'FR', 'nl', null),
-              language: fc.constantFrom(...languages, null),
-              approved: fc.boolean(),
-              source: some(60),
-              asOf: fc.oneof(isoDay, fc.constant(null)),
-              confidence: fc.constantFrom(...directoryConfidences, null),
-            },
-            { requiredKeys: ['kind', 'asn', 'name', 'contact', 'source'] },
+          fc.oneof(
+            fc.record(
+              {
+                kind: fc.constantFrom('hosting_provider', 'hosting_provider', 'hosting_provider', 'police'),
+                asn: fc.oneof(
+                  { weight: 4, arbitrary: fc.integer({ min: 1, max: 4_294_967_295 }) },
+                  { weight: 1, arbitrary: fc.constantFrom(f.providerAsn, 0, 4_294_967_296, 1.5) },
+                ),
+                name: some(60),
+                contact: fc.oneof(fc.emailAddress(), fc.constantFrom('abuse@cdn.example.test', 'noc@net.example.test')),
+                country: fc.constantFrom('NL', 'DE', 'FR', 'nl', null),
+                language: fc.constantFrom(...languages, null),
+                approved: fc.boolean(),
+                source: some(60),
+                asOf: fc.oneof(isoDay, fc.constant(null)),
+                confidence: fc.constantFrom(...directoryConfidences, null),
+              },
+              { requiredKeys: ['kind', 'asn', 'name', 'contact', 'source'] },
+            ),
+            fc.record(
+              {
+                kind: fc.constant('partner_hotline'),
+                // NL has its seeded hotline (409); XK and XY have none.
+                country: fc.constantFrom('XK', 'XY', 'NL', 'nl', 'BEL'),
+                name: some(60),
+                contact: fc.oneof(fc.emailAddress(), fc.constantFrom('https://hotline.example.test/report', '')),
+                channel: fc.constantFrom('drop_folder', 'iccam', 'email', 'fax', null),
+                language: fc.constantFrom(...languages, null),
+                source: some(60),
+                asOf: fc.oneof(isoDay, fc.constant(null)),
+                confidence: fc.constantFrom(...directoryConfidences, null),
+              },
+              { requiredKeys: ['kind', 'country', 'name', 'contact', 'source'] },
+            ),
           ),
         ),
       ).map((body): FuzzRequest => ({ as: f.admin, path: '/api/v1/destinations', body })),
     {
-      known: ['kind', 'asn', 'name', 'contact', 'country', 'language', 'approved', 'source', 'asOf', 'confidence'],
+      known: [
+        'kind',
+        'asn',
+        'name',
+        'contact',
+        'country',
+        'channel',
+        'language',
+        'approved',
+        'source',
+        'asOf',
+        'confidence',
+      ],
+      discriminator: 'kind',
       ok: (res, req) => {
         expect(res.status).toBe(201);
-        expect(res.body.destination).toMatchObject({ kind: 'hosting_provider', asn: sentJson(req).asn });
+        const body = sentJson(req) as { kind?: string; asn?: number; country?: string };
+        expect(res.body.destination).toMatchObject(
+          body.kind === 'partner_hotline'
+            ? { kind: 'partner_hotline', country: body.country }
+            : { kind: 'hosting_provider', asn: body.asn },
+        );
       },
     },
   ),
@@ -693,6 +732,28 @@ export const analystRoutes: Record<string, RouteFuzz> = {
       sent(jsonBody(fc.record({ reason: some(80) }))),
     ),
     { known: ['reason'], ok: (res) => expect(res.status).toBe(204) },
+  ),
+  'POST /api/v1/views/:viewId/heartbeat': route(
+    150,
+    (f) =>
+      fc
+        .record({
+          viewId: fc.oneof(
+            { weight: 4, arbitrary: fc.constant(f.openView) },
+            { weight: 1, arbitrary: fc.constantFrom('x', 'A'.repeat(64), 'A'.repeat(65), '..', '%2e') },
+            { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }).map(segment) },
+          ),
+          as: fc.constantFrom(f.analyst, f.analyst, f.otherAnalyst),
+          body: sent(jsonBody(fc.record({ hidden: fc.boolean() }, opt))),
+        })
+        .map(({ viewId, as, body }): FuzzRequest => ({ as, path: `/api/v1/views/${viewId}/heartbeat`, body })),
+    {
+      known: ['hidden'],
+      ok: (res) => {
+        expect(typeof res.body.chargedMs).toBe('number');
+        expect(typeof res.body.exposure.usedMs).toBe('number');
+      },
+    },
   ),
   'POST /api/v1/items/:id/release': route(
     150,
