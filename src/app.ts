@@ -20,6 +20,9 @@ import { claimsReleaser } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
+/** Room for the multipart boundaries and part headers around an uploaded file of the largest size. */
+const multipartFraming = 64 * 1024;
+
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 /** The whole HTTP application, without listening: main.ts listens, tests drive it with supertest. */
@@ -33,7 +36,16 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
-  app.use(bodyLimits());
+  // Bank imports are files of many megabytes (HOTLINE_BANK_UPLOAD_MAX_MB); every other body is small.
+  app.use(
+    bodyLimits([
+      {
+        method: 'POST',
+        path: `${apiPrefix}/banks/:name/imports`,
+        maxBytes: deps.config.review.bankUploadMaxBytes + multipartFraming,
+      },
+    ]),
+  );
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
   app.use(analystApp());
 
