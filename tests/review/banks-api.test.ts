@@ -41,6 +41,16 @@ describe('POST /api/v1/banks/:name/imports', () => {
     ]);
   });
 
+  it('writes its audit event in the transaction that enables the entries: no event, no entries', async () => {
+    t.database.sqlite.exec(`CREATE TRIGGER refuse_import_audit BEFORE INSERT ON audit_events
+      WHEN NEW.action = 'bank.import' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`);
+    await upload('partner', `signal_type,value,label,source\nmd5,${hex(16)},national,a\n`, 'a.csv').expect(500);
+    expect(rows(t.database, 'select enabled from bank_entries where enabled = 1')).toEqual([]);
+    t.database.sqlite.exec('DROP TRIGGER refuse_import_audit');
+    const banks = await request(t.app).get('/api/v1/banks').set(asSession(admin)).expect(200);
+    expect(banks.body.banks).toMatchObject([{ name: 'partner', enabledEntries: 0 }]);
+  });
+
   it('tells VICS JSON from its content', async () => {
     const vics = JSON.stringify({ value: [{ MediaID: 1, Category: 1, MD5: hex(16).toUpperCase() }] });
     const res = await upload('vics-partner', vics, 'export.csv').expect(201);
