@@ -5,6 +5,7 @@ import { apiRouter } from './auth/api-router.ts';
 import { apiPrefix } from './auth/policy.ts';
 import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
+import { idleJobTypes } from './background-work.ts';
 import type { AppDeps } from './deps.ts';
 import { NotFound } from './errors.ts';
 import { forwardingRoutes } from './forwarding/routes.ts';
@@ -49,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
   app.use(analystApp());
 
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes(deps, idleJobTypes(deps.config)));
 
   // Signing out, or being disabled, releases the analyst's claims (auth may not import review: wired here).
   const releaseClaims = claimsReleaser(deps.config);
