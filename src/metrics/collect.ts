@@ -19,6 +19,11 @@ export interface MetricsSnapshot {
   signInFailures: number;
 }
 
+/** The nearest-rank `q` quantile (0 < q <= 1) of ascending, non-empty `sorted`. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
+}
+
 const stableId = /^[a-z0-9_:.-]{1,64}$/i;
 /** Anything that is not a short stable id is folded into `other`: no label may carry an address. */
 export const safeLabel = (value: string | null) => (value === null ? 'none' : stableId.test(value) ? value : 'other');

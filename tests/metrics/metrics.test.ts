@@ -6,6 +6,7 @@ import { writeTransaction } from '../../src/db/client.ts';
 import { enqueueJob } from '../../src/jobs/queue.ts';
 import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
+import { quantile } from '../../src/metrics/collect.ts';
 import { staleHeartbeatMs } from '../../src/metrics/routes.ts';
 import { purgeJobType } from '../../src/retention/purge-job.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -75,10 +76,13 @@ describe('/metrics', () => {
     expect(text).toContain('hotline_items{state="failed"} 1');
     expect(text).toContain('hotline_fetch_outcomes{state="unreachable",reason="dns"} 1');
     expect(text).toContain('hotline_fetch_outcomes{state="failed",reason="other"} 1');
-    expect(text).toContain('hotline_job_failures{type="triage",reason="timeout"} 1');
+    expect(text).toContain('hotline_jobs_with_error{type="triage",reason="timeout"} 1');
+    expect(text).toContain('# TYPE hotline_jobs_with_error gauge');
     expect(text).toMatch(/hotline_jobs\{type="triage",status="done"\} 1/);
-    expect(text).toContain('hotline_triage_duration_seconds_bucket{le="60"} 1');
-    expect(text).toContain('hotline_triage_duration_seconds_sum 42');
+    expect(text).toContain('hotline_triage_last_day_duration_seconds{quantile="0.5"} 42');
+    expect(text).toContain('hotline_triage_last_day_duration_seconds{quantile="1"} 42');
+    expect(text).toContain('hotline_triage_last_day_finished 1');
+    expect(text).not.toMatch(/_bucket|hotline_job_failures/);
     expect(text).toContain('hotline_sign_in_failures_total 1');
     for (const secret of ['secret-host', 'other.example', 'private words', 'nobody', 'http']) {
       expect(text).not.toContain(secret);
@@ -157,5 +161,13 @@ describe('/healthz', () => {
       await work.stop(0);
     }
     expect(work.lastRan()).toBeNull();
+  });
+});
+
+describe('quantile', () => {
+  it('is the nearest rank of the sorted values', () => {
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([0.5, 0.9, 0.99, 1].map((q) => quantile(values, q))).toEqual([5, 9, 10, 10]);
+    expect(quantile([7], 0.5)).toBe(7);
   });
 });
