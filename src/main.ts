@@ -70,7 +70,7 @@ function start(): void {
     process.exit(1);
   });
   // The workers start only once the server serves: a start that fails to listen does no work.
-  server.listen(config.port, () => {
+  server.listen(config.port, config.host, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
     if (!config.worker.enabled) return;
     work = startBackgroundWork({ config, db: database.db, logger, now, signingKey }, (started) => {
