@@ -5,6 +5,7 @@ import { apiRouter } from './auth/api-router.ts';
 import { apiPrefix } from './auth/policy.ts';
 import { sessionRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
+import { idleJobTypes } from './background-work.ts';
 import type { AppDeps } from './deps.ts';
 import { NotFound } from './errors.ts';
 import { forwardingRoutes } from './forwarding/routes.ts';
@@ -20,6 +21,9 @@ import { claimsReleaser } from './review/claims.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
+/** Room for the multipart boundaries and part headers around an uploaded file of the largest size. */
+const multipartFraming = 64 * 1024;
+
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 /** The whole HTTP application, without listening: main.ts listens, tests drive it with supertest. */
@@ -33,11 +37,20 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestLog(deps.logger.child({ domain: 'http' })));
   app.use(securityHeaders());
-  app.use(bodyLimits());
+  // Bank imports are files of many megabytes (HOTLINE_BANK_UPLOAD_MAX_MB); every other body is small.
+  app.use(
+    bodyLimits([
+      {
+        method: 'POST',
+        path: `${apiPrefix}/banks/:name/imports`,
+        maxBytes: deps.config.review.bankUploadMaxBytes + multipartFraming,
+      },
+    ]),
+  );
   app.use('/static', express.static(publicDir, { index: false, fallthrough: true, maxAge: '1h' }));
   app.use(analystApp());
 
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes(deps, idleJobTypes(deps.config)));
 
   // Signing out, or being disabled, releases the analyst's claims (auth may not import review: wired here).
   const releaseClaims = claimsReleaser(deps.config);

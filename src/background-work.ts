@@ -1,10 +1,13 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import { recheckJobType } from './forwarding/recheck.ts';
+import { recheckSweepJobType } from './forwarding/recheck-job.ts';
 import { createRecheckWorker } from './forwarding/recheck-worker.ts';
 import type { Worker } from './jobs/worker.ts';
 import type { SigningKey } from './key-files.ts';
 import type { Logger } from './logger.ts';
 import { createHousekeepingWorker } from './retention/housekeeping-worker.ts';
+import { triageJobType } from './triage/triage-job.ts';
 import { createTriageWorker } from './triage/triage-worker.ts';
 
 /** One worker of the background work, with what must close after it stops. */
@@ -21,6 +24,17 @@ export interface BackgroundWork {
   /** Runs every job due now in each worker, then returns how many ran in each. */
   drain(): Promise<Partial<Record<RunningWorker['name'], number>>>;
   stop(graceMs: number): Promise<void>;
+  /** The stalest heartbeat of the workers' polling loops (null until every one has run). */
+  lastRan(): number | null;
+}
+
+/**
+ * The job types no worker takes under this configuration, wherever the background work runs:
+ * with HOTLINE_FETCH=off, triage and the re-check (they fetch) wait for fetching to come back on,
+ * so their due jobs say nothing about the health of the workers.
+ */
+export function idleJobTypes(config: Config): string[] {
+  return config.fetch.enabled ? [] : [triageJobType, recheckJobType, recheckSweepJobType];
 }
 
 /**
@@ -61,6 +75,10 @@ export async function createBackgroundWork(deps: {
       const jobs: Partial<Record<RunningWorker['name'], number>> = {};
       for (const r of running) jobs[r.name] = await r.worker.drain();
       return jobs;
+    },
+    lastRan: () => {
+      const polls = running.map((r) => r.worker.lastPolledAt());
+      return polls.some((at) => at === null) ? null : Math.min(...(polls as number[]));
     },
     stop: async (graceMs) => {
       await Promise.all(running.map((r) => r.stop(graceMs)));

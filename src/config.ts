@@ -88,6 +88,11 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // The listen address: every interface unless given (an address, not a name: nothing to resolve).
+    HOTLINE_HOST: z
+      .string()
+      .refine((value) => ipaddr.isValid(value), 'expected an IP address, e.g. 127.0.0.1 or ::1')
+      .optional(),
     HOTLINE_DB: z.string().min(1).default('data/hotline.db'),
     HOTLINE_SECRET_KEY: z
       .string()
@@ -210,6 +215,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
+  /** The address the server listens on; undefined: every interface. */
+  host: string | undefined;
   dbPath: string;
   /** 32 bytes; the root of every derived key (encryption, form tokens, CSRF); `hotline key rotate` replaces it. */
   secretKey: Buffer;
@@ -325,6 +332,7 @@ export function buildConfig(env: Env, secretKey: Buffer, hashKey = secretKey): C
   return {
     env: env.NODE_ENV,
     port: env.PORT,
+    host: env.HOTLINE_HOST,
     dbPath: env.HOTLINE_DB,
     secretKey,
     hashKey,

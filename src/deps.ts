@@ -10,8 +10,11 @@ export interface AppDeps {
   logger: Logger;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
-  /** Whether this process's worker runs; absent when the worker runs elsewhere (HOTLINE_WORKER=off). */
-  workerAlive?: () => boolean;
+  /**
+   * When this process's background work last ran its polling loop (null when it is not running);
+   * absent when the work runs elsewhere (HOTLINE_WORKER=off).
+   */
+  workerHeartbeat?: () => number | null;
   /** The key export packages are signed with (src/key-files.ts, loaded once at start). */
   signingKey: SigningKey;
 }

@@ -1,6 +1,6 @@
 import { createApp } from './app.ts';
 import { firstAdminHint } from './auth/users.ts';
-import { createBackgroundWork } from './background-work.ts';
+import { type BackgroundWork, createBackgroundWork } from './background-work.ts';
 import { writeServerPid } from './backup/server-pid.ts';
 import { offsetClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -12,10 +12,13 @@ import { createLogger } from './logger.ts';
 import { shutdownGraceMs } from './triage/triage-worker.ts';
 
 /** The background work beside the server; work that cannot start stops the process. */
-function startBackgroundWork(deps: Parameters<typeof createBackgroundWork>[0], onStarted: () => void) {
+function startBackgroundWork(
+  deps: Parameters<typeof createBackgroundWork>[0],
+  onStarted: (work: BackgroundWork) => void,
+) {
   const work = createBackgroundWork(deps).then((w) => {
     w.start();
-    onStarted();
+    onStarted(w);
     return w;
   });
   work.catch((error: unknown) => {
@@ -47,16 +50,16 @@ function start(): void {
 
   // `hotline restore` refuses to replace the database while this file names a live process.
   const removePid = config.dbPath === ':memory:' ? () => {} : writeServerPid(config.dbPath);
-  let workerRunning = false;
+  let work: ReturnType<typeof startBackgroundWork> | undefined;
+  let running: BackgroundWork | null = null;
   const app = createApp({
     config,
     db: database.db,
     logger,
     now,
     signingKey,
-    ...(config.worker.enabled ? { workerAlive: () => workerRunning } : {}),
+    ...(config.worker.enabled ? { workerHeartbeat: () => running?.lastRan() ?? null } : {}),
   });
-  let work: ReturnType<typeof startBackgroundWork> | undefined;
   const server = createHttpServer(app);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
@@ -67,17 +70,17 @@ function start(): void {
     process.exit(1);
   });
   // The workers start only once the server serves: a start that fails to listen does no work.
-  server.listen(config.port, () => {
+  server.listen(config.port, config.host, () => {
     logger.info({ event: 'listening', port: config.port }, 'hotline is serving');
     if (!config.worker.enabled) return;
-    work = startBackgroundWork({ config, db: database.db, logger, now, signingKey }, () => {
-      workerRunning = true;
+    work = startBackgroundWork({ config, db: database.db, logger, now, signingKey }, (started) => {
+      running = started;
     });
   });
 
   const stop = () => {
     logger.info({ event: 'stopping' }, 'stopping');
-    workerRunning = false;
+    running = null;
     const workerStopped = Promise.resolve(work?.then((w) => w.stop(shutdownGraceMs)));
     server.close(() => {
       void workerStopped.finally(() => {

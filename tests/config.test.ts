@@ -15,6 +15,13 @@ describe('configuration', () => {
     expect(env.HOTLINE_FETCH).toBe('on');
     expect(env.HOTLINE_FETCH_ALLOW).toEqual([]);
     expect(env.HOTLINE_FETCH_PORTS).toEqual([80, 443]);
+    expect(env.HOTLINE_HOST).toBeUndefined();
+  });
+
+  it('takes a listen address in HOTLINE_HOST and refuses a name', () => {
+    expect(parseEnv({ HOTLINE_HOST: '127.0.0.1' }).HOTLINE_HOST).toBe('127.0.0.1');
+    expect(parseEnv({ HOTLINE_HOST: '::1' }).HOTLINE_HOST).toBe('::1');
+    expect(() => parseEnv({ HOTLINE_HOST: 'hotline.example' })).toThrow(/HOTLINE_HOST/);
   });
 
   it('lists every problem at once', () => {

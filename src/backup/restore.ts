@@ -63,7 +63,7 @@ export function restoreDatabase(backupFile: string, dbPath: string, keys: Restor
   const source = resolve(backupFile);
   const target = resolve(dbPath);
   const pid = runningServerPid(target);
-  if (pid !== undefined) throw new RestoreRefused(`a server (pid ${pid}) is using ${target}; stop it first`);
+  if (pid !== undefined) throw new RestoreRefused(`a server or worker (pid ${pid}) is using ${target}; stop it first`);
   checkBackup(source, keys);
 
   let previous: string | undefined;

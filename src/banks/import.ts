@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type Db, writeTransaction } from '../db/client.ts';
+import { type Db, type Tx, writeTransaction } from '../db/client.ts';
 import { checkBankName } from './bank-name.ts';
 import { createBank } from './commands.ts';
 import { parseBankCsv } from './formats/csv.ts';
@@ -48,12 +48,21 @@ export interface ImportSummary {
  * by line and skipped. The good rows are written in short transactions, disabled, and enabled
  * together at the end, so intake and the worker keep writing meanwhile and the file is taken whole
  * or not at all. A file without one good row changes nothing. Refuses the bank of our own assessments
- * and, for a bank it would create, a bad name (BankNameError).
+ * and, for a bank it would create, a bad name (BankNameError). `record` writes what the caller keeps
+ * of the import (its audit event) in the transaction that enables the entries, so both commit or
+ * neither does; for a file without a good row, in a transaction of its own.
  */
 export async function importBankFile(
   db: Db,
-  input: { bank: string; format: ImportFormat; content: BankFileContent; now: number },
+  input: {
+    bank: string;
+    format: ImportFormat;
+    content: BankFileContent;
+    now: number;
+    record?: (tx: Tx, summary: ImportSummary) => void;
+  },
 ): Promise<ImportSummary> {
+  const record = input.record ?? (() => {});
   if (isOwnBank(input.bank)) throw new OwnBankImportError();
   // A bank this import would create: its name is checked before the file is read.
   if (findBank(db, input.bank) === null) checkBankName(input.bank);
@@ -65,8 +74,12 @@ export async function importBankFile(
   const errors = [...parsed.errors, ...conflicts].sort((a, b) => a.line - b.line);
   const summary = { bank: input.bank, rows: rows.length, duplicates: repeats, errors };
   if (rows.length === 0) {
-    const bankEnabled = findBank(db, input.bank)?.enabled ?? true;
-    return { ...summary, bankCreated: false, bankEnabled, inserted: 0, relabelled: 0 };
+    return writeTransaction(db, (tx) => {
+      const bankEnabled = findBank(tx, input.bank)?.enabled ?? true;
+      const nothing = { ...summary, bankCreated: false, bankEnabled, inserted: 0, relabelled: 0 };
+      record(tx, nothing);
+      return nothing;
+    });
   }
   const { bankId, bankCreated, bankEnabled, importId } = writeTransaction(db, (tx) => {
     const existing = findBank(tx, input.bank);
@@ -77,6 +90,14 @@ export async function importBankFile(
   const run = { importId, bankId, now: input.now };
   let inserted = 0;
   const relabels: Relabel[] = [];
+  const done = (): ImportSummary => ({
+    ...summary,
+    bankCreated,
+    bankEnabled,
+    inserted,
+    relabelled: relabels.length,
+    duplicates: rows.length - inserted - relabels.length + repeats,
+  });
   try {
     for (let i = 0; i < rows.length; i += importBatchSize) {
       // Between batches, let this process's other work (a server's requests) write too.
@@ -85,7 +106,12 @@ export async function importBankFile(
       inserted += batch.inserted;
       relabels.push(...batch.relabels);
     }
-    writeTransaction(db, (tx) => finishImport(tx, importId, relabels, input.now));
+    return writeTransaction(db, (tx) => {
+      finishImport(tx, importId, relabels, input.now);
+      const finished = done();
+      record(tx, finished);
+      return finished;
+    });
   } catch (error) {
     try {
       writeTransaction(db, (tx) => failImport(tx, importId, input.now));
@@ -94,15 +120,6 @@ export async function importBankFile(
     }
     throw error;
   }
-  const relabelled = relabels.length;
-  return {
-    ...summary,
-    bankCreated,
-    bankEnabled,
-    inserted,
-    relabelled,
-    duplicates: rows.length - inserted - relabelled + repeats,
-  };
 }
 
 function compare(a: string, b: string): number {

@@ -5,7 +5,7 @@ import { type ImportFormat, importBankFile, importFormats } from '../banks/impor
 import { isOwnBank, OwnBankImportError, sourceOfNewBank } from '../banks/own-bank.ts';
 import { findBank, listBanks } from '../banks/queries.ts';
 import { NotFound } from '../errors.ts';
-import { auditBankImport } from '../review/bank-import.ts';
+import { bankImportAudit } from '../review/bank-import.ts';
 import { createAuditedBank, switchBank, switchBankEntry } from '../review/bank-switch.ts';
 import type { ReviewDeps } from '../review/claims.ts';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command.ts';
@@ -69,10 +69,10 @@ async function importCommand(deps: ReviewDeps, args: string[], io: CliIo): Promi
     return 1;
   }
   const now = deps.now();
-  const summary = await importBankFile(deps.db, { bank: values.bank, format, content, now }).finally(() =>
+  const record = bankImportAudit(deps, 'system', format, now);
+  const summary = await importBankFile(deps.db, { bank: values.bank, format, content, now, record }).finally(() =>
     content.destroy(),
   );
-  auditBankImport(deps, 'system', { ...summary, format }, now);
   for (const { line, message } of summary.errors) writeJson(io, { file, line, error: message });
   writeJson(io, { ...summary, errors: summary.errors.length });
   if (!summary.bankEnabled) {

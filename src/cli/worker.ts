@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { createBackgroundWork } from '../background-work.ts';
+import { writeServerPid } from '../backup/server-pid.ts';
 import { loadSigningKey } from '../key-files.ts';
 import { createLogger } from '../logger.ts';
 import { shutdownGraceMs } from '../triage/triage-worker.ts';
@@ -17,6 +18,8 @@ async function worker(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   const { once } = values;
   const { config, db, close } = openCliDatabase();
+  // As `npm start` does: `restore` and `key rotate` refuse to run under a live worker.
+  const removePid = config.dbPath === ':memory:' ? () => {} : writeServerPid(config.dbPath, 'worker');
   try {
     // Stdout carries the command's result; the worker's log goes to stderr.
     const logger = createLogger(config.logLevel, pino.destination(2));
@@ -48,6 +51,7 @@ async function worker(args: string[], io: CliIo): Promise<number> {
     }
   } finally {
     close();
+    removePid();
   }
 }
 

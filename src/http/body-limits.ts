@@ -1,14 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import { match } from 'path-to-regexp';
 import { errorBody } from './error-handler.ts';
 import { HttpError } from './errors.ts';
 import { requestLang } from './i18n.ts';
 
 /**
- * The largest body any route accepts (the signed-in JSON API's 1 MB); each route's own parser
- * keeps its smaller limit. Raise it here when a route needs more (bank imports).
+ * The largest body a route accepts unless it is given a larger one (the signed-in JSON API's 1 MB);
+ * each route's own parser keeps its smaller limit.
  */
 export const maxRequestBodyBytes = 1024 * 1024;
+
+/** A route that accepts a larger body than the rest (bank imports): its method, path and limit. */
+export interface LargerBodyRoute {
+  method: string;
+  /** An Express path, e.g. `/api/v1/banks/:name/imports`. */
+  path: string;
+  maxBytes: number;
+}
 
 const tooLarge = () => new HttpError(413, 'payload_too_large', 'error.payload_too_large');
 
@@ -46,14 +55,22 @@ function cutStreamedBody(req: Request, res: Response, maxBytes: number): void {
 }
 
 /**
- * First in the chain: a body announced larger than any route accepts is refused with 413 before a
- * byte of it is read; a body sent without a length is cut at the same size.
+ * First in the chain: a body announced larger than its route accepts is refused with 413 before a
+ * byte of it is read; a body sent without a length is cut at the same size. The limit is the
+ * route's own when it is one of `larger`, else `maxBytes`.
  */
-export function bodyLimits(maxBytes = maxRequestBodyBytes): RequestHandler {
+export function bodyLimits(
+  larger: readonly LargerBodyRoute[] = [],
+  defaultBytes = maxRequestBodyBytes,
+): RequestHandler {
+  const routes = larger.map((route) => ({ ...route, matches: match(route.path) }));
+  const limitOf = (req: Request) =>
+    routes.find((route) => route.method === req.method && route.matches(req.path) !== false)?.maxBytes ?? defaultBytes;
   return (req, res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
     if (!hasBody) return next();
     closeWhenBodyUnread(req, res);
+    const maxBytes = limitOf(req);
     if (Number(req.headers['content-length']) > maxBytes) return next(tooLarge());
     cutStreamedBody(req, res, maxBytes);
     next();

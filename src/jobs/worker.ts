@@ -72,6 +72,8 @@ export interface Worker {
   stop(graceMs?: number): Promise<void>;
   /** Runs jobs until none is available and none is running; returns how many were taken. For CLI and tests. */
   drain(): Promise<number>;
+  /** When the polling loop last ran (its heartbeat), null before it first ran and once stopped. */
+  lastPolledAt(): number | null;
 }
 
 /** A job's error reason: a stable id, never a message (messages can quote addresses). */
@@ -110,6 +112,7 @@ export function createWorker(options: WorkerOptions): Worker {
   /** Jobs claimed since creation: drain() reports its share. */
   let claimedCount = 0;
   let pollTimer: NodeJS.Timeout | undefined;
+  let lastPoll: number | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
 
   const handlerOf = (job: JobRecord) => handlers[job.type] as JobHandler;
@@ -232,6 +235,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function tick(): void {
     pollTimer = undefined;
+    lastPoll = now();
     try {
       // Our own jobs first: a worker whose heartbeat was late must not reclaim what it still runs.
       renewLocks();
@@ -281,6 +285,7 @@ export function createWorker(options: WorkerOptions): Worker {
     async stop(graceMs = 10_000) {
       stopping = true;
       started = false;
+      lastPoll = null;
       clearTimeout(pollTimer);
       pollTimer = undefined;
       let graceTimer: NodeJS.Timeout | undefined;
@@ -300,6 +305,7 @@ export function createWorker(options: WorkerOptions): Worker {
         logger.info({ event: 'job_released', jobId: job.id, jobType: job.type }, 'job released at shutdown');
       }
     },
+    lastPolledAt: () => lastPoll,
     async drain() {
       const ownHeartbeat = heartbeat ? undefined : setInterval(renewLocks, heartbeatMs);
       const claimedBefore = claimedCount;

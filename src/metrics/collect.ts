@@ -19,6 +19,11 @@ export interface MetricsSnapshot {
   signInFailures: number;
 }
 
+/** The nearest-rank `q` quantile (0 < q <= 1) of ascending, non-empty `sorted`. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
+}
+
 const stableId = /^[a-z0-9_:.-]{1,64}$/i;
 /** Anything that is not a short stable id is folded into `other`: no label may carry an address. */
 export const safeLabel = (value: string | null) => (value === null ? 'none' : stableId.test(value) ? value : 'other');
@@ -52,10 +57,20 @@ export function readMetrics(db: DbOrTx, now: number): MetricsSnapshot {
   };
 }
 
-/** How old the oldest job that is due but not taken is, in seconds (0 when none waits). */
-export function oldestDueJobSeconds(db: DbOrTx, now: number): number {
+/**
+ * How old the oldest job that is due but not taken is, in seconds (0 when none waits), leaving out
+ * the `idle` job types, which no worker takes under this configuration.
+ */
+export function oldestDueJobSeconds(db: DbOrTx, now: number, idle: readonly string[] = []): number {
+  const skipped =
+    idle.length === 0
+      ? sql``
+      : sql` and type not in (${sql.join(
+          idle.map((type) => sql`${type}`),
+          sql`, `,
+        )})`;
   const oldest = db.get<{ at: number | null }>(
-    sql`select min(available_at) as at from jobs where status = 'pending' and available_at <= ${now}`,
+    sql`select min(available_at) as at from jobs where status = 'pending' and available_at <= ${now}${skipped}`,
   )?.at;
   return oldest == null ? 0 : Math.floor((now - oldest) / 1000);
 }

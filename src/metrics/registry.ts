@@ -1,6 +1,6 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Db } from '../db/client.ts';
-import { readMetrics } from './collect.ts';
+import { quantile, readMetrics } from './collect.ts';
 
 export interface Metrics {
   contentType: string;
@@ -55,9 +55,11 @@ export function createMetrics(db: Db, now: () => number): Metrics {
       for (const r of snapshot.jobsByStatus) this.set({ type: r.type, status: r.status }, r.n);
     },
   });
+  // A level read from the jobs table, not a count of failures (the queue keeps no such count):
+  // a job that fails again stays one, and one that is retried and succeeds leaves it.
   new Gauge({
-    name: 'hotline_job_failures',
-    help: 'Jobs whose last attempt failed, by type and reason',
+    name: 'hotline_jobs_with_error',
+    help: 'Jobs whose last attempt failed (retrying or given up), by type and reason',
     labelNames: ['type', 'reason'],
     registers: [registry],
     collect() {
@@ -65,14 +67,26 @@ export function createMetrics(db: Db, now: () => number): Metrics {
       for (const r of snapshot.jobFailures) this.set({ type: r.type, reason: r.reason }, r.n);
     },
   });
-  new Histogram({
-    name: 'hotline_triage_duration_seconds',
-    help: 'Triage jobs finished in the last day: seconds from due to done (waiting and work)',
-    buckets: [1, 5, 15, 30, 60, 120, 300, 900, 3600],
+  // Read from the jobs table over a sliding day (true whichever process ran the jobs), so a window's
+  // quantiles, not a cumulative histogram: rate() and histogram_quantile() do not apply.
+  new Gauge({
+    name: 'hotline_triage_last_day_duration_seconds',
+    help: 'Triage jobs finished in the last day: quantiles of the seconds from due to done (waiting and work)',
+    labelNames: ['quantile'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const seconds of snapshot.triageSeconds) this.observe(seconds);
+      const sorted = [...snapshot.triageSeconds].sort((a, b) => a - b);
+      if (sorted.length === 0) return;
+      for (const q of [0.5, 0.9, 0.99, 1]) this.set({ quantile: String(q) }, quantile(sorted, q));
+    },
+  });
+  new Gauge({
+    name: 'hotline_triage_last_day_finished',
+    help: 'Triage jobs finished in the last day (at most 10,000 are read)',
+    registers: [registry],
+    collect() {
+      this.set(snapshot.triageSeconds.length);
     },
   });
   new Counter({

@@ -10,9 +10,14 @@ import { createMetrics } from './registry.ts';
 
 /** A job due longer than this with none taking it means the worker is stuck, stopped or overrun. */
 const staleJobSeconds = 15 * 60;
+/** The workers poll every half second: a heartbeat older than this means their loop is stuck or gone. */
+export const staleHeartbeatMs = 60_000;
 
-/** `/metrics` for a scraper holding HOTLINE_METRICS_TOKEN or a signed-in admin; `/healthz` for anyone. */
-export function healthRoutes(deps: AppDeps): Router {
+/**
+ * `/metrics` for a scraper holding HOTLINE_METRICS_TOKEN or a signed-in admin; `/healthz` for anyone.
+ * `idleJobTypes`: the job types no worker takes under this configuration (left out of the oldest due job).
+ */
+export function healthRoutes(deps: AppDeps, idleJobTypes: readonly string[] = []): Router {
   const metrics = createMetrics(deps.db, deps.now);
   const router = Router();
 
@@ -38,8 +43,15 @@ export function healthRoutes(deps: AppDeps): Router {
   // Public, for load balancers and uptime checks: states and an age, no counts.
   router.get('/healthz', (_req, res) => {
     deps.db.get(sql`select 1`);
-    const worker = deps.workerAlive ? (deps.workerAlive() ? 'running' : 'stopped') : 'elsewhere';
-    const oldest = oldestDueJobSeconds(deps.db, deps.now());
+    const now = deps.now();
+    const heartbeat = deps.workerHeartbeat?.();
+    const worker =
+      heartbeat === undefined
+        ? 'elsewhere'
+        : heartbeat !== null && now - heartbeat <= staleHeartbeatMs
+          ? 'running'
+          : 'stopped';
+    const oldest = oldestDueJobSeconds(deps.db, now, idleJobTypes);
     const status = worker === 'stopped' || oldest > staleJobSeconds ? 'degraded' : 'ok';
     res.set('Cache-Control', 'no-store').json({ status, worker, oldestDueJobSeconds: oldest });
   });

@@ -37,7 +37,7 @@ export function createHousekeepingWorker(deps: {
     logger,
     now,
     handlers: {
-      [purgeJobType]: purgeJobHandler({ config, now }),
+      [purgeJobType]: purgeJobHandler({ db, config, now }),
       [anchorJobType]: anchorJobHandler({ db, target: config.auditAnchor, now }),
       [deliveryJobType]: deliveryJobHandler({ config, db, now, channels }),
       [reminderJobType]: reminderJobHandler({ config, db, now, channels }),

@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts';
-import type { Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { type DailyJob, dayMs, scheduleDailyJob } from '../jobs/daily.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { purgeInTransaction } from './purge.ts';
+import { purgeExpiredReports } from './purge.ts';
 
 export const purgeJobType = 'retention.purge';
 
@@ -12,8 +12,15 @@ const dailyPurge: DailyJob = { type: purgeJobType, runAtMsIntoDay: 3 * 3_600_000
 /** Enqueues the purge of the day `day` falls in (one job per day; see scheduleDailyJob). */
 export const scheduleDailyPurge = (tx: Tx, now: number, day = now): void => scheduleDailyJob(tx, dailyPurge, now, day);
 
-/** The daily purge: reports closed longer than the retention period ago lose their personal fields. */
+/**
+ * The daily purge: reports closed longer than the retention period ago lose their personal fields.
+ * It is `hotline purge --apply` (purgeExpiredReports: the purge and its audit event in one
+ * transaction, then the write-ahead log checkpointed and truncated so the old content is in
+ * neither file), run before the job's own commit. A crash in between runs it again, which finds
+ * nothing left to purge: purged reports are not selected again.
+ */
 export function purgeJobHandler(deps: {
+  db: Db;
   config: Pick<Config, 'hashKey' | 'retentionDays'>;
   now: () => number;
 }): JobHandler {
@@ -23,11 +30,9 @@ export function purgeJobHandler(deps: {
       if (failure.final) scheduleDailyPurge(tx, deps.now(), deps.now() + dayMs);
     },
     async run() {
-      return (tx) => {
-        const now = deps.now();
-        purgeInTransaction(tx, deps.config, now);
-        scheduleDailyPurge(tx, now, now + dayMs);
-      };
+      const now = deps.now();
+      purgeExpiredReports(deps.db, deps.config, { now, apply: true });
+      return (tx) => scheduleDailyPurge(tx, now, now + dayMs);
     },
   };
 }

@@ -85,11 +85,8 @@ function purgeReports(tx: Tx, ids: number[], now: number): void {
 
 export const retentionCutoff = (now: number, retentionDays: number) => now - retentionDays * dayMs;
 
-/**
- * Purges, in the caller's transaction, every report closed more than `retentionDays` ago, with
- * one audit event holding the counts. For the worker's job, which owns its transaction.
- */
-export function purgeInTransaction(tx: Tx, config: Pick<Config, 'hashKey' | 'retentionDays'>, now: number) {
+/** Purges, in the caller's transaction, every report closed more than `retentionDays` ago, with one audit event holding the counts. */
+function purgeInTransaction(tx: Tx, config: Pick<Config, 'hashKey' | 'retentionDays'>, now: number) {
   const cutoff = retentionCutoff(now, config.retentionDays);
   const ids = closedReportIds(tx, cutoff);
   const counts = countIn(tx, ids);
@@ -107,7 +104,8 @@ export function purgeInTransaction(tx: Tx, config: Pick<Config, 'hashKey' | 'ret
 }
 
 /**
- * `apply: false` counts what a purge would remove and changes nothing. Applied, the freed space is
+ * The purge of `hotline purge` and of the daily job. `apply: false` counts what a purge would
+ * remove and changes nothing. Applied, the freed space is
  * already zeroed (secure_delete) and the write-ahead log is checkpointed and truncated, so the old
  * content is in neither file.
  */

@@ -132,7 +132,7 @@ describe('hotline backup and restore', () => {
   it('refuses to restore over the database of a running server', async () => {
     const result = await hotline(['restore', backupFile()], env());
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/a server \(pid \d+\) is using/);
+    expect(result.err).toMatch(/a server or worker \(pid \d+\) is using/);
   });
 
   it('restores once the server is stopped, moving the replaced database aside', async () => {

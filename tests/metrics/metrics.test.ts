@@ -1,8 +1,14 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { createBackgroundWork } from '../../src/background-work.ts';
+import { writeTransaction } from '../../src/db/client.ts';
+import { enqueueJob } from '../../src/jobs/queue.ts';
 import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
+import { quantile } from '../../src/metrics/collect.ts';
+import { staleHeartbeatMs } from '../../src/metrics/routes.ts';
+import { purgeJobType } from '../../src/retention/purge-job.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, sessionFor } from '../support/auth.ts';
 
@@ -70,10 +76,13 @@ describe('/metrics', () => {
     expect(text).toContain('hotline_items{state="failed"} 1');
     expect(text).toContain('hotline_fetch_outcomes{state="unreachable",reason="dns"} 1');
     expect(text).toContain('hotline_fetch_outcomes{state="failed",reason="other"} 1');
-    expect(text).toContain('hotline_job_failures{type="triage",reason="timeout"} 1');
+    expect(text).toContain('hotline_jobs_with_error{type="triage",reason="timeout"} 1');
+    expect(text).toContain('# TYPE hotline_jobs_with_error gauge');
     expect(text).toMatch(/hotline_jobs\{type="triage",status="done"\} 1/);
-    expect(text).toContain('hotline_triage_duration_seconds_bucket{le="60"} 1');
-    expect(text).toContain('hotline_triage_duration_seconds_sum 42');
+    expect(text).toContain('hotline_triage_last_day_duration_seconds{quantile="0.5"} 42');
+    expect(text).toContain('hotline_triage_last_day_duration_seconds{quantile="1"} 42');
+    expect(text).toContain('hotline_triage_last_day_finished 1');
+    expect(text).not.toMatch(/_bucket|hotline_job_failures/);
     expect(text).toContain('hotline_sign_in_failures_total 1');
     for (const secret of ['secret-host', 'other.example', 'private words', 'nobody', 'http']) {
       expect(text).not.toContain(secret);
@@ -99,19 +108,66 @@ describe('/healthz', () => {
     expect((await request(t.app).get('/healthz')).body.status).toBe('degraded');
   });
 
-  it('reports a stopped worker of this process as degraded', async () => {
+  it('leaves out the triage jobs no worker takes with HOTLINE_FETCH=off, and counts the others', async () => {
+    const t = createTestApp({ env: { HOTLINE_FETCH: 'off' } });
+    await request(t.app)
+      .post('/api/v1/reports')
+      .send({ urls: ['https://a.example/'], category: 'other', siteType: 'chat', mediaType: 'text' })
+      .expect(201);
+    t.clock.advance(60 * minute);
+    await request(t.app).get('/healthz').expect(200, { status: 'ok', worker: 'elsewhere', oldestDueJobSeconds: 0 });
+    writeTransaction(t.database.db, (tx) =>
+      enqueueJob(tx, { type: purgeJobType, payload: {}, idempotencyKey: 'purge:test', now: t.clock.now() }),
+    );
+    t.clock.advance(20 * minute);
+    const late = await request(t.app).get('/healthz').expect(200);
+    expect(late.body).toEqual({ status: 'degraded', worker: 'elsewhere', oldestDueJobSeconds: 20 * 60 });
+  });
+
+  it("reads this process's worker from its heartbeat: stopped when it never ran, stopped or went quiet", async () => {
     const t = createTestApp();
-    let alive = true;
+    let heartbeat: number | null = null;
     const app = createApp({
       config: t.config,
       db: t.database.db,
       logger: createLogger('silent'),
       now: t.clock.now,
-      workerAlive: () => alive,
+      workerHeartbeat: () => heartbeat,
       signingKey: loadSigningKey(':memory:'),
     });
-    await request(app).get('/healthz').expect(200, { status: 'ok', worker: 'running', oldestDueJobSeconds: 0 });
-    alive = false;
     await request(app).get('/healthz').expect(200, { status: 'degraded', worker: 'stopped', oldestDueJobSeconds: 0 });
+    heartbeat = t.clock.now();
+    t.clock.advance(staleHeartbeatMs);
+    await request(app).get('/healthz').expect(200, { status: 'ok', worker: 'running', oldestDueJobSeconds: 0 });
+    t.clock.advance(1);
+    await request(app).get('/healthz').expect(200, { status: 'degraded', worker: 'stopped', oldestDueJobSeconds: 0 });
+  });
+
+  it("is the background work's polling loop: set when each worker's loop runs, cleared when they stop", async () => {
+    const t = createTestApp({ env: { HOTLINE_FETCH: 'off' } });
+    const work = await createBackgroundWork({
+      config: t.config,
+      db: t.database.db,
+      logger: createLogger('silent'),
+      now: t.clock.now,
+      signingKey: loadSigningKey(':memory:'),
+    });
+    try {
+      expect(work.lastRan()).toBeNull();
+      work.start();
+      while (work.lastRan() === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(work.lastRan()).toBe(t.clock.now());
+    } finally {
+      await work.stop(0);
+    }
+    expect(work.lastRan()).toBeNull();
+  });
+});
+
+describe('quantile', () => {
+  it('is the nearest rank of the sorted values', () => {
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([0.5, 0.9, 0.99, 1].map((q) => quantile(values, q))).toEqual([5, 9, 10, 10]);
+    expect(quantile([7], 0.5)).toBe(7);
   });
 });

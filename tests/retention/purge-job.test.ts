@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../../src/jobs/worker.ts';
@@ -34,7 +38,7 @@ describe('the daily purge job', () => {
       db,
       logger: createLogger('silent'),
       now: clock.now,
-      handlers: { [purgeJobType]: purgeJobHandler({ config: t.config, now: clock.now }) },
+      handlers: { [purgeJobType]: purgeJobHandler({ db, config: t.config, now: clock.now }) },
       concurrency: 1,
     });
     // Twice, as two worker starts on one day would: still one job for the day.
@@ -54,5 +58,53 @@ describe('the daily purge job', () => {
     });
     const next = row(t.database, "select * from jobs where idempotency_key = 'retention:purge:2026-02-11'");
     expect(next).toMatchObject({ status: 'pending', available_at: Date.UTC(2026, 1, 11, 3, 0) });
+  });
+
+  it('leaves nothing of the removed text in the database file or its log, as `hotline purge --apply`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotline-purge-job-'));
+    try {
+      const dbPath = join(dir, 'hotline.db');
+      const clock = createClock(Date.UTC(2026, 0, 10, 1, 30));
+      const t = createTestApp({ clock, env: { HOTLINE_DB: dbPath, HOTLINE_RETENTION_DAYS: '30' } });
+      const marker = `retention-marker-${randomBytes(8).toString('hex')}`;
+      await request(t.app)
+        .post('/api/v1/reports')
+        .send({
+          urls: ['https://gone.example/a'],
+          category: 'other',
+          siteType: 'chat',
+          mediaType: 'text',
+          description: `${marker} ${'x'.repeat(300)}`,
+          contact: 'a@example.org',
+        })
+        .expect(201);
+      t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(clock.now());
+      t.database.sqlite
+        .prepare('insert into item_reviews (item_id, decided_at) select id, ? from items')
+        .run(clock.now());
+      const sealed = String(row(t.database, 'select contact_ciphertext as c from reports').c);
+      const files = () => [dbPath, `${dbPath}-wal`].filter(existsSync).map((f) => readFileSync(f));
+      const found = (needle: string) => files().some((bytes) => bytes.includes(Buffer.from(needle)));
+      // The scan can see them before the purge: the test would catch them surviving.
+      t.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      for (const needle of [marker, sealed]) expect(found(needle)).toBe(true);
+
+      const { db } = t.database;
+      const worker = createWorker({
+        db,
+        logger: createLogger('silent'),
+        now: clock.now,
+        handlers: { [purgeJobType]: purgeJobHandler({ db, config: t.config, now: clock.now }) },
+        concurrency: 1,
+      });
+      db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
+      clock.set(Date.UTC(2026, 1, 10, 3, 0));
+      expect(await worker.drain()).toBe(1);
+      expect(row(t.database, 'select description from reports').description).toBeNull();
+      for (const needle of [marker, sealed]) expect(found(needle), needle.slice(0, 20)).toBe(false);
+      t.database.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, rows } from '../support/db.ts';
+import { rawConnect } from '../support/raw-http.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -38,6 +41,16 @@ describe('POST /api/v1/banks/:name/imports', () => {
     ]);
   });
 
+  it('writes its audit event in the transaction that enables the entries: no event, no entries', async () => {
+    t.database.sqlite.exec(`CREATE TRIGGER refuse_import_audit BEFORE INSERT ON audit_events
+      WHEN NEW.action = 'bank.import' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`);
+    await upload('partner', `signal_type,value,label,source\nmd5,${hex(16)},national,a\n`, 'a.csv').expect(500);
+    expect(rows(t.database, 'select enabled from bank_entries where enabled = 1')).toEqual([]);
+    t.database.sqlite.exec('DROP TRIGGER refuse_import_audit');
+    const banks = await request(t.app).get('/api/v1/banks').set(asSession(admin)).expect(200);
+    expect(banks.body.banks).toMatchObject([{ name: 'partner', enabledEntries: 0 }]);
+  });
+
   it('tells VICS JSON from its content', async () => {
     const vics = JSON.stringify({ value: [{ MediaID: 1, Category: 1, MD5: hex(16).toUpperCase() }] });
     const res = await upload('vics-partner', vics, 'export.csv').expect(201);
@@ -65,6 +78,46 @@ describe('POST /api/v1/banks/:name/imports', () => {
     await request(t.app).get('/api/v1/banks').set(asSession(supervisor)).expect(200);
     const analyst = sessionFor(t, await addUser(t, 'analyst'));
     await request(t.app).get('/api/v1/banks').set(asSession(analyst)).expect(403);
+  });
+});
+
+describe('the size limit of bank imports', () => {
+  /** A CSV of at least `bytes` bytes: partner lists run to many megabytes. */
+  const csvOf = (bytes: number) => {
+    const line = () => `md5,${hex(16)},national,a\n`;
+    const lines = Math.ceil(bytes / line().length);
+    return `signal_type,value,label,source\n${Array.from({ length: lines }, line).join('')}`;
+  };
+
+  it('is HOTLINE_BANK_UPLOAD_MAX_MB, not the 1 MB of other bodies: a 2 MB file at the default limit', async () => {
+    t = createTestApp();
+    admin = sessionFor(t, await addUser(t, 'admin'));
+    expect(t.config.review.bankUploadMaxBytes).toBe(100 * 1024 * 1024);
+    const csv = csvOf(2 * 1024 * 1024);
+    const res = await upload('partner', csv, 'big.csv').expect(201);
+    expect(res.body.import).toMatchObject({ errors: [], inserted: csv.trim().split('\n').length - 1 });
+  });
+
+  it('refuses a file over a smaller configured limit, and answers an announced one with 413 before reading it', async () => {
+    t = createTestApp({ env: { HOTLINE_BANK_UPLOAD_MAX_MB: '1' } });
+    admin = sessionFor(t, await addUser(t, 'admin'));
+    await upload('partner', csvOf(2 * 1024 * 1024), 'big.csv').expect(413);
+    await upload('partner', csvOf(512 * 1024), 'half.csv').expect(201);
+
+    const server: Server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const conn = await rawConnect((server.address() as AddressInfo).port);
+      conn.socket.write(
+        `POST /api/v1/banks/partner/imports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+      );
+      expect(await conn.status).toBe(413);
+      await conn.closed;
+      expect(conn.received()).toContain('payload_too_large');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

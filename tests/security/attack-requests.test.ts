@@ -2,6 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listRoutes } from '../support/api-routes.ts';
 import { createTestApp, formTokenOf, type TestApp } from '../support/app.ts';
+import { addUser, asSession, sessionFor } from '../support/auth.ts';
 import { databaseDigest } from '../support/db-digest.ts';
 
 const validReport = {
@@ -29,7 +30,7 @@ beforeEach(() => {
 });
 
 describe('headers on every route', () => {
-  it('are strict on every route the app serves, signed in or not, and on HEAD and OPTIONS', async () => {
+  it('are strict on every route the app serves to an anonymous request, and on HEAD and OPTIONS', async () => {
     const routes = listRoutes(t.app).filter((r) => !r.path.includes('<'));
     expect(routes.length).toBeGreaterThan(8);
     for (const route of routes) {
@@ -42,6 +43,30 @@ describe('headers on every route', () => {
     for (const path of ['/', '/status', '/api/v1/reports']) {
       expectStrictHeaders(await request(t.app).head(path));
       expectStrictHeaders(await request(t.app).options(path));
+    }
+    noServerErrors(t);
+  });
+
+  it('are strict on every route for a signed-in admin too, with the CSRF token, so each reaches its handler', async () => {
+    const admin = await addUser(t, 'admin');
+    const routes = listRoutes(t.app).filter((r) => !r.path.includes('<'));
+    const reachedHandler: string[] = [];
+    for (const route of routes) {
+      const path = route.path.replace(/:[a-zA-Z]+/g, '1');
+      const method = route.method === 'ALL' ? 'get' : (route.method.toLowerCase() as 'get' | 'post');
+      // A session of its own for each: one of the routes signs out.
+      const session = sessionFor(t, admin);
+      const res = await request(t.app)[method](path).set(asSession(session)).set('Accept', 'application/json');
+      expect(res.status, `${route.method} ${path}`).toBeLessThan(500);
+      if (res.status !== 401 && res.status !== 403) reachedHandler.push(`${route.method} ${path}`);
+      expectStrictHeaders(res);
+    }
+    // Signed in as an admin, the API's routes answer from their handlers, not the guard.
+    expect(reachedHandler).toEqual(expect.arrayContaining(['GET /api/v1/session', 'GET /api/v1/users']));
+    for (const path of ['/api/v1/session', '/api/v1/users', '/metrics']) {
+      const session = sessionFor(t, admin);
+      expectStrictHeaders(await request(t.app).head(path).set(asSession(session)));
+      expectStrictHeaders(await request(t.app).options(path).set(asSession(session)));
     }
     noServerErrors(t);
   });

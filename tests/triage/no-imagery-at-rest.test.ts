@@ -22,7 +22,8 @@ const pageCount = 4;
 const perPage = 6;
 /** What the worker may write in its data directory: the database, its journals, its key. */
 // The database and the key files beside it (src/key-files.ts: secret key, export signing key).
-const databaseFiles = /^hotline\.db(-wal|-shm|-journal|\.key|\.export-ed25519\.pem)?$/;
+// The worker's pid file (its pid, for `restore` and `key rotate`) beside them.
+const databaseFiles = /^hotline\.db(-wal|-shm|-journal|\.key|\.export-ed25519\.pem|\.worker\.pid)?$/;
 
 /** These tests start real processes; on a loaded machine each start takes seconds. */
 const processTestTimeout = 180_000;
