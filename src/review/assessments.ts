@@ -15,6 +15,7 @@ import { parseLabel } from '../taxonomy/taxonomy.ts';
 import type { ReviewDeps } from './claims.ts';
 import { auditItemEvent, requireItemForReview, updateItemReview } from './item-review.ts';
 import { bankConfirmedItem, sourceAssessmentOf } from './own-bank-entries.ts';
+import { queueOf } from './queue.ts';
 import type { AssessmentBody } from './schema.ts';
 import { readSettings } from './settings.ts';
 
@@ -44,7 +45,7 @@ export type AssessmentAuditDetails = Record<string, JsonValue>;
  * Records an analyst's assessment; the item waits in `to_confirm` for a second person. An item
  * with an assessment pending or decided takes no other; a disputed one takes a supervisor's new
  * assessment, which overrules the disputed one. The author's claim ends. 409 `item_in_triage` while
- * triage is fetching the item.
+ * triage is fetching the item; 403 `known_item` for an analyst on an item of the known queue.
  */
 export function createAssessment(deps: ReviewDeps, user: SessionUser, itemId: number, body: AssessmentBody) {
   const now = deps.now();
@@ -64,6 +65,9 @@ export function recordAssessment(
   // without them would be banked with evidence nobody saw. An item `new` (waiting for triage, or
   // left to analysts with HOTLINE_FETCH=off) stays assessable.
   if (state === 'fetching') throw new Conflict('item_in_triage');
+  // A known item is confirmed from its signals in the supervisors' known queue, never judged by an
+  // analyst (who would have to look at it); a supervisor may still assess it by hand.
+  if (queueOf(state, review.queue) === 'known' && !isSupervisor(user)) throw new Forbidden('known_item');
   if (review.queue === 'to_confirm') throw new Conflict('assessment_pending');
   if (review.queue === 'decided' || review.queue === 'gone') throw new Conflict('item_decided');
   if (review.queue === 'disputed' && !isSupervisor(user)) throw new Forbidden('disputed_for_supervisors');

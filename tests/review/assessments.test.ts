@@ -215,6 +215,14 @@ describe('known items', () => {
     expect(countRows(t.database, "audit_events where action = 'media.view'")).toBe(0);
   });
 
+  it('an analyst cannot assess a known item (it is confirmed without a view); a supervisor can', async () => {
+    const known = await knownItem();
+    const refused = await assess(a, known, illegal).expect(403);
+    expect(refused.body.error).toBe('known_item');
+    expect(row(t.database, 'select count(*) as n from assessments where item_id = ?', known).n).toBe(0);
+    await assess(supervisor, known, illegal).expect(201);
+  });
+
   it('copies the source assessment’s fields, so its forwards carry what the exports need, not unknowns', async () => {
     const known = await knownItem();
     const res = await request(t.app)
