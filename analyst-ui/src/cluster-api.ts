@@ -63,9 +63,12 @@ export function knownQueue(api: Api, cursor?: number) {
   );
 }
 
-/** Confirms the ticked known items' suggestions, all or none. */
+/**
+ * Confirms the ticked known items' suggestions, all or none; an item whose suggested entry was
+ * disabled since is not confirmed but sent back to the new queue (`requeued`).
+ */
 export function confirmKnown(api: Api, itemIds: number[], comment: string) {
-  return api.call<{ assessments: unknown[] }>('POST', '/queue/known/confirm', {
+  return api.call<{ assessments: unknown[]; requeued: number[] }>('POST', '/queue/known/confirm', {
     itemIds,
     ...(comment.trim() ? { comment: comment.trim() } : {}),
   });

@@ -194,6 +194,8 @@ export const en = {
   'known.confirm': 'Confirm the ticked items ({count})',
   'known.noneTicked': 'Tick at least one item.',
   'known.confirmed': 'Confirmed: {count}.',
+  'known.confirmedAndRequeued':
+    'Confirmed: {count}. Sent back to the new queue, their suggestion withdrawn since: {requeued}.',
   'known.more': 'More items',
   'cluster.title': 'Cluster: {count} items with the same pictures',
   'cluster.incompleteList': 'More items share these pictures than are listed here.',

@@ -195,6 +195,8 @@ export const fr: Catalogue = {
   'known.confirm': 'Confirmer les éléments cochés ({count})',
   'known.noneTicked': 'Cochez au moins un élément.',
   'known.confirmed': 'Confirmés : {count}.',
+  'known.confirmedAndRequeued':
+    'Confirmés : {count}. Renvoyés dans la file des nouveaux, leur suggestion ayant été retirée depuis : {requeued}.',
   'known.more': 'Plus d’éléments',
   'cluster.title': 'Groupe : {count} éléments aux mêmes images',
   'cluster.incompleteList': 'D’autres éléments partagent ces images que ceux listés ici.',

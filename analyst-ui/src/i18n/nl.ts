@@ -194,6 +194,8 @@ export const nl: Catalogue = {
   'known.confirm': 'Aangevinkte items bevestigen ({count})',
   'known.noneTicked': 'Vink minstens één item aan.',
   'known.confirmed': 'Bevestigd: {count}.',
+  'known.confirmedAndRequeued':
+    'Bevestigd: {count}. Teruggezet in de wachtrij nieuw, omdat hun suggestie sindsdien is ingetrokken: {requeued}.',
   'known.more': 'Meer items',
   'cluster.title': 'Cluster: {count} items met dezelfde afbeeldingen',
   'cluster.incompleteList': 'Meer items delen deze afbeeldingen dan hier staan.',

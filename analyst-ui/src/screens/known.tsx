@@ -35,8 +35,12 @@ export function KnownQueue() {
     const itemIds = items.filter((i) => ticked.has(i.id)).map((i) => i.id);
     if (itemIds.length === 0) return;
     confirm.run(async () => {
-      await confirmKnown(api, itemIds, comment);
-      setDone(t('known.confirmed', { count: itemIds.length }));
+      const answer = await confirmKnown(api, itemIds, comment);
+      setDone(
+        answer.requeued.length > 0
+          ? t('known.confirmedAndRequeued', { count: answer.assessments.length, requeued: answer.requeued.length })
+          : t('known.confirmed', { count: answer.assessments.length }),
+      );
       setTicked(new Set());
       setComment('');
       setRound((r) => r + 1);
