@@ -93,10 +93,10 @@ export class EarlierMedia {
 
   /**
    * The nearest medium of another item showing the same picture: exact hashes first, then PDQ, then
-   * blockhash. Inside a write transaction it sees the media the transaction stored, without
+   * blockhash, within `thresholds` (the match distances in force, as for the banks). Inside a write transaction it sees the media the transaction stored, without
    * indexing them for good (see CatchUpIndex.recent).
    */
-  find(db: DbOrTx, itemId: number, signals: Signals): Duplicate | null {
+  find(db: DbOrTx, itemId: number, signals: Signals, thresholds: Config['matching']['thresholds']): Duplicate | null {
     for (const { signal, query } of sameFile) {
       const same = query(db).get({ hash: signals[signal], itemId });
       if (same) return { mediaId: same.id, signal, distance: 0 };
@@ -109,7 +109,8 @@ export class EarlierMedia {
     const blockhashes = isInformativeBlockhash(signals.blockhash) ? [signals.blockhash] : [];
     const recent = this.index.recent(db);
     return (
-      this.nearest(db, itemId, 'pdq', pdqHashes, recent) ?? this.nearest(db, itemId, 'blockhash', blockhashes, recent)
+      this.nearest(db, itemId, 'pdq', pdqHashes, thresholds.pdq, recent) ??
+      this.nearest(db, itemId, 'blockhash', blockhashes, thresholds.blockhash, recent)
     );
   }
 
@@ -123,10 +124,10 @@ export class EarlierMedia {
     itemId: number,
     signal: PerceptualSignalTypeName,
     hashes: readonly (string | null)[],
+    radius: number,
     recent: IndexesByType,
   ): Duplicate | null {
     const distances = new Map<number, number>();
-    const radius = this.settings.thresholds[signal];
     for (const hash of hashes) {
       if (!hash) continue;
       for (const hit of [...this.index.query(signal, hash, radius), ...recent.query(signal, hash, radius)]) {

@@ -9,6 +9,7 @@ import type { EarlierMedia } from '../matching/earlier-media.ts';
 import { linksToItemMedia, moveDuplicateLinks } from './duplicate-links.ts';
 import { recomputeItemPriority } from './item-priority.ts';
 import { type Suggestion, suggestKnownAssessment } from './known-content.ts';
+import type { MatchThresholds } from './match-thresholds.ts';
 import { hostingColumns, mediumFields } from './medium-fields.ts';
 import type { Inspection } from './pipeline.ts';
 
@@ -63,12 +64,19 @@ const ownBankNames = preparedOnce((db) =>
  */
 export function storeTriageResult(
   tx: Tx,
-  result: { itemId: number; inspection: Inspection; now: number; earlierMedia: EarlierMedia },
+  result: {
+    itemId: number;
+    inspection: Inspection;
+    now: number;
+    earlierMedia: EarlierMedia;
+    /** The match distances in force (the same as the bank matching's). */
+    thresholds: MatchThresholds;
+  },
 ): { state: TriageState; priority: number } | null {
-  const { itemId, inspection, now, earlierMedia } = result;
+  const { itemId, inspection, now, earlierMedia, thresholds } = result;
   if (!itemExists(tx).get({ itemId })) return null;
 
-  const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals));
+  const duplicates = inspection.media.map((medium) => earlierMedia.find(tx, itemId, medium.signals, thresholds));
   const linksIn = linksToItemMedia(tx, itemId);
 
   const newIdBySha256 = new Map<string, number>();

@@ -75,12 +75,13 @@ export function triageJobHandler(deps: {
       const item = itemUrl(deps.db).get({ itemId });
       // Purged since it was reported: nothing left to do.
       if (!item) return () => {};
-      const tools = withThresholdsInForce(deps.tools, readMatchThresholds(deps.db, deps.thresholds));
+      const thresholds = readMatchThresholds(deps.db, deps.thresholds);
+      const tools = withThresholdsInForce(deps.tools, thresholds);
       const inspection = await inspectUrl(item.url, tools, signal);
       // Rebuilding the duplicate index can take a while: here, not under the write lock.
       deps.earlierMedia.refresh(deps.db);
       return (tx) => {
-        storeTriageResult(tx, { itemId, inspection, now: deps.now(), earlierMedia: deps.earlierMedia });
+        storeTriageResult(tx, { itemId, inspection, now: deps.now(), earlierMedia: deps.earlierMedia, thresholds });
       };
     },
   };

@@ -146,13 +146,27 @@ describe('EarlierMedia lookups', () => {
     media.push({ blockhash: pattern, pdq: null, pdqQuality: null });
     storeMedia(earlier as number, media);
     const exactId = row(handle, 'select max(id) as id from item_media where item_id = ?', earlier).id as number;
-    const earlierMedia = new EarlierMedia({
-      ...config.matching,
-      thresholds: { ...config.matching.thresholds, blockhash: 16 },
-    });
+    const earlierMedia = new EarlierMedia(config.matching);
     earlierMedia.refresh(handle.db);
-    const found = earlierMedia.find(handle.db, later as number, signalsOf({ blockhash: pattern }));
+    const found = earlierMedia.find(handle.db, later as number, signalsOf({ blockhash: pattern }), {
+      ...config.matching.thresholds,
+      blockhash: 16,
+    });
     expect(found).toEqual({ mediaId: exactId, signal: 'blockhash', distance: 0 });
+  });
+
+  it('looks as far as the distances it is given (the settings in force), no further', () => {
+    const [earlier, later] = itemsFor('/reach-earlier.png', '/reach-later.png') as [number, number];
+    // Far from the other tests' media; digit 0 flipped by 0b1111: four bits from it.
+    const own = 'fedcba9876543210'.repeat(4);
+    storeMedia(earlier, [{ blockhash: near(own, 0, 15), pdq: null, pdqQuality: null }]);
+    const earlierMedia = new EarlierMedia(config.matching);
+    earlierMedia.refresh(handle.db);
+    const incoming = signalsOf({ blockhash: own });
+    const within = (blockhash: number) =>
+      earlierMedia.find(handle.db, later, incoming, { ...config.matching.thresholds, blockhash });
+    expect(within(3)).toBeNull();
+    expect(within(4)).toMatchObject({ signal: 'blockhash', distance: 4 });
   });
 
   it('does not take flat images (one-valued blockhash, low-quality PDQ) for the same picture', () => {
@@ -167,10 +181,10 @@ describe('EarlierMedia lookups', () => {
     earlierMedia.refresh(handle.db);
     for (const blockhash of [hex('0'), hex('f')]) {
       const flat = signalsOf({ blockhash, pdq: flatPdq, pdqQuality: lowQuality });
-      expect(earlierMedia.find(handle.db, later, flat)).toBeNull();
+      expect(earlierMedia.find(handle.db, later, flat, config.matching.thresholds)).toBeNull();
     }
     // The same hashes from a detailed image do look among the indexed ones: none was indexed.
     const detailed = signalsOf({ blockhash: hex('0'), pdq: flatPdq, pdqQuality: 100 });
-    expect(earlierMedia.find(handle.db, later, detailed)).toBeNull();
+    expect(earlierMedia.find(handle.db, later, detailed, config.matching.thresholds)).toBeNull();
   });
 });

@@ -75,7 +75,15 @@ export function triageUrl(
     error,
   };
   const earlierMedia = new EarlierMedia(t.config.matching);
-  t.database.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: t.clock.now(), earlierMedia }));
+  t.database.db.transaction((tx) =>
+    storeTriageResult(tx, {
+      itemId,
+      inspection,
+      now: t.clock.now(),
+      earlierMedia,
+      thresholds: t.config.matching.thresholds,
+    }),
+  );
   return itemId;
 }
 

@@ -515,7 +515,15 @@ describe('triage of reported items through the worker', () => {
     });
     const before = count();
     const earlierMedia = new EarlierMedia(config.matching);
-    handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: Date.now(), earlierMedia }));
+    handle.db.transaction((tx) =>
+      storeTriageResult(tx, {
+        itemId,
+        inspection,
+        now: Date.now(),
+        earlierMedia,
+        thresholds: config.matching.thresholds,
+      }),
+    );
     expect(count()).toEqual(before);
     expect(before).toMatchObject({ media: 1, suggestions: 1 });
   });

@@ -106,7 +106,9 @@ function page(media: InspectedMedium[], skipped: Inspection['skipped'] = []): In
 function store(path: string, inspection: Inspection) {
   const itemId = itemIds.get(path) ?? 0;
   const earlierMedia = new EarlierMedia(config.matching);
-  handle.db.transaction((tx) => storeTriageResult(tx, { itemId, inspection, now: 1, earlierMedia }));
+  handle.db.transaction((tx) =>
+    storeTriageResult(tx, { itemId, inspection, now: 1, earlierMedia, thresholds: config.matching.thresholds }),
+  );
   return listTriagedItems(handle.db, { limit: 10 }).find((item) => item.id === itemId);
 }
 
@@ -258,7 +260,13 @@ describe('storeTriageResult in a batch of commits', () => {
     const earlierMedia = new EarlierMedia(config.matching);
     earlierMedia.refresh(handle.db);
     const storeIn = (tx: Tx, path: string, shown: InspectedMedium) =>
-      storeTriageResult(tx, { itemId: itemIds.get(path) ?? 0, inspection: page([shown]), now: 1, earlierMedia });
+      storeTriageResult(tx, {
+        itemId: itemIds.get(path) ?? 0,
+        inspection: page([shown]),
+        now: 1,
+        earlierMedia,
+        thresholds: config.matching.thresholds,
+      });
     const x = randomHex(32);
     const y = randomHex(32);
 
