@@ -1,17 +1,29 @@
 /**
  * The reference's box filter, run as WebAssembly because WebAssembly has single-precision
- * arithmetic: each f32.add, f32.sub and f32.div below is the same IEEE operation as the
- * reference's float code, with no conversions between. (In JavaScript every step needs a
- * Math.fround round trip, which made the filter three times slower than the decoder.)
+ * arithmetic: each f32x4.add, f32x4.sub and f32x4.div below is, in each of its four lanes, the
+ * same IEEE operation as the reference's float code, with no conversions between. (In JavaScript
+ * every step needs a Math.fround round trip, which made the filter three times slower than the
+ * decoder.) The binary is assembled here by hand: some thirty opcodes do not justify a compiler
+ * toolchain or a dependency.
  *
- * boxFilterLanes(input, output, lanes, laneCount, step, length, window, sums) filters `laneCount`
- * lines at once (independent running sums keep the processor busy): line k starts at element
- * lanes[k] of `input`, its values `step` elements apart, `length` of them. Each output is the mean
- * over a window of `window` values reaching `half - 1` before and `window - half` after it
- * (clipped at the ends, where the mean is over the values covered), from a running float sum:
- * added before subtracted, as in the reference's box1DFloat. Pointers are byte addresses in
- * the module's memory; `sums` is scratch for laneCount floats.
+ * filterColumnsTransposed(input, output, lanes, laneCount, length, window, sums) filters
+ * `laneCount` groups of four adjacent columns of a plane of `length` rows, PLANE_STRIDE floats a
+ * row: group k is columns lanes[k] .. lanes[k] + 3, one v128 per row, so one instruction advances
+ * four columns, and the groups' independent running sums keep the processor busy. Each output is
+ * the mean over a window of `window` values reaching `half - 1` before and `window - half` after
+ * it (clipped at the ends, where the mean is over the values covered), from a running float sum:
+ * added before subtracted, as in the reference's box1DFloat. The means are written transposed
+ * (column c, row r of the input's filtered values to row c, column r of `output`), so that the
+ * next pass filters the other direction with the same contiguous loads: rows are filtered as the
+ * columns of the transposed plane. Pointers are byte addresses in the module's memory; `sums` is
+ * scratch for laneCount groups of four floats.
  */
+
+/**
+ * Floats per row of a plane: the reference's largest side and a little, so that rows are not a
+ * power of two bytes apart (which made loads wait on unrelated stores at the same cache offsets).
+ */
+export const PLANE_STRIDE = 516;
 
 // Opcodes and encodings of the WebAssembly binary format (the subset used here).
 const BLOCK = 0x02;
@@ -24,32 +36,51 @@ const LOCAL_GET = 0x20;
 const LOCAL_SET = 0x21;
 const LOCAL_TEE = 0x22;
 const I32_LOAD = 0x28;
-const F32_LOAD = 0x2a;
-const F32_STORE = 0x38;
 const I32_CONST = 0x41;
 const I32_GE_S = 0x4e;
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
+const I32_MUL = 0x6c;
 const I32_SHL = 0x74;
 const I32_SHR_S = 0x75;
-const F32_ADD = 0x92;
-const F32_SUB = 0x93;
-const F32_DIV = 0x95;
 const F32_CONVERT_I32_S = 0xb2;
 const I32 = 0x7f;
-const F32 = 0x7d;
-/** Alignment 2^2, offset 0: every access here is a 4-byte value at its own address. */
+const V128 = 0x7b;
+/** SIMD instructions: the 0xfd prefix, then the opcode as an unsigned LEB128. */
+const V128_LOAD = [0xfd, 0x00];
+const V128_STORE = [0xfd, 0x0b];
+const V128_CONST = [0xfd, 0x0c];
+const F32X4_SPLAT = [0xfd, 0x13];
+const V128_STORE32_LANE = [0xfd, 0x5a];
+const F32X4_ADD = [0xfd, 0xe4, 0x01];
+const F32X4_SUB = [0xfd, 0xe5, 0x01];
+const F32X4_DIV = [0xfd, 0xe7, 0x01];
+/** Alignment 2^2, offset 0: a 4-byte value at its own address. */
 const WORD = [0x02, 0x00];
+/** Alignment 2^4, offset 0: a 16-byte vector (the address is only a hint to the engine). */
+const VECTOR = [0x04, 0x00];
 
 // Parameters, then locals, by index.
-const [INPUT, OUTPUT, LANES, LANE_COUNT, STEP, LENGTH, WINDOW, SUMS] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [HALF, COUNT, READ, DROP, WRITE, I, K, LANE] = [8, 9, 10, 11, 12, 13, 14, 15];
-const [SUM, COUNT_F32] = [16, 17];
+const [INPUT, OUTPUT, LANES, LANE_COUNT, LENGTH, WINDOW, SUMS] = [0, 1, 2, 3, 4, 5, 6];
+const [HALF, COUNT, READ, DROP, WRITE, I, K, LANE, ADDRESS] = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+const [SUM, COUNT_F32X4, MEAN] = [16, 17, 18];
 
 const get = (local: number) => [LOCAL_GET, local];
 const set = (local: number) => [LOCAL_SET, local];
 const i32 = (value: number) => [I32_CONST, value]; // small non-negative values only (one LEB byte)
+const i32Wide = (value: number) => [I32_CONST, ...sleb(value)];
 const increment = (local: number, by: number[]) => [...get(local), ...by, I32_ADD, ...set(local)];
+
+const uleb = (value: number): number[] => {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+};
 
 /** for (i = 0; i < <limit>; i++) body, with `i` a local. */
 const loopTimes = (i: number, limit: number[], body: number[]) => [
@@ -72,124 +103,162 @@ const loopTimes = (i: number, limit: number[], body: number[]) => [
   END,
 ];
 
-/** Byte address of element (lane + position) of the line array at `base`. */
-const element = (base: number, position: number) => [
-  ...get(base),
-  ...get(LANE),
-  ...get(position),
-  I32_ADD,
-  ...i32(2),
-  I32_SHL,
-  I32_ADD,
-];
-const sumAddress = [...get(SUMS), ...get(K), ...i32(2), I32_SHL, I32_ADD];
-const loadLane = [...get(LANES), ...get(K), ...i32(2), I32_SHL, I32_ADD, I32_LOAD, ...WORD, ...set(LANE)];
-const loadSum = [...sumAddress, F32_LOAD, ...WORD];
-const addRead = [...element(INPUT, READ), F32_LOAD, ...WORD, F32_ADD];
-const subtractDrop = [...element(INPUT, DROP), F32_LOAD, ...WORD, F32_SUB];
-/** sums[k] = SUM; output[lane + write] = SUM / count */
-const storeSumAndMean = [
-  ...sumAddress,
-  ...get(SUM),
-  F32_STORE,
-  ...WORD,
-  ...element(OUTPUT, WRITE),
-  ...get(SUM),
-  ...get(COUNT_F32),
-  F32_DIV,
-  F32_STORE,
-  ...WORD,
-];
-const setCount = (delta: number[]) => [
-  ...get(COUNT),
-  ...delta,
-  ...set(COUNT),
-  ...get(COUNT),
-  F32_CONVERT_I32_S,
-  ...set(COUNT_F32),
-];
-const eachLane = (body: number[]) => loopTimes(K, get(LANE_COUNT), [...loadLane, ...body]);
-
-const body = [
-  // half = (window + 2) >> 1; sums[0 .. laneCount) = 0 (a float 0 has all bits 0)
-  ...get(WINDOW),
-  ...i32(2),
-  I32_ADD,
-  ...i32(1),
-  I32_SHR_S,
-  ...set(HALF),
-  ...loopTimes(K, get(LANE_COUNT), [...sumAddress, ...i32(0), 0x36, ...WORD]), // i32.store 0
-  // Phase 1: the first half - 1 values, summed, nothing written.
-  ...loopTimes(
-    I,
-    [...get(HALF), ...i32(1), I32_SUB],
-    [
-      ...setCount([...i32(1), I32_ADD]),
-      ...eachLane([...loadSum, ...addRead, ...[LOCAL_TEE, SUM], ...sumAddress, ...get(SUM), F32_STORE, ...WORD]),
-      ...increment(READ, get(STEP)),
-    ],
-  ),
-  // Phase 2: the window grows to its full size, each mean written.
-  ...loopTimes(
-    I,
-    [...get(WINDOW), ...get(HALF), I32_SUB, ...i32(1), I32_ADD],
-    [
-      ...setCount([...i32(1), I32_ADD]),
-      ...eachLane([...loadSum, ...addRead, ...set(SUM), ...storeSumAndMean]),
-      ...increment(READ, get(STEP)),
-      ...increment(WRITE, get(STEP)),
-    ],
-  ),
-  // Phase 3: the full window slides: add the value entering, then subtract the one leaving.
-  ...loopTimes(
-    I,
-    [...get(LENGTH), ...get(WINDOW), I32_SUB],
-    [
-      ...eachLane([...loadSum, ...addRead, ...subtractDrop, ...set(SUM), ...storeSumAndMean]),
-      ...increment(READ, get(STEP)),
-      ...increment(DROP, get(STEP)),
-      ...increment(WRITE, get(STEP)),
-    ],
-  ),
-  // Phase 4: the window shrinks at the end of the line.
-  ...loopTimes(
-    I,
-    [...get(HALF), ...i32(1), I32_SUB],
-    [
-      ...setCount([...i32(1), I32_SUB]),
-      ...eachLane([...loadSum, ...subtractDrop, ...set(SUM), ...storeSumAndMean]),
-      ...increment(DROP, get(STEP)),
-      ...increment(WRITE, get(STEP)),
-    ],
-  ),
-  END,
-];
-
-const uleb = (value: number): number[] => {
+const sleb = (value: number): number[] => {
   const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
 };
+
+/** The filter's code. */
+function filterBody(): number[] {
+  /** Byte address of the group's first element at `position` (a row) of the input. */
+  const input = (position: number) => [
+    ...get(INPUT),
+    ...get(LANE),
+    ...get(position),
+    ...i32Wide(PLANE_STRIDE),
+    I32_MUL,
+    I32_ADD,
+    ...i32(2),
+    I32_SHL,
+    I32_ADD,
+  ];
+  const sumAddress = [...get(SUMS), ...get(K), ...i32(4), I32_SHL, I32_ADD];
+  const loadLane = [...get(LANES), ...get(K), ...i32(2), I32_SHL, I32_ADD, I32_LOAD, ...WORD, ...set(LANE)];
+  const loadSum = [...sumAddress, ...V128_LOAD, ...VECTOR];
+  const addRead = [...input(READ), ...V128_LOAD, ...VECTOR, ...F32X4_ADD];
+  const subtractDrop = [...input(DROP), ...V128_LOAD, ...VECTOR, ...F32X4_SUB];
+  /**
+   * sums[k] = SUM; then SUM / count, transposed: the mean of column lane + j at `write` goes to
+   * row lane + j, column `write`, of the output.
+   */
+  const storeSumAndMean = [
+    ...sumAddress,
+    ...get(SUM),
+    ...V128_STORE,
+    ...VECTOR,
+    ...get(SUM),
+    ...get(COUNT_F32X4),
+    ...F32X4_DIV,
+    ...set(MEAN),
+    ...get(OUTPUT),
+    ...get(LANE),
+    ...i32Wide(PLANE_STRIDE),
+    I32_MUL,
+    ...get(WRITE),
+    I32_ADD,
+    ...i32(2),
+    I32_SHL,
+    I32_ADD,
+    ...set(ADDRESS),
+    ...[0, 1, 2, 3].flatMap((lane) => [
+      ...get(ADDRESS),
+      ...get(MEAN),
+      ...V128_STORE32_LANE,
+      0x02,
+      ...uleb(lane * PLANE_STRIDE * 4),
+      lane,
+    ]),
+  ];
+  const setCount = (delta: number[]) => [
+    ...get(COUNT),
+    ...delta,
+    ...set(COUNT),
+    ...get(COUNT),
+    F32_CONVERT_I32_S,
+    ...F32X4_SPLAT,
+    ...set(COUNT_F32X4),
+  ];
+  const eachLane = (body: number[]) => loopTimes(K, get(LANE_COUNT), [...loadLane, ...body]);
+  const zero = [...V128_CONST, ...new Array(16).fill(0)]; // a float 0 has all bits 0
+  const next = (local: number) => increment(local, i32(1));
+
+  return [
+    // half = (window + 2) >> 1; sums[0 .. laneCount) = 0
+    ...get(WINDOW),
+    ...i32(2),
+    I32_ADD,
+    ...i32(1),
+    I32_SHR_S,
+    ...set(HALF),
+    ...loopTimes(K, get(LANE_COUNT), [...sumAddress, ...zero, ...V128_STORE, ...VECTOR]),
+    // Phase 1: the first half - 1 values, summed, nothing written.
+    ...loopTimes(
+      I,
+      [...get(HALF), ...i32(1), I32_SUB],
+      [
+        ...setCount([...i32(1), I32_ADD]),
+        ...eachLane([
+          ...loadSum,
+          ...addRead,
+          ...[LOCAL_TEE, SUM],
+          ...sumAddress,
+          ...get(SUM),
+          ...V128_STORE,
+          ...VECTOR,
+        ]),
+        ...next(READ),
+      ],
+    ),
+    // Phase 2: the window grows to its full size, each mean written.
+    ...loopTimes(
+      I,
+      [...get(WINDOW), ...get(HALF), I32_SUB, ...i32(1), I32_ADD],
+      [
+        ...setCount([...i32(1), I32_ADD]),
+        ...eachLane([...loadSum, ...addRead, ...set(SUM), ...storeSumAndMean]),
+        ...next(READ),
+        ...next(WRITE),
+      ],
+    ),
+    // Phase 3: the full window slides: add the value entering, then subtract the one leaving.
+    ...loopTimes(
+      I,
+      [...get(LENGTH), ...get(WINDOW), I32_SUB],
+      [
+        ...eachLane([...loadSum, ...addRead, ...subtractDrop, ...set(SUM), ...storeSumAndMean]),
+        ...next(READ),
+        ...next(DROP),
+        ...next(WRITE),
+      ],
+    ),
+    // Phase 4: the window shrinks at the end of the line.
+    ...loopTimes(
+      I,
+      [...get(HALF), ...i32(1), I32_SUB],
+      [
+        ...setCount([...i32(1), I32_SUB]),
+        ...eachLane([...loadSum, ...subtractDrop, ...set(SUM), ...storeSumAndMean]),
+        ...next(DROP),
+        ...next(WRITE),
+      ],
+    ),
+    END,
+  ];
+}
+
 const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
+const code = (body: number[]) => {
+  const withLocals = [0x02, 9, I32, 3, V128, ...body]; // 9 i32 locals, 3 v128 locals
+  return [...uleb(withLocals.length), ...withLocals];
+};
 
-/** Enough for a 512x512 plane, its scratch copy, and the lanes and sums of 512 lines. */
+/** Enough for a 512x512 plane, its scratch copy, and the lanes and sums of 512 groups. */
 export const MEMORY_PAGES = 33;
 
-const locals = [0x02, 8, I32, 2, F32]; // 8 i32 locals, 2 f32 locals
-const functionBody = [...locals, ...body];
 const moduleBytes = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [0x01, 0x60, 0x08, I32, I32, I32, I32, I32, I32, I32, I32, 0x00]),
+  ...section(1, [0x01, 0x60, 0x07, I32, I32, I32, I32, I32, I32, I32, 0x00]),
   ...section(3, [0x01, 0x00]),
   ...section(5, [0x01, 0x00, ...uleb(MEMORY_PAGES)]),
-  ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('boxFilterLanes'), 0x00, 0x00]),
-  ...section(10, [0x01, ...uleb(functionBody.length), ...functionBody]),
+  ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('filterColumnsTransposed'), 0x00, 0x00]),
+  ...section(10, [0x01, ...code(filterBody())]),
 ]);
 
 /** The WebAssembly API, which the project's type definitions (Node's, no DOM) do not declare. */
@@ -203,14 +272,13 @@ const wasm = (
 ).WebAssembly;
 const instance = new wasm.Instance(new wasm.Module(moduleBytes));
 
-/** The module's memory: the caller keeps the plane, scratch, lanes and sums in it. */
+/** The module's memory: the caller keeps the planes, lanes and sums in it. */
 export const boxFilterMemory = (instance.exports.memory as { buffer: ArrayBuffer }).buffer;
-export const boxFilterLanes = instance.exports.boxFilterLanes as (
+export const filterColumnsTransposed = instance.exports.filterColumnsTransposed as (
   input: number,
   output: number,
   lanes: number,
   laneCount: number,
-  step: number,
   length: number,
   window: number,
   sums: number,

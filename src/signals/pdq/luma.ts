@@ -38,8 +38,9 @@ export function lumaPlaneSize(width: number, height: number): { rows: number; co
 }
 
 /**
- * Fills out[0 .. rows * cols) with the luminance of the sampled grid, row-major. `columns` is
- * scratch of at least `cols` entries for the source offsets of the sampled columns.
+ * Fills `out` with the luminance of the sampled grid, transposed: pixel (x, y) at
+ * out[x * stride + y], the layout the filter starts from (downscale.ts). `columns` is scratch of at least `cols` entries for the source offsets
+ * of the sampled columns.
  */
 export function fillLumaPlane(
   { data, width, height, channels }: Pixels,
@@ -47,11 +48,12 @@ export function fillLumaPlane(
   cols: number,
   columns: Int32Array,
   out: Float32Array,
+  stride: number,
 ): void {
   for (let x = 0; x < cols; x++) columns[x] = Math.floor((x * width) / cols) * channels;
-  for (let y = 0, o = 0; y < rows; y++) {
+  for (let y = 0; y < rows; y++) {
     const rowStart = Math.floor((y * height) / rows) * width * channels;
-    for (let x = 0; x < cols; x++, o++) {
+    for (let x = 0, o = y; x < cols; x++, o += stride) {
       const p = rowStart + (columns[x] as number);
       out[o] =
         (RED_GREEN[((data[p] as number) << 8) | (data[p + 1] as number)] as number) +

@@ -1,6 +1,6 @@
 import type { Pixels } from '../pixels.ts';
 import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { jaroszDownscaleTo64, lumaPlane, PDQ_SIDE } from './downscale.ts';
+import { jaroszDownscaleTo64, lumaPlane, PDQ_SIDE, PLANE_STRIDE } from './downscale.ts';
 import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
 
 /**
@@ -34,7 +34,7 @@ export function pdq(pixels: Pixels): PdqResult {
   const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
   const { columns, image64, partial, coefficients } = buffers;
   try {
-    fillLumaPlane(pixels, rows, cols, columns, lumaPlane);
+    fillLumaPlane(pixels, rows, cols, columns, lumaPlane, PLANE_STRIDE);
     jaroszDownscaleTo64(rows, cols, image64);
     dct64To16(image64, partial, coefficients);
     const variants = Object.fromEntries(
