@@ -8,8 +8,7 @@
  * near the median. Exact arithmetic lands values on the other side of the median (issue 14).
  */
 
-import { boxFilterMemory, filterColumnsTransposed, PLANE_STRIDE } from './box-filter.ts';
-import { REFERENCE_MAX_SIDE } from './luma.ts';
+import { filterColumnsTransposed, MEMORY, PLANE_STRIDE, REFERENCE_MAX_SIDE, wasmMemory } from './wasm.ts';
 
 export { PLANE_STRIDE };
 export const PDQ_SIDE = 64;
@@ -20,23 +19,15 @@ export function jaroszWindow(length: number): number {
   return Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE));
 }
 
-/** Columns per SIMD group (see box-filter.ts). */
+/** Columns per SIMD group (see wasm.ts). */
 const GROUP = 4;
 
-/**
- * The plane and its scratch copy live in the filter's WebAssembly memory, PLANE_STRIDE floats a
- * row, followed by the lane offsets and running sums of up to 512 columns: allocated once per
- * thread, the plane never exceeding the reference's 512x512.
- */
-const PLANE_BYTES = REFERENCE_MAX_SIDE * PLANE_STRIDE * 4;
-const SCRATCH_AT = PLANE_BYTES;
-const LANES_AT = 2 * PLANE_BYTES;
-const SUMS_AT = LANES_AT + REFERENCE_MAX_SIDE * 4;
+/** The plane and its scratch copy, in the filter's memory (allocated once per thread). */
 /** The luminance plane, transposed: pixel (x, y) at lumaPlane[x * PLANE_STRIDE + y]. */
-export const lumaPlane = new Float32Array(boxFilterMemory, 0, PLANE_BYTES / 4);
-const scratch = new Float32Array(boxFilterMemory, SCRATCH_AT, PLANE_BYTES / 4);
-const lanes = new Int32Array(boxFilterMemory, LANES_AT, REFERENCE_MAX_SIDE);
-const sums = new Float32Array(boxFilterMemory, SUMS_AT, REFERENCE_MAX_SIDE);
+export const lumaPlane = new Float32Array(wasmMemory, MEMORY.plane, REFERENCE_MAX_SIDE * PLANE_STRIDE);
+const scratch = new Float32Array(wasmMemory, MEMORY.scratch, REFERENCE_MAX_SIDE * PLANE_STRIDE);
+const lanes = new Int32Array(wasmMemory, MEMORY.lanes, REFERENCE_MAX_SIDE);
+const sums = new Float32Array(wasmMemory, MEMORY.sums, REFERENCE_MAX_SIDE);
 
 /**
  * Filters `lumaPlane` (rows x cols, transposed, as fillLumaPlane left it) and writes the 64x64
@@ -45,7 +36,7 @@ const sums = new Float32Array(boxFilterMemory, SUMS_AT, REFERENCE_MAX_SIDE);
  *
  * The reference filters one line at a time, along the rows then along the columns, twice; we
  * advance all lines of a direction side by side, four to a SIMD group, each with the reference's
- * exact sequence of operations. Each pass transposes (box-filter.ts), so the rows are filtered as
+ * exact sequence of operations. Each pass transposes (wasm.ts), so the rows are filtered as
  * the columns of the transposed plane. A group reaching past the last line filters values no one
  * reads (the stride leaves room for them): lines are filtered independently, so they cannot
  * change the others. For the same reason the last pass filters only the groups holding the 64
@@ -57,9 +48,17 @@ export function jaroszDownscaleTo64(rows: number, cols: number, out: Float32Arra
   const filtered = rows !== PDQ_SIDE || cols !== PDQ_SIDE;
   try {
     for (let pass = 0; filtered && pass < PASSES; pass++) {
-      filterColumnsTransposed(0, SCRATCH_AT, LANES_AT, allGroups(rows), cols, alongRows, SUMS_AT);
+      filterColumnsTransposed(
+        MEMORY.plane,
+        MEMORY.scratch,
+        MEMORY.lanes,
+        allGroups(rows),
+        cols,
+        alongRows,
+        MEMORY.sums,
+      );
       const count = pass === PASSES - 1 ? sampledColumnGroups(cols) : allGroups(cols);
-      filterColumnsTransposed(SCRATCH_AT, 0, LANES_AT, count, rows, alongCols, SUMS_AT);
+      filterColumnsTransposed(MEMORY.scratch, MEMORY.plane, MEMORY.lanes, count, rows, alongCols, MEMORY.sums);
     }
     decimateTo64(lumaPlane, rows, cols, out);
   } finally {

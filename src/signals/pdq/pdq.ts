@@ -1,7 +1,7 @@
 import type { Pixels } from '../pixels.ts';
 import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { jaroszDownscaleTo64, lumaPlane, PDQ_SIDE, PLANE_STRIDE } from './downscale.ts';
-import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
+import { jaroszDownscaleTo64, PDQ_SIDE } from './downscale.ts';
+import { fillLumaPlane, lumaPlaneSize } from './luma.ts';
 
 /**
  * PDQ, Meta's 256-bit perceptual hash, following the reference command-line tool
@@ -32,9 +32,9 @@ export function pdq(pixels: Pixels): PdqResult {
     };
   }
   const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
-  const { columns, image64, partial, coefficients } = buffers;
+  const { image64, partial, coefficients } = buffers;
   try {
-    fillLumaPlane(pixels, rows, cols, columns, lumaPlane, PLANE_STRIDE);
+    fillLumaPlane(pixels, rows, cols);
     jaroszDownscaleTo64(rows, cols, image64);
     dct64To16(image64, partial, coefficients);
     const variants = Object.fromEntries(
@@ -49,7 +49,6 @@ export function pdq(pixels: Pixels): PdqResult {
 
 /** Working memory, allocated once per thread (the plane is the filter's, see downscale.ts). */
 const buffers = {
-  columns: new Int32Array(REFERENCE_MAX_SIDE),
   image64: new Float32Array(PDQ_SIDE * PDQ_SIDE),
   partial: new Float32Array(DCT_SIDE * PDQ_SIDE),
   coefficients: new Float32Array(DCT_SIDE * DCT_SIDE),

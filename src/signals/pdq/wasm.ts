@@ -1,23 +1,29 @@
 /**
- * The reference's box filter, run as WebAssembly because WebAssembly has single-precision
- * arithmetic: each f32x4.add, f32x4.sub and f32x4.div below is, in each of its four lanes, the
- * same IEEE operation as the reference's float code, with no conversions between. (In JavaScript
- * every step needs a Math.fround round trip, which made the filter three times slower than the
- * decoder.) The binary is assembled here by hand: some thirty opcodes do not justify a compiler
- * toolchain or a dependency.
+ * The arithmetic-heavy steps of PDQ, run as WebAssembly because WebAssembly has single-precision
+ * arithmetic: each f32 and f32x4 add, sub, mul and div below is, in each lane, the same IEEE
+ * operation as the reference's float code, with no conversions between. (In JavaScript every
+ * step needs a Math.fround round trip, which made the filter three times slower than the
+ * decoder.) The binary is assembled here by hand: some forty opcodes do not justify a compiler
+ * toolchain or a dependency. The module's memory holds the planes and scratch (MEMORY below).
  *
- * filterColumnsTransposed(input, output, lanes, laneCount, length, window, sums) filters
- * `laneCount` groups of four adjacent columns of a plane of `length` rows, PLANE_STRIDE floats a
- * row: group k is columns lanes[k] .. lanes[k] + 3, one v128 per row, so one instruction advances
- * four columns, and the groups' independent running sums keep the processor busy. Each output is
- * the mean over a window of `window` values reaching `half - 1` before and `window - half` after
- * it (clipped at the ends, where the mean is over the values covered), from a running float sum:
- * added before subtracted, as in the reference's box1DFloat. The means are written transposed
- * (column c, row r of the input's filtered values to row c, column r of `output`), so that the
- * next pass filters the other direction with the same contiguous loads: rows are filtered as the
- * columns of the transposed plane. Pointers are byte addresses in the module's memory; `sums` is
- * scratch for laneCount groups of four floats.
+ * filterColumnsTransposed(input, output, lanes, laneCount, length, window, sums) is the Jarosz
+ * box filter over `laneCount` groups of four adjacent columns of a plane of `length` rows,
+ * PLANE_STRIDE floats a row: group k is columns lanes[k] .. lanes[k] + 3, one v128 per row, so one
+ * instruction advances four columns, and the groups' independent running sums keep the processor
+ * busy. Each output is the mean over a window of `window` values reaching `half - 1` before and
+ * `window - half` after it (clipped at the ends, where the mean is over the values covered), from
+ * a running float sum: added before subtracted, as in the reference's box1DFloat. The means are
+ * written transposed (column c, row r of the input's filtered values to row c, column r of
+ * `output`), so that the next pass filters the other direction with the same contiguous loads:
+ * rows are filtered as the columns of the transposed plane. `sums` is scratch for laneCount
+ * groups of four floats.
+ *
+ * lumaRow(row, columns, from, to, out, outStep) is the luminance of one row of the sampled grid
+ * (see luma.ts). Pointers are byte addresses in the module's memory.
  */
+
+/** The reference tool squashes larger images to 512x512 (see luma.ts): the largest plane. */
+export const REFERENCE_MAX_SIDE = 512;
 
 /**
  * Floats per row of a plane: the reference's largest side and a little, so that rows are not a
@@ -242,6 +248,73 @@ function filterBody(): number[] {
   ];
 }
 
+// lumaRow's parameters, then locals.
+const [ROW, COLUMNS, FROM, TO, OUT, OUT_STEP] = [0, 1, 2, 3, 4, 5];
+const [X, PIXEL] = [6, 7];
+const F32_CONST = 0x43;
+const F32_MUL = 0x94;
+const F32_ADD = 0x92;
+const F32_STORE = 0x38;
+const I32_AND = 0x71;
+const I32_SHR_U = 0x76;
+const f32 = (value: number) => [F32_CONST, ...new Uint8Array(Float32Array.of(value).buffer)];
+/** The float product of the pixel's byte at bit `shift` and the float coefficient. */
+const channel = (shift: number, coefficient: number) => [
+  ...get(PIXEL),
+  ...(shift > 0 ? [...i32(shift), I32_SHR_U] : []),
+  ...i32Wide(0xff),
+  I32_AND,
+  F32_CONVERT_I32_S,
+  ...f32(coefficient),
+  F32_MUL,
+];
+/**
+ * lumaRow(row, columns, from, to, out, outStep): for x in from .. to, the luminance of the pixel
+ * whose red, green and blue bytes are at row + columns[x] (read as one unaligned word), to `out`,
+ * then `out` advances outStep bytes: red + green, then + blue, each product and sum a float.
+ */
+const lumaBody = [
+  ...get(FROM),
+  ...set(X),
+  BLOCK,
+  EMPTY,
+  LOOP,
+  EMPTY,
+  ...get(X),
+  ...get(TO),
+  I32_GE_S,
+  BR_IF,
+  1,
+  ...get(ROW),
+  ...get(COLUMNS),
+  ...get(X),
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  I32_LOAD,
+  ...WORD,
+  I32_ADD,
+  I32_LOAD,
+  0x00,
+  0x00,
+  ...set(PIXEL),
+  ...get(OUT),
+  ...channel(0, 0.299),
+  ...channel(8, 0.587),
+  F32_ADD,
+  ...channel(16, 0.114),
+  F32_ADD,
+  F32_STORE,
+  ...WORD,
+  ...increment(OUT, get(OUT_STEP)),
+  ...increment(X, i32(1)),
+  BR,
+  0,
+  END,
+  END,
+  END,
+];
+
 const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
 const code = (body: number[]) => {
@@ -249,16 +322,59 @@ const code = (body: number[]) => {
   return [...uleb(withLocals.length), ...withLocals];
 };
 
-/** Enough for a 512x512 plane, its scratch copy, and the lanes and sums of 512 groups. */
-export const MEMORY_PAGES = 33;
+const PLANE_BYTES = REFERENCE_MAX_SIDE * PLANE_STRIDE * 4;
+/** Bytes of a source row that lumaRow reads at once (longer rows are copied in parts). */
+export const ROW_BYTES = 64 * 1024;
+/** Byte addresses in the module's memory: two planes, then the filter's and lumaRow's scratch. */
+export const MEMORY = {
+  plane: 0,
+  scratch: PLANE_BYTES,
+  lanes: 2 * PLANE_BYTES,
+  sums: 2 * PLANE_BYTES + REFERENCE_MAX_SIDE * 4,
+  columns: 2 * PLANE_BYTES + 2 * REFERENCE_MAX_SIDE * 4,
+  row: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4,
+};
+const MEMORY_PAGES = Math.ceil((MEMORY.row + ROW_BYTES) / 65536);
 
 const moduleBytes = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [0x01, 0x60, 0x07, I32, I32, I32, I32, I32, I32, I32, 0x00]),
-  ...section(3, [0x01, 0x00]),
+  ...section(1, [
+    0x02,
+    0x60,
+    0x07,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    0x00,
+    0x60,
+    0x06,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    0x00,
+  ]),
+  ...section(3, [0x02, 0x00, 0x01]),
   ...section(5, [0x01, 0x00, ...uleb(MEMORY_PAGES)]),
-  ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('filterColumnsTransposed'), 0x00, 0x00]),
-  ...section(10, [0x01, ...code(filterBody())]),
+  ...section(7, [
+    0x03,
+    ...name('memory'),
+    0x02,
+    0x00,
+    ...name('filterColumnsTransposed'),
+    0x00,
+    0x00,
+    ...name('lumaRow'),
+    0x00,
+    0x01,
+  ]),
+  ...section(10, [0x02, ...code(filterBody()), ...uleb(lumaBody.length + 3), 0x01, 2, I32, ...lumaBody]),
 ]);
 
 /** The WebAssembly API, which the project's type definitions (Node's, no DOM) do not declare. */
@@ -272,8 +388,8 @@ const wasm = (
 ).WebAssembly;
 const instance = new wasm.Instance(new wasm.Module(moduleBytes));
 
-/** The module's memory: the caller keeps the planes, lanes and sums in it. */
-export const boxFilterMemory = (instance.exports.memory as { buffer: ArrayBuffer }).buffer;
+/** The module's memory, laid out as MEMORY says. */
+export const wasmMemory = (instance.exports.memory as { buffer: ArrayBuffer }).buffer;
 export const filterColumnsTransposed = instance.exports.filterColumnsTransposed as (
   input: number,
   output: number,
@@ -282,4 +398,12 @@ export const filterColumnsTransposed = instance.exports.filterColumnsTransposed 
   length: number,
   window: number,
   sums: number,
+) => void;
+export const lumaRow = instance.exports.lumaRow as (
+  row: number,
+  columns: number,
+  from: number,
+  to: number,
+  out: number,
+  outStep: number,
 ) => void;
