@@ -32,25 +32,24 @@ export function pdq(pixels: Pixels): PdqResult {
     };
   }
   const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
-  const { image64, partial, coefficients } = buffers;
+  const { image64, coefficients } = buffers;
   try {
     fillLumaPlane(pixels, rows, cols);
     jaroszDownscaleTo64(rows, cols, image64);
-    dct64To16(image64, partial, coefficients);
+    dct64To16(image64, coefficients);
     const variants = Object.fromEntries(
       PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
     ) as Record<PdqVariant, string>;
     return { hash: variants.original, quality: qualityMetric(image64), variants };
   } finally {
     // Derived from the content: cleared rather than left for the next image to overwrite.
-    for (const buffer of [image64, partial, coefficients]) buffer.fill(0);
+    for (const buffer of [image64, coefficients]) buffer.fill(0);
   }
 }
 
 /** Working memory, allocated once per thread (the plane is the filter's, see downscale.ts). */
 const buffers = {
   image64: new Float32Array(PDQ_SIDE * PDQ_SIDE),
-  partial: new Float32Array(DCT_SIDE * PDQ_SIDE),
   coefficients: new Float32Array(DCT_SIDE * DCT_SIDE),
 };
 

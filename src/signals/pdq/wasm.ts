@@ -19,7 +19,7 @@
  * groups of four floats.
  *
  * lumaRow(row, columns, from, to, out, outStep) is the luminance of one row of the sampled grid
- * (see luma.ts). Pointers are byte addresses in the module's memory.
+ * (see luma.ts), product(...) the DCT's matrix products (see dct.ts). Pointers are byte addresses in the module's memory.
  */
 
 /** The reference tool squashes larger images to 512x512 (see luma.ts): the largest plane. */
@@ -315,12 +315,48 @@ const lumaBody = [
   END,
 ];
 
+// product's parameters, then locals.
+const [LEFT, RIGHT, PRODUCT, ROWS, GROUPS, INNER, LEFT_ROW, RIGHT_ROW] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [PI, PG, PK, PACC] = [8, 9, 10, 11];
+const F32_LOAD = 0x2a;
+const F32X4_MUL = [0xfd, 0xe6, 0x01];
+/**
+ * product(left, right, out, rows, groups, inner, leftRow, rightRow): out = left x right, for a
+ * left matrix of `rows` x `inner` floats (rows leftRow bytes apart) and a right one of `inner` x
+ * 4 * groups (rows rightRow bytes apart), out packed. Each dot product is summed from k = 0 up,
+ * each product and sum a float, four adjacent outputs per instruction.
+ */
+const productBody = [
+  ...loopTimes(
+    PI,
+    get(ROWS),
+    loopTimes(PG, get(GROUPS), [
+      ...[...V128_CONST, ...new Array(16).fill(0)],
+      ...set(PACC),
+      ...loopTimes(PK, get(INNER), [
+        ...get(PACC),
+        ...[...get(LEFT), ...get(PI), ...get(LEFT_ROW), I32_MUL, I32_ADD, ...get(PK), ...i32(2), I32_SHL, I32_ADD],
+        F32_LOAD,
+        ...WORD,
+        ...F32X4_SPLAT,
+        ...[...get(RIGHT), ...get(PK), ...get(RIGHT_ROW), I32_MUL, I32_ADD, ...get(PG), ...i32(4), I32_SHL, I32_ADD],
+        ...V128_LOAD,
+        ...VECTOR,
+        ...F32X4_MUL,
+        ...F32X4_ADD,
+        ...set(PACC),
+      ]),
+      ...[...get(PRODUCT), ...get(PI), ...get(GROUPS), I32_MUL, ...get(PG), I32_ADD, ...i32(4), I32_SHL, I32_ADD],
+      ...get(PACC),
+      ...V128_STORE,
+      ...VECTOR,
+    ]),
+  ),
+  END,
+];
+
 const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
-const code = (body: number[]) => {
-  const withLocals = [0x02, 9, I32, 3, V128, ...body]; // 9 i32 locals, 3 v128 locals
-  return [...uleb(withLocals.length), ...withLocals];
-};
 
 const PLANE_BYTES = REFERENCE_MAX_SIDE * PLANE_STRIDE * 4;
 /** Bytes of a source row that lumaRow reads at once (longer rows are copied in parts). */
@@ -333,48 +369,36 @@ export const MEMORY = {
   sums: 2 * PLANE_BYTES + REFERENCE_MAX_SIDE * 4,
   columns: 2 * PLANE_BYTES + 2 * REFERENCE_MAX_SIDE * 4,
   row: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4,
+  /** The DCT's: its basis (16x64), the basis transposed, the 64x64 image, D x image, the result. */
+  dctBasis: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES,
+  dctBasisTransposed: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 4096,
+  dctImage: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 2 * 4096,
+  dctPartial: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 2 * 4096 + 16384,
+  dctOut: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 3 * 4096 + 16384,
 };
-const MEMORY_PAGES = Math.ceil((MEMORY.row + ROW_BYTES) / 65536);
+const MEMORY_PAGES = Math.ceil((MEMORY.dctOut + 1024) / 65536);
 
+/** The module's functions: name, number of i32 parameters, locals (as in a code entry), body. */
+const functions: [string, number, number[], number[]][] = [
+  ['filterColumnsTransposed', 7, [0x02, 9, I32, 3, V128], filterBody()],
+  ['lumaRow', 6, [0x01, 2, I32], lumaBody],
+  ['product', 8, [0x02, 3, I32, 1, V128], productBody],
+];
 const moduleBytes = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [
-    0x02,
-    0x60,
-    0x07,
-    I32,
-    I32,
-    I32,
-    I32,
-    I32,
-    I32,
-    I32,
-    0x00,
-    0x60,
-    0x06,
-    I32,
-    I32,
-    I32,
-    I32,
-    I32,
-    I32,
-    0x00,
-  ]),
-  ...section(3, [0x02, 0x00, 0x01]),
+  // One type per function: (i32 x n) -> ().
+  ...section(1, [functions.length, ...functions.flatMap(([, n]) => [0x60, n, ...new Array(n).fill(I32), 0x00])]),
+  ...section(3, [functions.length, ...functions.map((_, index) => index)]),
   ...section(5, [0x01, 0x00, ...uleb(MEMORY_PAGES)]),
   ...section(7, [
-    0x03,
-    ...name('memory'),
-    0x02,
-    0x00,
-    ...name('filterColumnsTransposed'),
-    0x00,
-    0x00,
-    ...name('lumaRow'),
-    0x00,
-    0x01,
+    functions.length + 1,
+    ...[...name('memory'), 0x02, 0x00],
+    ...functions.flatMap(([exported], index) => [...name(exported), 0x00, index]),
   ]),
-  ...section(10, [0x02, ...code(filterBody()), ...uleb(lumaBody.length + 3), 0x01, 2, I32, ...lumaBody]),
+  ...section(10, [
+    functions.length,
+    ...functions.flatMap(([, , locals, body]) => [...uleb(locals.length + body.length), ...locals, ...body]),
+  ]),
 ]);
 
 /** The WebAssembly API, which the project's type definitions (Node's, no DOM) do not declare. */
@@ -406,4 +430,14 @@ export const lumaRow = instance.exports.lumaRow as (
   to: number,
   out: number,
   outStep: number,
+) => void;
+export const product = instance.exports.product as (
+  left: number,
+  right: number,
+  out: number,
+  rows: number,
+  groups: number,
+  inner: number,
+  leftRow: number,
+  rightRow: number,
 ) => void;
