@@ -82,13 +82,15 @@ export async function computeSignals(
     throw refusalFromDecoder(error, exact);
   });
   try {
+    // Blockhash first: it reads every pixel in order, which brings them close for PDQ's sampling.
+    const block = blockhash(pixels);
     const perceptual = pdq(pixels);
     return {
       ...exact,
       mediaType,
       width: pixels.width,
       height: pixels.height,
-      blockhash: blockhash(pixels),
+      blockhash: block,
       pdq: perceptual.hash,
       pdqQuality: perceptual.quality,
       pdqVariants: perceptual.variants,
