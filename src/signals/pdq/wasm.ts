@@ -19,7 +19,8 @@
  * groups of four floats.
  *
  * lumaRow(row, columns, from, to, out, outStep) is the luminance of one row of the sampled grid
- * (see luma.ts), product(...) the DCT's matrix products (see dct.ts). Pointers are byte addresses in the module's memory.
+ * (see luma.ts), product(...) the DCT's matrix products (see dct.ts). Pointers are byte
+ * addresses in the module's memory.
  */
 
 /** The reference tool squashes larger images to 512x512 (see luma.ts): the largest plane. */
@@ -361,22 +362,32 @@ const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
 const PLANE_BYTES = REFERENCE_MAX_SIDE * PLANE_STRIDE * 4;
 /** Bytes of a source row that lumaRow reads at once (longer rows are copied in parts). */
 export const ROW_BYTES = 64 * 1024;
-/** Byte addresses in the module's memory: two planes, then the filter's and lumaRow's scratch. */
-export const MEMORY = {
-  plane: 0,
+/** Sizes in bytes of the regions of the module's memory, in order (each a multiple of 16). */
+const REGIONS = {
+  plane: PLANE_BYTES,
   scratch: PLANE_BYTES,
-  lanes: 2 * PLANE_BYTES,
-  sums: 2 * PLANE_BYTES + REFERENCE_MAX_SIDE * 4,
-  columns: 2 * PLANE_BYTES + 2 * REFERENCE_MAX_SIDE * 4,
-  row: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4,
+  /** The filter's: first line of each group, and running sums. */
+  lanes: REFERENCE_MAX_SIDE * 4,
+  sums: REFERENCE_MAX_SIDE * 4,
+  /** lumaRow's: offsets of the sampled pixels in a row, and the copy of the row. */
+  columns: REFERENCE_MAX_SIDE * 4,
+  row: ROW_BYTES,
   /** The DCT's: its basis (16x64), the basis transposed, the 64x64 image, D x image, the result. */
-  dctBasis: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES,
-  dctBasisTransposed: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 4096,
-  dctImage: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 2 * 4096,
-  dctPartial: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 2 * 4096 + 16384,
-  dctOut: 2 * PLANE_BYTES + 3 * REFERENCE_MAX_SIDE * 4 + ROW_BYTES + 3 * 4096 + 16384,
+  dctBasis: 16 * 64 * 4,
+  dctBasisTransposed: 16 * 64 * 4,
+  dctImage: 64 * 64 * 4,
+  dctPartial: 16 * 64 * 4,
+  dctOut: 16 * 16 * 4,
 };
-const MEMORY_PAGES = Math.ceil((MEMORY.dctOut + 1024) / 65536);
+type Region = keyof typeof REGIONS;
+/** Byte address of each region in the module's memory. */
+export const MEMORY = {} as Record<Region, number>;
+let memoryEnd = 0;
+for (const [region, size] of Object.entries(REGIONS) as [Region, number][]) {
+  MEMORY[region] = memoryEnd;
+  memoryEnd += size;
+}
+const MEMORY_PAGES = Math.ceil(memoryEnd / 65536);
 
 /** The module's functions: name, number of i32 parameters, locals (as in a code entry), body. */
 const functions: [string, number, number[], number[]][] = [
