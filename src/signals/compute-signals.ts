@@ -42,10 +42,6 @@ const DECODER_FORMAT: Record<HashedImageType, string> = {
 
 applyDecoderPolicy();
 
-/**
- * The signals of some bytes, in memory only. Order of checks: size, magic bytes, the decoder's
- * header (dimensions, no pixels), then decoding. Throws SignalsError for refused input.
- */
 /** The perceptual half of the signals of content that is not a decoded image. */
 export const noPerceptualSignals = {
   width: null,
@@ -57,6 +53,10 @@ export const noPerceptualSignals = {
 } as const;
 
 /**
+ * The signals of some bytes, in memory only. Order of checks: size, magic bytes, the decoder's
+ * header (dimensions and, for HEIF, the codec; no pixels), then decoding. Throws SignalsError for
+ * refused input.
+ *
  * `known`: the exact hashes of these very bytes when the caller has them already (the fetcher
  * computes them while a body streams in); they are then not computed again.
  */
@@ -73,8 +73,11 @@ export async function computeSignals(
   if (!isHashedImageType(mediaType)) {
     return { ...exactOf(), mediaType, ...noPerceptualSignals };
   }
-  const header = await readHeader(bytes, limits, exactOf);
-  checkHeader(header, mediaType, limits, exactOf);
+  // The decoder's pixel limit (limitInputPixels) is checked on the header before any pixel is
+  // decoded, and for these formats libvips picks its loader by the same magic bytes we sniffed: a
+  // separate header read would only cost a second trip to its threads. HEIF is the exception: its
+  // container may hold HEVC, which we never let the decoder near, so its header is read first.
+  if (mediaType === 'image/avif') checkHeader(await readHeader(bytes, limits, exactOf), mediaType, limits, exactOf);
   // The decoder works on its own threads; the exact hashes are computed meanwhile.
   const decoding = decode(bytes, limits);
   const exact = exactOf();
@@ -82,13 +85,15 @@ export async function computeSignals(
     throw refusalFromDecoder(error, exact);
   });
   try {
+    // Blockhash first: it reads every pixel in order, which brings them close for PDQ's sampling.
+    const block = blockhash(pixels);
     const perceptual = pdq(pixels);
     return {
       ...exact,
       mediaType,
       width: pixels.width,
       height: pixels.height,
-      blockhash: blockhash(pixels),
+      blockhash: block,
       pdq: perceptual.hash,
       pdqQuality: perceptual.quality,
       pdqVariants: perceptual.variants,

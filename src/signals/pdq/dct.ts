@@ -1,4 +1,5 @@
 import { PDQ_SIDE } from './downscale.ts';
+import { MEMORY, product, wasmMemory } from './wasm.ts';
 
 /**
  * The frequency-domain half of PDQ: the 16x16 lowest non-constant DCT coefficients of the 64x64
@@ -10,46 +11,56 @@ export const DCT_SIDE = 16;
 
 /**
  * Rows 1..16 of the 64-point DCT-II basis (row 0, the mean, carries no structure), as the
- * reference builds it: the float scale times the double cosine, rounded to float.
+ * reference builds it: the float scale times the double cosine, rounded to float. Kept in the
+ * WebAssembly memory, with its transpose (for the second product, four adjacent outputs a step).
  */
-const DCT_BASIS = (() => {
-  const basis = new Float32Array(DCT_SIDE * PDQ_SIDE);
+const basis = new Float32Array(wasmMemory, MEMORY.dctBasis, DCT_SIDE * PDQ_SIDE);
+const basisTransposed = new Float32Array(wasmMemory, MEMORY.dctBasisTransposed, PDQ_SIDE * DCT_SIDE);
+{
   const scale = Math.fround(Math.sqrt(2 / PDQ_SIDE));
   for (let i = 0; i < DCT_SIDE; i++) {
     for (let j = 0; j < PDQ_SIDE; j++) {
       basis[i * PDQ_SIDE + j] = scale * Math.cos((Math.PI / 2 / PDQ_SIDE) * (i + 1) * (2 * j + 1));
+      basisTransposed[j * DCT_SIDE + i] = basis[i * PDQ_SIDE + j] as number;
     }
   }
-  return basis;
-})();
+}
+const image = new Float32Array(wasmMemory, MEMORY.dctImage, PDQ_SIDE * PDQ_SIDE);
+const partial = new Float32Array(wasmMemory, MEMORY.dctPartial, DCT_SIDE * PDQ_SIDE);
+const result = new Float32Array(wasmMemory, MEMORY.dctOut, DCT_SIDE * DCT_SIDE);
 
 /**
  * B = D A Dᵀ for the 64x64 image A, computing only the 16x16 coefficients the hash uses, in the
- * reference's order: T = D A first, each dot product summed from k = 0 up in float. `partial`
- * (16x64) and `out` (16x16) are the caller's buffers.
+ * reference's order: T = D A first, each dot product summed from k = 0 up in float (the products
+ * in WebAssembly, see wasm.ts). Writes B to `out` (16x16) and clears the working copies.
  */
-export function dct64To16(image: Float32Array, partial: Float32Array, out: Float32Array): void {
-  for (let i = 0; i < DCT_SIDE; i++) {
-    for (let j = 0; j < PDQ_SIDE; j++) {
-      let sum = 0;
-      for (let k = 0; k < PDQ_SIDE; k++) {
-        sum = Math.fround(
-          sum + Math.fround((DCT_BASIS[i * PDQ_SIDE + k] as number) * (image[k * PDQ_SIDE + j] as number)),
-        );
-      }
-      partial[i * PDQ_SIDE + j] = sum;
-    }
-  }
-  for (let i = 0; i < DCT_SIDE; i++) {
-    for (let j = 0; j < DCT_SIDE; j++) {
-      let sum = 0;
-      for (let k = 0; k < PDQ_SIDE; k++) {
-        sum = Math.fround(
-          sum + Math.fround((partial[i * PDQ_SIDE + k] as number) * (DCT_BASIS[j * PDQ_SIDE + k] as number)),
-        );
-      }
-      out[i * DCT_SIDE + j] = sum;
-    }
+export function dct64To16(input: Float32Array, out: Float32Array): void {
+  try {
+    image.set(input);
+    product(
+      MEMORY.dctBasis,
+      MEMORY.dctImage,
+      MEMORY.dctPartial,
+      DCT_SIDE,
+      PDQ_SIDE / 4,
+      PDQ_SIDE,
+      PDQ_SIDE * 4,
+      PDQ_SIDE * 4,
+    );
+    product(
+      MEMORY.dctPartial,
+      MEMORY.dctBasisTransposed,
+      MEMORY.dctOut,
+      DCT_SIDE,
+      DCT_SIDE / 4,
+      PDQ_SIDE,
+      PDQ_SIDE * 4,
+      DCT_SIDE * 4,
+    );
+    out.set(result);
+  } finally {
+    // Derived from the content: cleared rather than left for the next image to overwrite.
+    for (const buffer of [image, partial, result]) buffer.fill(0);
   }
 }
 

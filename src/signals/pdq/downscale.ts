@@ -8,9 +8,9 @@
  * near the median. Exact arithmetic lands values on the other side of the median (issue 14).
  */
 
-import { boxFilterLanes, boxFilterMemory } from './box-filter.ts';
-import { REFERENCE_MAX_SIDE } from './luma.ts';
+import { filterColumnsTransposed, MEMORY, PLANE_STRIDE, REFERENCE_MAX_SIDE, wasmMemory } from './wasm.ts';
 
+export { PLANE_STRIDE };
 export const PDQ_SIDE = 64;
 const PASSES = 2;
 
@@ -19,32 +19,28 @@ export function jaroszWindow(length: number): number {
   return Math.floor((length + 2 * PDQ_SIDE - 1) / (2 * PDQ_SIDE));
 }
 
-/** Rows filtered together: enough independent running sums to keep the processor busy. */
-const ROW_BLOCK = 16;
+/** Columns per SIMD group (see wasm.ts). */
+const GROUP = 4;
+
+/** The plane and its scratch copy, in the filter's memory (allocated once per thread). */
+/** The luminance plane, transposed: pixel (x, y) at lumaPlane[x * PLANE_STRIDE + y]. */
+export const lumaPlane = new Float32Array(wasmMemory, MEMORY.plane, REFERENCE_MAX_SIDE * PLANE_STRIDE);
+const scratch = new Float32Array(wasmMemory, MEMORY.scratch, REFERENCE_MAX_SIDE * PLANE_STRIDE);
+const lanes = new Int32Array(wasmMemory, MEMORY.lanes, REFERENCE_MAX_SIDE);
+const sums = new Float32Array(wasmMemory, MEMORY.sums, REFERENCE_MAX_SIDE);
 
 /**
- * The plane and its scratch copy live in the filter's WebAssembly memory, followed by the lane
- * offsets and running sums of up to 512 lines: allocated once per thread, the plane never
- * exceeding the reference's 512x512.
- */
-const PLANE_BYTES = REFERENCE_MAX_SIDE * REFERENCE_MAX_SIDE * 4;
-const SCRATCH_AT = PLANE_BYTES;
-const LANES_AT = 2 * PLANE_BYTES;
-const SUMS_AT = LANES_AT + REFERENCE_MAX_SIDE * 4;
-export const lumaPlane = new Float32Array(boxFilterMemory, 0, PLANE_BYTES / 4);
-const scratch = new Float32Array(boxFilterMemory, SCRATCH_AT, PLANE_BYTES / 4);
-const lanes = new Int32Array(boxFilterMemory, LANES_AT, REFERENCE_MAX_SIDE);
-const sums = new Float32Array(boxFilterMemory, SUMS_AT, REFERENCE_MAX_SIDE);
-
-/**
- * Filters `lumaPlane` (rows x cols, row-major, as fillLumaPlane left it) and writes the 64x64
+ * Filters `lumaPlane` (rows x cols, transposed, as fillLumaPlane left it) and writes the 64x64
  * grid-centre samples to `out`; then clears the plane and everything derived from it. A 64x64
  * plane is taken as already downsampled, unfiltered, as the reference tool does.
  *
- * The reference filters one line at a time; we advance many lines side by side (a block of rows,
- * or every column), each with the reference's exact sequence of operations. The last column pass
- * filters only the 64 columns that are sampled: columns are filtered independently, so the
- * others cannot change them.
+ * The reference filters one line at a time, along the rows then along the columns, twice; we
+ * advance all lines of a direction side by side, four to a SIMD group, each with the reference's
+ * exact sequence of operations. Each pass transposes (wasm.ts), so the rows are filtered as
+ * the columns of the transposed plane. A group reaching past the last line filters values no one
+ * reads (the stride leaves room for them): lines are filtered independently, so they cannot
+ * change the others. For the same reason the last pass filters only the groups holding the 64
+ * sampled columns.
  */
 export function jaroszDownscaleTo64(rows: number, cols: number, out: Float32Array): void {
   const alongRows = jaroszWindow(cols);
@@ -52,32 +48,52 @@ export function jaroszDownscaleTo64(rows: number, cols: number, out: Float32Arra
   const filtered = rows !== PDQ_SIDE || cols !== PDQ_SIDE;
   try {
     for (let pass = 0; filtered && pass < PASSES; pass++) {
-      for (let first = 0; first < rows; first += ROW_BLOCK) {
-        const count = Math.min(ROW_BLOCK, rows - first);
-        for (let k = 0; k < count; k++) lanes[k] = (first + k) * cols;
-        boxFilterLanes(0, SCRATCH_AT, LANES_AT, count, 1, cols, alongRows, SUMS_AT);
-      }
-      const lastPass = pass === PASSES - 1;
-      const columns = lastPass ? PDQ_SIDE : cols;
-      for (let k = 0; k < columns; k++) lanes[k] = lastPass ? gridCentre(k, cols) : k;
-      boxFilterLanes(SCRATCH_AT, 0, LANES_AT, columns, cols, rows, alongCols, SUMS_AT);
+      filterColumnsTransposed(
+        MEMORY.plane,
+        MEMORY.scratch,
+        MEMORY.lanes,
+        allGroups(rows),
+        cols,
+        alongRows,
+        MEMORY.sums,
+      );
+      const count = pass === PASSES - 1 ? sampledColumnGroups(cols) : allGroups(cols);
+      filterColumnsTransposed(MEMORY.scratch, MEMORY.plane, MEMORY.lanes, count, rows, alongCols, MEMORY.sums);
     }
     decimateTo64(lumaPlane, rows, cols, out);
   } finally {
     // Derived from the content: cleared rather than left for the next image to overwrite.
-    lumaPlane.fill(0, 0, rows * cols);
-    scratch.fill(0, 0, rows * cols);
+    const used = Math.ceil(Math.max(rows, cols) / GROUP) * GROUP * PLANE_STRIDE;
+    lumaPlane.fill(0, 0, used);
+    scratch.fill(0, 0, used);
     sums.fill(0);
   }
+}
+
+/** Sets lanes to the first line of every group of `lines`; returns how many groups. */
+function allGroups(lines: number): number {
+  const count = Math.ceil(lines / GROUP);
+  for (let k = 0; k < count; k++) lanes[k] = k * GROUP;
+  return count;
+}
+
+/** Sets lanes to the first column of each group holding a sampled column, once each; returns how many. */
+function sampledColumnGroups(cols: number): number {
+  let count = 0;
+  for (let n = 0; n < PDQ_SIDE; n++) {
+    const group = gridCentre(n, cols) & ~(GROUP - 1);
+    if (count === 0 || lanes[count - 1] !== group) lanes[count++] = group;
+  }
+  return count;
 }
 
 /** Index of the centre of cell n of 64 along a side of `length` (the reference's decimation). */
 const gridCentre = (n: number, length: number) => Math.floor(((n + 0.5) * length) / PDQ_SIDE);
 
-/** The plane's values at the centres of the 64x64 grid (the reference's decimateFloat). */
+/** The transposed plane's values at the centres of the 64x64 grid (the reference's decimateFloat). */
 export function decimateTo64(plane: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  for (let i = 0; i < PDQ_SIDE; i++) {
-    const row = gridCentre(i, rows) * cols;
-    for (let j = 0; j < PDQ_SIDE; j++) out[i * PDQ_SIDE + j] = plane[row + gridCentre(j, cols)] as number;
+  for (let j = 0; j < PDQ_SIDE; j++) {
+    const column = gridCentre(j, cols) * PLANE_STRIDE;
+    for (let i = 0; i < PDQ_SIDE; i++) out[i * PDQ_SIDE + j] = plane[column + gridCentre(i, rows)] as number;
   }
 }

@@ -1,9 +1,12 @@
 import type { Pixels } from '../pixels.ts';
+import { lumaRow, MEMORY, PLANE_STRIDE, REFERENCE_MAX_SIDE, ROW_BYTES, wasmMemory } from './wasm.ts';
+
+export { REFERENCE_MAX_SIDE };
 
 /**
  * The luminance plane PDQ filters, in the reference's single-precision arithmetic: each channel
  * times its float coefficient (0.299, 0.587, 0.114), added red + green, then + blue, every step
- * rounded to float. Alpha is ignored, as the reference does.
+ * rounded to float (in WebAssembly, see wasm.ts). Alpha is ignored, as the reference does.
  *
  * The reference command-line tool (`pdq-photo-hasher`, io/pdqio.cpp) first squashes any image
  * with a side over 512 pixels to exactly 512x512 by nearest neighbour (CImg's default resize):
@@ -11,25 +14,6 @@ import type { Pixels } from '../pixels.ts';
  * are made with that tool, so we sample the same grid; it is also what keeps the filter's cost
  * bounded whatever the image size.
  */
-export const REFERENCE_MAX_SIDE = 512;
-
-/** Per channel value, its float product with the coefficient. */
-const lumaTable = (coefficient: number) =>
-  Float32Array.from({ length: 256 }, (_, v) => Math.fround(Math.fround(coefficient) * v));
-const BLUE = lumaTable(0.114);
-/**
- * The float sum of the red and green terms for every (red, green) pair, indexed red * 256 + green:
- * one lookup instead of two and a rounding (256 KB, read on every sampled pixel).
- */
-const RED_GREEN = (() => {
-  const red = lumaTable(0.299);
-  const green = lumaTable(0.587);
-  const table = new Float32Array(256 * 256);
-  for (let r = 0; r < 256; r++) {
-    for (let g = 0; g < 256; g++) table[(r << 8) | g] = (red[r] as number) + (green[g] as number);
-  }
-  return table;
-})();
 
 /** The sides of the plane the reference filters for an image of this size. */
 export function lumaPlaneSize(width: number, height: number): { rows: number; cols: number } {
@@ -37,25 +21,56 @@ export function lumaPlaneSize(width: number, height: number): { rows: number; co
   return squash ? { rows: REFERENCE_MAX_SIDE, cols: REFERENCE_MAX_SIDE } : { rows: height, cols: width };
 }
 
+/** Byte offset in a source row of each sampled column, for lumaRow. */
+const columns = new Int32Array(wasmMemory, MEMORY.columns, REFERENCE_MAX_SIDE);
+/** lumaRow's copy of (part of) a source row. */
+const row = new Uint8Array(wasmMemory, MEMORY.row, ROW_BYTES);
+/** Where each part of a row starts: the first sampled column of each copy (the last is `cols`). */
+const parts = new Int32Array(REFERENCE_MAX_SIDE + 1);
+
 /**
- * Fills out[0 .. rows * cols) with the luminance of the sampled grid, row-major. `columns` is
- * scratch of at least `cols` entries for the source offsets of the sampled columns.
+ * Fills the filter's plane (lumaPlane of downscale.ts) with the luminance of the sampled grid,
+ * transposed: pixel (x, y) at lumaPlane[x * PLANE_STRIDE + y], the layout the filter starts
+ * from. Each sampled source row is copied into the module's memory, from its first sampled
+ * pixel to its last (a word is read per pixel, hence the 4), in parts of at most ROW_BYTES when
+ * it is longer; the copy is cleared afterwards.
  */
-export function fillLumaPlane(
-  { data, width, height, channels }: Pixels,
-  rows: number,
-  cols: number,
-  columns: Int32Array,
-  out: Float32Array,
-): void {
+export function fillLumaPlane({ data, width, height, channels }: Pixels, rows: number, cols: number): void {
   for (let x = 0; x < cols; x++) columns[x] = Math.floor((x * width) / cols) * channels;
-  for (let y = 0, o = 0; y < rows; y++) {
-    const rowStart = Math.floor((y * height) / rows) * width * channels;
-    for (let x = 0; x < cols; x++, o++) {
-      const p = rowStart + (columns[x] as number);
-      out[o] =
-        (RED_GREEN[((data[p] as number) << 8) | (data[p + 1] as number)] as number) +
-        (BLUE[data[p + 2] as number] as number);
+  let partCount = 0;
+  for (let x = 0; x < cols; x++) {
+    if (
+      partCount === 0 ||
+      (columns[x] as number) + 4 - (columns[parts[partCount - 1] as number] as number) > ROW_BYTES
+    ) {
+      parts[partCount++] = x;
     }
+  }
+  parts[partCount] = cols;
+  const rowBytes = width * channels;
+  let copied = 0;
+  try {
+    for (let y = 0; y < rows; y++) {
+      const rowStart = Math.floor((y * height) / rows) * rowBytes;
+      for (let part = 0; part < partCount; part++) {
+        const from = parts[part] as number;
+        const to = parts[part + 1] as number;
+        const first = columns[from] as number;
+        const length = Math.min((columns[to - 1] as number) + 4, rowBytes) - first;
+        row.set(data.subarray(rowStart + first, rowStart + first + length));
+        copied = Math.max(copied, length);
+        lumaRow(
+          MEMORY.row - first,
+          MEMORY.columns,
+          from,
+          to,
+          MEMORY.plane + (from * PLANE_STRIDE + y) * 4,
+          PLANE_STRIDE * 4,
+        );
+      }
+    }
+  } finally {
+    // Pixel values: cleared rather than left for the next image to overwrite.
+    row.fill(0, 0, copied);
   }
 }

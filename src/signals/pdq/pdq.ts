@@ -1,7 +1,7 @@
 import type { Pixels } from '../pixels.ts';
 import { coefficientsToHex, DCT_SIDE, dct64To16, dihedralCoefficients, PDQ_VARIANTS, type PdqVariant } from './dct.ts';
-import { jaroszDownscaleTo64, lumaPlane, PDQ_SIDE } from './downscale.ts';
-import { fillLumaPlane, lumaPlaneSize, REFERENCE_MAX_SIDE } from './luma.ts';
+import { jaroszDownscaleTo64, PDQ_SIDE } from './downscale.ts';
+import { fillLumaPlane, lumaPlaneSize } from './luma.ts';
 
 /**
  * PDQ, Meta's 256-bit perceptual hash, following the reference command-line tool
@@ -32,26 +32,24 @@ export function pdq(pixels: Pixels): PdqResult {
     };
   }
   const { rows, cols } = lumaPlaneSize(pixels.width, pixels.height);
-  const { columns, image64, partial, coefficients } = buffers;
+  const { image64, coefficients } = buffers;
   try {
-    fillLumaPlane(pixels, rows, cols, columns, lumaPlane);
+    fillLumaPlane(pixels, rows, cols);
     jaroszDownscaleTo64(rows, cols, image64);
-    dct64To16(image64, partial, coefficients);
+    dct64To16(image64, coefficients);
     const variants = Object.fromEntries(
       PDQ_VARIANTS.map((variant) => [variant, coefficientsToHex(dihedralCoefficients(coefficients, variant))]),
     ) as Record<PdqVariant, string>;
     return { hash: variants.original, quality: qualityMetric(image64), variants };
   } finally {
     // Derived from the content: cleared rather than left for the next image to overwrite.
-    for (const buffer of [image64, partial, coefficients]) buffer.fill(0);
+    for (const buffer of [image64, coefficients]) buffer.fill(0);
   }
 }
 
 /** Working memory, allocated once per thread (the plane is the filter's, see downscale.ts). */
 const buffers = {
-  columns: new Int32Array(REFERENCE_MAX_SIDE),
   image64: new Float32Array(PDQ_SIDE * PDQ_SIDE),
-  partial: new Float32Array(DCT_SIDE * PDQ_SIDE),
   coefficients: new Float32Array(DCT_SIDE * DCT_SIDE),
 };
 
