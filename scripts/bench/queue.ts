@@ -167,6 +167,10 @@ export default async function benchQueue(): Promise<void> {
         subject: 'from..to: a week ten months ago',
         query: { from: day(now - 300 * 24 * hourMs), to: day(now - 294 * 24 * hourMs) },
       },
+      {
+        subject: 'from..to: ten months ago to a month ago (wide)',
+        query: { from: day(now - 300 * 24 * hourMs), to: day(now - 30 * 24 * hourMs) },
+      },
       { subject: 'state=new&country=LU&matched=false', query: { state: 'new', country: 'LU', matched: 'false' } },
       {
         subject: 'state=new&category=grooming, deep cursor',

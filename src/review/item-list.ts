@@ -47,13 +47,38 @@ function isRare(db: DbOrTx, facet: ReportFacet): boolean {
   return row.n <= rareReports;
 }
 
-/** The items a page is taken from: every item, or those of a rare value's reports (read first, by its index). */
-function itemSource(db: DbOrTx, facets: readonly ReportFacet[]): SQL {
+/** The report-time range of the list's date filters, `to` inclusive of its whole day. */
+interface DateRange {
+  from: number;
+  to: number;
+}
+const inRange = (range: DateRange) =>
+  sql`first_reported_at >= ${range.from} and first_reported_at < ${range.to + 86_400_000}`;
+
+/** Whether at most `rareReports` items were first reported in the range: counted on its index. */
+function isNarrow(db: DbOrTx, range: DateRange): boolean {
+  const row = db.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from items where ${inRange(range)} limit ${rareReports + 1})`,
+  );
+  return row.n <= rareReports;
+}
+
+/**
+ * The items a page is taken from: every item, or those of a rare value's reports, or those of a
+ * narrow date range (each read first, by its index). A page of an old range would otherwise walk
+ * every newer item; a wide range is found within the first items walked.
+ */
+function itemSource(db: DbOrTx, facets: readonly ReportFacet[], range: DateRange | null): SQL {
   const rare = facets.find((facet) => isRare(db, facet));
-  if (!rare) return sql`items i`;
-  // CROSS JOIN keeps the order: the value's few items first, then each item by its id.
-  return sql`(select distinct u.item_id as id from reports rp join report_urls u on u.report_id = rp.id
+  // CROSS JOIN keeps the order: the few items first, then each item by its id.
+  if (rare) {
+    return sql`(select distinct u.item_id as id from reports rp join report_urls u on u.report_id = rp.id
       where ${facetCondition(rare)}) f cross join items i on i.id = f.id`;
+  }
+  if (range && isNarrow(db, range)) {
+    return sql`(select id from items where ${inRange(range)}) f cross join items i on i.id = f.id`;
+  }
+  return sql`items i`;
 }
 
 /**
@@ -68,8 +93,13 @@ export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
   ];
   if (query.state) where.push(inQueue(query.state));
   if (query.country) where.push(sql`i.hosting_country = ${query.country}`);
-  if (query.from !== undefined) where.push(sql`i.first_reported_at >= ${query.from}`);
-  if (query.to !== undefined) where.push(sql`i.first_reported_at < ${query.to + 86_400_000}`);
+  // Unary plus: when the pages walk the items by id, the date index must not be taken for the walk.
+  if (query.from !== undefined) where.push(sql`+i.first_reported_at >= ${query.from}`);
+  if (query.to !== undefined) where.push(sql`+i.first_reported_at < ${query.to + 86_400_000}`);
+  const range =
+    query.from !== undefined || query.to !== undefined
+      ? { from: query.from ?? 0, to: query.to ?? Number.MAX_SAFE_INTEGER - 86_400_000 }
+      : null;
   if (query.cursor !== undefined) where.push(sql`i.id < ${query.cursor}`);
   for (const facet of facets) {
     where.push(
@@ -96,7 +126,7 @@ export function listItems(db: DbOrTx, query: ItemListQuery, now: number) {
   }>(sql`select i.id, i.url, i.host, i.state, i.review_queue as reviewQueue, ${effectivePriority(now)} as priority,
       i.report_count as reportCount, i.first_reported_at as firstReportedAt, i.hosting_country as hostingCountry,
       r.claimed_by as claimedBy, r.claimed_until as claimedUntil, u.username as claimedByName
-    from ${itemSource(db, facets)} left join item_reviews r on r.item_id = i.id left join users u on u.id = r.claimed_by
+    from ${itemSource(db, facets, range)} left join item_reviews r on r.item_id = i.id left join users u on u.id = r.claimed_by
     where ${sql.join(where, sql` and `)} order by i.id desc limit ${query.limit + 1}`);
   const page = rows
     .slice(0, query.limit)

@@ -324,6 +324,29 @@ describe('GET /api/v1/items', () => {
       }
     });
 
+    it('a wide date range (more items than rareReports) gives the same items, walked newest first', async () => {
+      // Older items than every fixture, each its own day's first report: a range from their first
+      // day holds more than rareReports items, so its pages walk the items instead of the date index.
+      const insert = t.database.sqlite.prepare(
+        `insert into items (dedup_key, canonical_url, url, host, first_reported_at, last_reported_at)
+         values (?, ?, ?, 'old.example.test', ?, ?)`,
+      );
+      const start = Date.parse('2020-01-01T00:00:00Z');
+      const old = t.database.sqlite.transaction(() =>
+        Array.from({ length: rareReports + 1 }, (_, n) => {
+          const url = `http://old.example.test/${n}`;
+          return Number(insert.run(url, url, url, start + n * 3_600_000, start + n * 3_600_000).lastInsertRowid);
+        }),
+      )();
+      const fixturesFrom = (day: string) => expected((f) => f.day >= day);
+      const all = [...fixturesFrom('2020-01-01'), ...old].sort((x, y) => y - x);
+      expect(await walk('from=2020-01-01', 100)).toEqual(all);
+      // A narrow range inside the old ones is read from the date index: the same answer as a walk would give.
+      const firstDay = old.slice(0, 24).sort((x, y) => y - x);
+      expect(await walk('from=2020-01-01&to=2020-01-01', 10)).toEqual(firstDay);
+      expect(await walk('from=2026-11-02', 2)).toEqual(fixturesFrom('2026-11-02'));
+    });
+
     it('with a queue: only the filtered items of that queue', async () => {
       const assessed = fixtures[5]?.id as number;
       await request(t.app)

@@ -85,6 +85,8 @@ export const items = sqliteTable(
     index('items_queue_id').on(t.state, t.reviewQueue, t.id),
     // The list view's country filter, newest first.
     index('items_country_id').on(t.hostingCountry, t.id),
+    // The list view's date filter when its range holds few items (src/review/item-list.ts).
+    index('items_first_reported').on(t.firstReportedAt),
   ],
 );
 

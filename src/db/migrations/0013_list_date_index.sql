@@ -1,0 +1,1 @@
+CREATE INDEX `items_first_reported` ON `items` (`first_reported_at`);
