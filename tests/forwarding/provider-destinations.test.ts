@@ -2,6 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { assessAndConfirm } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
 
@@ -36,24 +37,7 @@ async function confirmedForwardKeys(url: string): Promise<string[]> {
   const itemId = reportAndTriage(t, url, [
     { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country: 'BE', asn: 64500, org: 'Site host' } },
   ]);
-  const created = await request(t.app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(analyst))
-    .send({
-      legalStatus: 'baseline',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    })
-    .expect(201);
-  await request(t.app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(supervisor))
-    .send({})
-    .expect(200);
+  await assessAndConfirm(t.app, itemId, analyst, supervisor);
   return rows(
     t.database,
     'select d.key from forwards f join destinations d on d.id = f.destination_id where f.item_id = ? order by d.key',
