@@ -4,21 +4,13 @@ import { deriveKey } from '../../src/crypto/seal.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { combineItemStatuses, statusDelayMs, visibleItemStatus } from '../../src/review/reporter-status.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestUser } from '../support/auth.ts';
 import { row } from '../support/db.ts';
 import { medium, reportUrl, triageUrl } from './fixtures.ts';
 
 const hour = 3_600_000;
 const settings = { statusDelayHours: 24, statusDelayRandomHours: 24 };
-const illegal = {
-  legalStatus: 'national',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 describe('statusDelayMs', () => {
   const key = Buffer.alloc(32, 7);
@@ -247,7 +239,7 @@ describe('the status a reporter sees, end to end', () => {
         .send({})
         .expect(200);
     };
-    const confirmed = await decide(first, illegal);
+    const confirmed = await decide(first, illegalNational);
     expect(confirmed.body.assessment.forwarded).toBeGreaterThan(0);
     t.clock.advance(delay);
     expect(await statusOf(receipt)).toBe('in_review');
