@@ -11,6 +11,7 @@ import { syntheticImage } from '../support/synthetic-images.ts';
 import {
   addAccountWithCli,
   type CliAccount,
+  callApi,
   cspViolations,
   hasFocus,
   keepScreenshot,
@@ -101,21 +102,6 @@ describe('issue 10 end to end: the analyst workspace against the review API', ()
     await page.keyboard.press('Enter');
   }
 
-  /** Calls the JSON API from the page, with the session's cookie and CSRF token. */
-  function callApi(page: Page, method: string, path: string, body?: unknown) {
-    return page.evaluate(
-      async ({ method, path, body }) => {
-        const session = await (await fetch('/api/v1/session')).json();
-        const res = await fetch(`/api/v1${path}`, {
-          method,
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: res.status, body: res.status === 204 ? null : await res.json() };
-      },
-      { method, path, body },
-    );
-  }
   const counts = async (page: Page) => (await callApi(page, 'GET', '/queue')).body.queues as Counts;
   const shownCount = (page: Page, queue: string) =>
     page.locator('.counts > div').filter({ has: page.getByRole('term').getByText(queue, { exact: true }) });

@@ -25,6 +25,12 @@ export function addAccountWithCli(dbPath: string, username: string, role: string
 /** The current TOTP code of a secret, by the real clock the server also uses. */
 export const totpNow = (secret: string) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) });
 
+/** The widths every screen is checked at: a desktop and a phone. */
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 360, height: 740 },
+};
+
 const artefactDir = join('test-results', 'analyst-ui');
 
 /** Keeps a screenshot of the page as a test artefact (git-ignored). */

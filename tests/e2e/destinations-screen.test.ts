@@ -10,13 +10,9 @@ import {
   cspViolations,
   hasFocus,
   keepScreenshot,
-  totpNow,
+  signIn,
+  viewports,
 } from './analyst-support.ts';
-
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
 
 interface Row {
   id: number;
@@ -60,12 +56,7 @@ describe('the destinations screen in a real browser: the directory of receivers'
     const context: BrowserContext = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
     const page = await context.newPage();
     const csp = cspViolations(page);
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    await signIn(page, server.baseUrl, account);
     return { context, page, csp };
   }
 

@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
-import { addAccountWithCli, type CliAccount, cspViolations, keepScreenshot, totpNow } from './analyst-support.ts';
-
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
+import {
+  addAccountWithCli,
+  type CliAccount,
+  cspViolations,
+  keepScreenshot,
+  signIn,
+  totpNow,
+  viewports,
+} from './analyst-support.ts';
 
 interface UserView {
   id: number;
@@ -43,12 +46,7 @@ describe('the users screen in a real browser: create, change role, disable, lock
     const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
     const page = await context.newPage();
     const csp = cspViolations(page);
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    await signIn(page, server.baseUrl, account);
     return { context, page, csp };
   }
 
