@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { seriousViolations } from '../support/axe.ts';
 
 export interface CliAccount {
   username: string;
@@ -52,14 +54,25 @@ export function cspViolations(page: Page): string[] {
 /** Whether the element holds the keyboard focus. */
 export const hasFocus = (locator: Locator) => locator.evaluate((el) => el.matches(':focus'));
 
+/** Fills the sign-in form and submits it, with the current TOTP code unless told another. */
+export async function fillSignIn(page: Page, account: CliAccount, code = totpNow(account.totpSecret)): Promise<void> {
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Code from your authenticator app').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** axe finds nothing serious on the screen; a screenshot of it is kept. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect(await seriousViolations(page), screen).toEqual([]);
+  await keepScreenshot(page, screen);
+}
+
 /** Signs in on the app's sign-in screen with password and the current TOTP code. */
 export async function signIn(page: Page, baseUrl: string, account: CliAccount): Promise<void> {
   await page.goto(`${baseUrl}/analyst/`);
   await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillSignIn(page, account);
   await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
 }
 

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
   cspViolations,
+  expectAccessible,
   hasFocus,
-  keepScreenshot,
   signIn,
   viewports,
 } from './analyst-support.ts';
@@ -76,11 +75,6 @@ describe('the destinations screen in a real browser: the directory of receivers'
       const id = field.getAttribute('aria-describedby');
       return field.getAttribute('aria-invalid') === 'true' && id ? document.getElementById(id)?.textContent : null;
     });
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
 
   it('lets an admin add a provider and a partner with per-field errors, approve and edit them (desktop)', async () => {
     const { context, page, csp } = await open('desktop', accounts.admin as CliAccount);

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { illegalBaseline } from '../support/assessments.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
@@ -27,15 +28,7 @@ const desktop = { width: 1280, height: 800 };
 const phone = { width: 360, height: 740 };
 const size = { width: 320, height: 240 };
 const viewer = 'https://viewer.internal/?sha256={sha256}&item={item}';
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'sexual_act',
-};
+const illegal = { ...illegalBaseline, depiction: 'sexual_act' };
 /** A few bytes an ISO media sniffer reads as MP4: triage hashes videos by their exact hashes only. */
 const clip = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4000, 7)]);
 

@@ -7,7 +7,6 @@ import { bankConfirmedItem } from '../../src/review/own-bank-entries.ts';
 import type { InspectedMedium } from '../../src/triage/pipeline.ts';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import type { TestApp } from '../support/app.ts';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { testConfig } from '../support/config.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
@@ -15,7 +14,7 @@ import {
   addAccountWithCli,
   type CliAccount,
   cspViolations,
-  keepScreenshot,
+  expectAccessible,
   signIn,
   viewports,
 } from './analyst-support.ts';
@@ -103,11 +102,6 @@ describe('the known queue and the cluster section in a real browser', () => {
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
     await signIn(page, server.baseUrl, account);
     return { context, page, csp, requests };
-  }
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
   }
 
   const api = (page: Page, path: string) =>

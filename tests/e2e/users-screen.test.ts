@@ -2,14 +2,13 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
   cspViolations,
-  keepScreenshot,
+  expectAccessible,
   signIn,
   totpNow,
   viewports,
@@ -62,11 +61,6 @@ describe('the users screen in a real browser: create, change role, disable, lock
     (await api<{ users: UserView[] }>(page, '/users')).users.find((u) => u.username === username) as UserView;
   const auditActions = async (page: Page, id: number) =>
     (await api<{ events: { action: string }[] }>(page, `/audit?object=user:${id}`)).events.map((e) => e.action);
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
 
   it('creates an account, changes its role, disables and enables it (desktop)', async () => {
     const { context, page, csp } = await open('desktop', accounts.desk as CliAccount);
