@@ -2,9 +2,9 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { assessAndConfirm } from '../support/assessments.ts';
+import { assessAndConfirm, forwardKeysOf } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
-import { countRows, row, rows } from '../support/db.ts';
+import { countRows, row } from '../support/db.ts';
 
 let t: TestApp;
 let analyst: TestSession;
@@ -40,11 +40,7 @@ async function forwardKeys(url: string, country: string): Promise<string[]> {
     { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country, asn: 64501, org: 'Abroad' } },
   ]);
   await assessAndConfirm(t.app, itemId, analyst, supervisor);
-  return rows(
-    t.database,
-    'select d.key from forwards f join destinations d on d.id = f.destination_id where f.item_id = ? order by d.key',
-    itemId,
-  ).map((r) => r.key as string);
+  return forwardKeysOf(t, itemId);
 }
 
 describe('an admin adds a partner hotline', () => {

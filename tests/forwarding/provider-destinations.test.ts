@@ -2,9 +2,9 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { assessAndConfirm } from '../support/assessments.ts';
+import { assessAndConfirm, forwardKeysOf } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
-import { countRows, row, rows } from '../support/db.ts';
+import { countRows, row } from '../support/db.ts';
 
 let t: TestApp;
 let analyst: TestSession;
@@ -38,11 +38,7 @@ async function confirmedForwardKeys(url: string): Promise<string[]> {
     { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country: 'BE', asn: 64500, org: 'Site host' } },
   ]);
   await assessAndConfirm(t.app, itemId, analyst, supervisor);
-  return rows(
-    t.database,
-    'select d.key from forwards f join destinations d on d.id = f.destination_id where f.item_id = ? order by d.key',
-    itemId,
-  ).map((r) => r.key as string);
+  return forwardKeysOf(t, itemId);
 }
 
 describe("an admin adds a hosting provider's abuse contact", () => {

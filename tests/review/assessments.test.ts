@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/matching/matcher.ts';
 import { switchBankEntry } from '../../src/review/bank-switch.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { illegalNational } from '../support/assessments.ts';
+import { illegalFields, illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
 import { medium, reportAndTriage, reportUrl } from './fixtures.ts';
@@ -214,15 +214,7 @@ describe('known items', () => {
       .set(asSession(supervisor))
       .send({ itemIds: [known] })
       .expect(200);
-    const copied = {
-      outcome: 'national',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    };
+    const copied = { outcome: 'national', ...illegalFields };
     expect(res.body.assessments[0]).toMatchObject(copied);
     const stored = row(
       t.database,

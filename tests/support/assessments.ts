@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import type { TestApp } from './app.ts';
 import { asSession, type TestSession } from './auth.ts';
+import { rows } from './db.ts';
 
 /** What an illegal assessment states beside its legal status: the fields the exports and notices need. */
 export const illegalFields = {
@@ -40,3 +42,11 @@ export async function assessAndConfirm(
     .send({})
     .expect(200);
 }
+
+/** The keys of the destinations the item is forwarded to, in order. */
+export const forwardKeysOf = (t: TestApp, itemId: number): string[] =>
+  rows(
+    t.database,
+    'select d.key from forwards f join destinations d on d.id = f.destination_id where f.item_id = ? order by d.key',
+    itemId,
+  ).map((r) => r.key as string);
