@@ -16,14 +16,14 @@ import {
   hasFocus,
   keepScreenshot,
   totpNow,
+  viewports,
 } from './analyst-support.ts';
 
 // Issue 10's proof, against the real server (src/main.ts) and a loopback site of synthetic pictures:
 // reports through the public form, triage, the queue, a keyboard-only claim and assessment with the
 // safe view, four eyes, the own bank, and a re-encoded copy recognised as known.
 
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 360, height: 740 };
+const { desktop, phone } = viewports;
 const size = { width: 320, height: 240 };
 /** Seeds whose pictures keep a PDQ quality of at least 80 and the same hash when re-encoded as JPEG. */
 const seedOf: Record<string, number> = { '/a.png': 11, '/b.png': 25 };

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
 
@@ -74,6 +74,20 @@ export async function signIn(page: Page, baseUrl: string, account: CliAccount): 
   await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
   await fillSignIn(page, account);
   await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+}
+
+/** A new browser context at one of the two widths, signed in as `account`; the page's CSP complaints are collected. */
+export async function openSignedIn(
+  browser: Browser,
+  baseUrl: string,
+  viewport: keyof typeof viewports,
+  account: CliAccount,
+) {
+  const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
+  const page = await context.newPage();
+  const csp = cspViolations(page);
+  await signIn(page, baseUrl, account);
+  return { context, page, csp };
 }
 
 /** Calls the JSON API from the page, with the session's cookie and CSRF token. */

@@ -1,16 +1,15 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
-  cspViolations,
   expectAccessible,
   hasFocus,
-  signIn,
-  viewports,
+  openSignedIn,
+  type viewports,
 } from './analyst-support.ts';
 
 interface Row {
@@ -51,13 +50,8 @@ describe('the destinations screen in a real browser: the directory of receivers'
     await server?.stop();
   });
 
-  async function open(viewport: keyof typeof viewports, account: CliAccount) {
-    const context: BrowserContext = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await signIn(page, server.baseUrl, account);
-    return { context, page, csp };
-  }
+  const open = (viewport: keyof typeof viewports, account: CliAccount) =>
+    openSignedIn(browser, server.baseUrl, viewport, account);
 
   const api = <T>(page: Page, path: string) =>
     page.evaluate(

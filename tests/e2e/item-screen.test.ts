@@ -17,6 +17,7 @@ import {
   keepScreenshot,
   reportThroughApi,
   signIn,
+  viewports,
 } from './analyst-support.ts';
 
 // The item screen in the browser, against the real server and a loopback site of synthetic
@@ -24,8 +25,7 @@ import {
 // heartbeats and refusals, the evidence (skipped media, TLS, duplicates, a rotated copy's match and
 // its source, video), the decision form's rules, the contact on request, forwards, known items.
 
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 360, height: 740 };
+const { desktop, phone } = viewports;
 const size = { width: 320, height: 240 };
 const viewer = 'https://viewer.internal/?sha256={sha256}&item={item}';
 const illegal = { ...illegalBaseline, depiction: 'sexual_act' };

@@ -7,11 +7,10 @@ import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
-  cspViolations,
   expectAccessible,
-  signIn,
+  openSignedIn,
   totpNow,
-  viewports,
+  type viewports,
 } from './analyst-support.ts';
 
 interface UserView {
@@ -41,13 +40,8 @@ describe('the users screen in a real browser: create, change role, disable, lock
     await server?.stop();
   });
 
-  async function open(viewport: keyof typeof viewports, account: CliAccount) {
-    const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await signIn(page, server.baseUrl, account);
-    return { context, page, csp };
-  }
+  const open = (viewport: keyof typeof viewports, account: CliAccount) =>
+    openSignedIn(browser, server.baseUrl, viewport, account);
 
   const signInOverApi = (username: string, password: string, totp: string) =>
     fetch(`${server.baseUrl}/api/v1/session`, {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { addAccountWithCli, type CliAccount, cspViolations, signIn, viewports } from '../e2e/analyst-support.ts';
+import { addAccountWithCli, type CliAccount, openSignedIn, type viewports } from '../e2e/analyst-support.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
@@ -42,10 +42,7 @@ describe('the statistics screen in a real browser', () => {
   });
 
   async function openStatistics(viewport: keyof typeof viewports, account: CliAccount) {
-    const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await signIn(page, server.baseUrl, account);
+    const { context, page, csp } = await openSignedIn(browser, server.baseUrl, viewport, account);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Statistics' }).click();
     await page.getByRole('heading', { name: `Hotline in figures ${year}` }).waitFor();
     return { context, page, csp };
