@@ -43,16 +43,7 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     .map((r) => ({ ...r, receivedAt: iso(r.receivedAt) }));
 
   const duplicateIds = item.media.flatMap((m) => (m.duplicateOf ? [m.duplicateOf.mediaId] : []));
-  const duplicateItems = new Map(
-    (duplicateIds.length
-      ? db
-          .select({ id: itemMedia.id, itemId: itemMedia.itemId })
-          .from(itemMedia)
-          .where(inArray(itemMedia.id, duplicateIds))
-          .all()
-      : []
-    ).map((m) => [m.id, m.itemId]),
-  );
+  const duplicateItems = itemsOf(db, itemMedia, duplicateIds);
 
   const claimLive = review.claimedBy !== null && (review.claimedUntil ?? 0) > now;
   const sources = entrySources(db, [
@@ -112,6 +103,13 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
   };
 }
 
+/** The item each row (a medium or an assessment) belongs to, by the row's id; no query for no ids. */
+function itemsOf(db: DbOrTx, table: typeof itemMedia | typeof assessments, ids: number[]): Map<number, number> {
+  if (ids.length === 0) return new Map();
+  const rows = db.select({ id: table.id, itemId: table.itemId }).from(table).where(inArray(table.id, ids)).all();
+  return new Map(rows.map((r) => [r.id, r.itemId]));
+}
+
 type EntrySource = { sourceRef: string | null; sourceAssessmentId: number | null; sourceItemId: number | null };
 
 /**
@@ -127,16 +125,7 @@ function entrySources(db: DbOrTx, entryIds: number[]): Map<number, EntrySource> 
     .all()
     .map((e) => ({ ...e, sourceAssessmentId: sourceAssessmentOf(e.sourceRef) }));
   const assessmentIds = refs.flatMap((e) => (e.sourceAssessmentId === null ? [] : [e.sourceAssessmentId]));
-  const judged = new Map(
-    (assessmentIds.length
-      ? db
-          .select({ id: assessments.id, itemId: assessments.itemId })
-          .from(assessments)
-          .where(inArray(assessments.id, assessmentIds))
-          .all()
-      : []
-    ).map((a) => [a.id, a.itemId]),
-  );
+  const judged = itemsOf(db, assessments, assessmentIds);
   return new Map(
     refs.map(({ id, ...e }) => [
       id,

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Ajv } from 'ajv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { openDatabase } from '../../src/db/client.ts';
@@ -15,21 +14,14 @@ import { loadSigningKey } from '../../src/key-files.ts';
 import { readZipEntries } from '../forwarding/zip-entries.ts';
 import { medium, triageUrl } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { addUser, asSession, sessionFor } from '../support/auth.ts';
+import { assessAndConfirm, illegalFields } from '../support/assessments.ts';
+import { addUser, sessionFor } from '../support/auth.ts';
 import { rows } from '../support/db.ts';
 
 const schemaOf = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../data/schemas/${name}`, import.meta.url), 'utf8'));
 const validateReport = new Ajv({ allErrors: true }).compile(schemaOf('export-report-v1.schema.json'));
 const validateVics = new Ajv({ allErrors: true }).compile(schemaOf('vics-2.0-media-set.schema.json'));
-const assessment = {
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 async function writeZip(path: string, entries: Map<string, Buffer>) {
   const zip = new yazl.ZipFile();
@@ -151,16 +143,7 @@ describe('hotline export of real forwards, end to end', () => {
     const itemId = triageUrl(t, url, [{ ...medium(url), hosting }]);
     const analyst = sessionFor(t, await addUser(t, 'analyst'));
     const supervisor = sessionFor(t, await addUser(t, 'supervisor'));
-    const created = await request(t.app)
-      .post(`/api/v1/items/${itemId}/assessments`)
-      .set(asSession(analyst))
-      .send({ ...assessment, legalStatus })
-      .expect(201);
-    await request(t.app)
-      .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-      .set(asSession(supervisor))
-      .send({})
-      .expect(200);
+    await assessAndConfirm(t.app, itemId, analyst, supervisor, { ...illegalFields, legalStatus });
     return itemId;
   }
 

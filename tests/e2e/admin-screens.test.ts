@@ -2,22 +2,19 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
   cspViolations,
+  expectAccessible,
+  fillSignIn,
   hasFocus,
-  keepScreenshot,
   totpNow,
+  viewports,
 } from './analyst-support.ts';
 
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
 const hour = 3_600_000;
 
 /**
@@ -106,18 +103,6 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
     return { context, page, csp };
   }
 
-  async function signIn(page: Page, account: CliAccount, code = totpNow(account.totpSecret)) {
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(code);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
-
   const goTo = async (page: Page, link: string, heading: string) => {
     await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
@@ -128,7 +113,7 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
 
   it('lets an admin import, disable and enable a bank, change settings with per-field errors, and work the outbox (desktop)', async () => {
     const { context, page, csp } = await open('desktop');
-    await signIn(page, accounts.admin as CliAccount);
+    await fillSignIn(page, accounts.admin as CliAccount);
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
 
     // Banks: an upload with one bad line; the line is named.
@@ -209,7 +194,7 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
   it('keeps the language on the account: chosen on one device, shown on another at sign-in (phone)', async () => {
     const supervisor = accounts.supervisor as CliAccount;
     const first = await open('desktop');
-    await signIn(first.page, supervisor);
+    await fillSignIn(first.page, supervisor);
     await first.page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     await first.page.getByLabel('Language').selectOption('nl');
     await first.page.getByRole('heading', { name: 'Wachtrij', level: 1 }).waitFor();
@@ -220,7 +205,7 @@ describe('the admin screens in a real browser: banks, settings, outbox, language
     const code = await nextTotpStep(supervisor.totpSecret);
     const { context, page, csp } = await open('phone');
     await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await signIn(page, supervisor, code);
+    await fillSignIn(page, supervisor, code);
     await page.getByRole('heading', { name: 'Wachtrij', level: 1 }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('nl');
 

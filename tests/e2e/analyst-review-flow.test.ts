@@ -11,18 +11,19 @@ import { syntheticImage } from '../support/synthetic-images.ts';
 import {
   addAccountWithCli,
   type CliAccount,
+  callApi,
   cspViolations,
   hasFocus,
   keepScreenshot,
   totpNow,
+  viewports,
 } from './analyst-support.ts';
 
 // Issue 10's proof, against the real server (src/main.ts) and a loopback site of synthetic pictures:
 // reports through the public form, triage, the queue, a keyboard-only claim and assessment with the
 // safe view, four eyes, the own bank, and a re-encoded copy recognised as known.
 
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 360, height: 740 };
+const { desktop, phone } = viewports;
 const size = { width: 320, height: 240 };
 /** Seeds whose pictures keep a PDQ quality of at least 80 and the same hash when re-encoded as JPEG. */
 const seedOf: Record<string, number> = { '/a.png': 11, '/b.png': 25 };
@@ -101,21 +102,6 @@ describe('issue 10 end to end: the analyst workspace against the review API', ()
     await page.keyboard.press('Enter');
   }
 
-  /** Calls the JSON API from the page, with the session's cookie and CSRF token. */
-  function callApi(page: Page, method: string, path: string, body?: unknown) {
-    return page.evaluate(
-      async ({ method, path, body }) => {
-        const session = await (await fetch('/api/v1/session')).json();
-        const res = await fetch(`/api/v1${path}`, {
-          method,
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: res.status, body: res.status === 204 ? null : await res.json() };
-      },
-      { method, path, body },
-    );
-  }
   const counts = async (page: Page) => (await callApi(page, 'GET', '/queue')).body.queues as Counts;
   const shownCount = (page: Page, queue: string) =>
     page.locator('.counts > div').filter({ has: page.getByRole('term').getByText(queue, { exact: true }) });

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { seriousViolations } from '../support/axe.ts';
 
 export interface CliAccount {
   username: string;
@@ -25,6 +27,12 @@ export function addAccountWithCli(dbPath: string, username: string, role: string
 /** The current TOTP code of a secret, by the real clock the server also uses. */
 export const totpNow = (secret: string) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) });
 
+/** The widths every screen is checked at: a desktop and a phone. */
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 360, height: 740 },
+};
+
 const artefactDir = join('test-results', 'analyst-ui');
 
 /** Keeps a screenshot of the page as a test artefact (git-ignored). */
@@ -46,15 +54,40 @@ export function cspViolations(page: Page): string[] {
 /** Whether the element holds the keyboard focus. */
 export const hasFocus = (locator: Locator) => locator.evaluate((el) => el.matches(':focus'));
 
+/** Fills the sign-in form and submits it, with the current TOTP code unless told another. */
+export async function fillSignIn(page: Page, account: CliAccount, code = totpNow(account.totpSecret)): Promise<void> {
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Code from your authenticator app').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** axe finds nothing serious on the screen; a screenshot of it is kept. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect(await seriousViolations(page), screen).toEqual([]);
+  await keepScreenshot(page, screen);
+}
+
 /** Signs in on the app's sign-in screen with password and the current TOTP code. */
 export async function signIn(page: Page, baseUrl: string, account: CliAccount): Promise<void> {
   await page.goto(`${baseUrl}/analyst/`);
   await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillSignIn(page, account);
   await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+}
+
+/** A new browser context at one of the two widths, signed in as `account`; the page's CSP complaints are collected. */
+export async function openSignedIn(
+  browser: Browser,
+  baseUrl: string,
+  viewport: keyof typeof viewports,
+  account: CliAccount,
+) {
+  const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
+  const page = await context.newPage();
+  const csp = cspViolations(page);
+  await signIn(page, baseUrl, account);
+  return { context, page, csp };
 }
 
 /** Calls the JSON API from the page, with the session's cookie and CSRF token. */

@@ -1,22 +1,18 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
   cspViolations,
+  expectAccessible,
+  fillSignIn,
   hasFocus,
-  keepScreenshot,
   totpNow,
+  viewports,
 } from './analyst-support.ts';
-
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
 
 describe('the analyst workspace in a real browser', () => {
   let server: RunningServer;
@@ -47,18 +43,6 @@ describe('the analyst workspace in a real browser', () => {
     return { context, page, csp };
   }
 
-  async function signIn(page: Page, account: CliAccount, code = totpNow(account.totpSecret)) {
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(code);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
-
   it('signs a CLI admin in with password and TOTP, creates an analyst, changes and disables it, signs out', async () => {
     const { context, page, csp } = await open('desktop');
     const admin = accounts['root-desk'] as CliAccount;
@@ -66,13 +50,13 @@ describe('the analyst workspace in a real browser', () => {
     await expectAccessible(page, 'sign-in');
 
     // A wrong code is refused with the server's message, and nothing else happens.
-    await signIn(page, admin, '000000' === totpNow(admin.totpSecret) ? '111111' : '000000');
+    await fillSignIn(page, admin, '000000' === totpNow(admin.totpSecret) ? '111111' : '000000');
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('The username, password or code is not correct');
     await expectAccessible(page, 'sign-in-error');
 
-    await signIn(page, admin);
+    await fillSignIn(page, admin);
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     expect(await page.getByText(`Signed in as ${admin.username} (Administrator)`).isVisible()).toBe(true);
     await expectAccessible(page, 'home');
@@ -192,7 +176,7 @@ describe('the analyst workspace in a real browser', () => {
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(`${server.baseUrl}/analyst/`);
-    await signIn(page, accounts['root-idle'] as CliAccount);
+    await fillSignIn(page, accounts['root-idle'] as CliAccount);
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     const warning = page.getByRole('dialog', { name: 'Are you still there?' });
 

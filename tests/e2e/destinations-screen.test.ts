@@ -1,22 +1,16 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 import {
   addAccountWithCli,
   type CliAccount,
-  cspViolations,
+  expectAccessible,
   hasFocus,
-  keepScreenshot,
-  totpNow,
+  openSignedIn,
+  type viewports,
 } from './analyst-support.ts';
-
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
 
 interface Row {
   id: number;
@@ -56,18 +50,8 @@ describe('the destinations screen in a real browser: the directory of receivers'
     await server?.stop();
   });
 
-  async function open(viewport: keyof typeof viewports, account: CliAccount) {
-    const context: BrowserContext = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
-    return { context, page, csp };
-  }
+  const open = (viewport: keyof typeof viewports, account: CliAccount) =>
+    openSignedIn(browser, server.baseUrl, viewport, account);
 
   const api = <T>(page: Page, path: string) =>
     page.evaluate(
@@ -85,11 +69,6 @@ describe('the destinations screen in a real browser: the directory of receivers'
       const id = field.getAttribute('aria-describedby');
       return field.getAttribute('aria-invalid') === 'true' && id ? document.getElementById(id)?.textContent : null;
     });
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
 
   it('lets an admin add a provider and a partner with per-field errors, approve and edit them (desktop)', async () => {
     const { context, page, csp } = await open('desktop', accounts.admin as CliAccount);

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { illegalBaseline } from '../support/assessments.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
@@ -16,6 +17,7 @@ import {
   keepScreenshot,
   reportThroughApi,
   signIn,
+  viewports,
 } from './analyst-support.ts';
 
 // The item screen in the browser, against the real server and a loopback site of synthetic
@@ -23,19 +25,10 @@ import {
 // heartbeats and refusals, the evidence (skipped media, TLS, duplicates, a rotated copy's match and
 // its source, video), the decision form's rules, the contact on request, forwards, known items.
 
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 360, height: 740 };
+const { desktop, phone } = viewports;
 const size = { width: 320, height: 240 };
 const viewer = 'https://viewer.internal/?sha256={sha256}&item={item}';
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'sexual_act',
-};
+const illegal = { ...illegalBaseline, depiction: 'sexual_act' };
 /** A few bytes an ISO media sniffer reads as MP4: triage hashes videos by their exact hashes only. */
 const clip = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4000, 7)]);
 

@@ -7,16 +7,20 @@ import { bankConfirmedItem } from '../../src/review/own-bank-entries.ts';
 import type { InspectedMedium } from '../../src/triage/pipeline.ts';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import type { TestApp } from '../support/app.ts';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { testConfig } from '../support/config.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
-import { addAccountWithCli, type CliAccount, cspViolations, keepScreenshot, totpNow } from './analyst-support.ts';
+import {
+  addAccountWithCli,
+  type CliAccount,
+  cspViolations,
+  expectAccessible,
+  signIn,
+  viewports,
+} from './analyst-support.ts';
 
 // The known queue and the cluster section in Debian's Chromium, against the real server: the
 // items are written into its database as triage would have stored them (no fetch, no picture).
-
-const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
 
 interface Seeded {
   sourceAssessment: number;
@@ -96,18 +100,8 @@ describe('the known queue and the cluster section in a real browser', () => {
     const csp = cspViolations(page);
     const requests: string[] = [];
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    await signIn(page, server.baseUrl, account);
     return { context, page, csp, requests };
-  }
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
   }
 
   const api = (page: Page, path: string) =>

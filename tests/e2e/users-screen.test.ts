@@ -2,15 +2,16 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
-import { addAccountWithCli, type CliAccount, cspViolations, keepScreenshot, totpNow } from './analyst-support.ts';
-
-const viewports = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 360, height: 740 },
-};
+import {
+  addAccountWithCli,
+  type CliAccount,
+  expectAccessible,
+  openSignedIn,
+  totpNow,
+  type viewports,
+} from './analyst-support.ts';
 
 interface UserView {
   id: number;
@@ -39,18 +40,8 @@ describe('the users screen in a real browser: create, change role, disable, lock
     await server?.stop();
   });
 
-  async function open(viewport: keyof typeof viewports, account: CliAccount) {
-    const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
-    return { context, page, csp };
-  }
+  const open = (viewport: keyof typeof viewports, account: CliAccount) =>
+    openSignedIn(browser, server.baseUrl, viewport, account);
 
   const signInOverApi = (username: string, password: string, totp: string) =>
     fetch(`${server.baseUrl}/api/v1/session`, {
@@ -64,11 +55,6 @@ describe('the users screen in a real browser: create, change role, disable, lock
     (await api<{ users: UserView[] }>(page, '/users')).users.find((u) => u.username === username) as UserView;
   const auditActions = async (page: Page, id: number) =>
     (await api<{ events: { action: string }[] }>(page, `/audit?object=user:${id}`)).events.map((e) => e.action);
-
-  async function expectAccessible(page: Page, screen: string) {
-    expect(await seriousViolations(page), screen).toEqual([]);
-    await keepScreenshot(page, screen);
-  }
 
   it('creates an account, changes its role, disables and enables it (desktop)', async () => {
     const { context, page, csp } = await open('desktop', accounts.desk as CliAccount);

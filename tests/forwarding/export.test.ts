@@ -15,6 +15,7 @@ import { loadSigningKey, type SigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { medium, triageUrl } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { assessAndConfirm, illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { row } from '../support/db.ts';
 import { fillPoliceForwards } from './bulk-forwards.ts';
@@ -37,15 +38,6 @@ let receipt: string;
 
 const contact = 'reporter@mail.example.test';
 const description = 'found while searching for a game';
-const illegal = {
-  legalStatus: 'national',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 /** A reported (with contact and description), triaged, assessed and confirmed item; its medium hosted in `country`. */
 async function forwardedItem(url: string, country: string, over: { legalStatus?: string; media?: boolean } = {}) {
@@ -55,16 +47,10 @@ async function forwardedItem(url: string, country: string, over: { legalStatus?:
   ).receipt;
   const m = { ...medium(url), hosting: { kind: 'ip' as const, ip: '203.0.113.9', country, asn: 64501, org: 'CDN' } };
   const itemId = triageUrl(t, url, over.media === false ? [] : [m]);
-  const created = await request(app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(analyst))
-    .send({ ...illegal, ...(over.legalStatus ? { legalStatus: over.legalStatus } : {}) })
-    .expect(201);
-  await request(app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(supervisor))
-    .send({})
-    .expect(200);
+  await assessAndConfirm(app, itemId, analyst, supervisor, {
+    ...illegalNational,
+    ...(over.legalStatus ? { legalStatus: over.legalStatus } : {}),
+  });
   return itemId;
 }
 

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalBaseline } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
 
@@ -20,16 +21,6 @@ beforeEach(async () => {
   admin = sessionFor(t, await addUser(t, 'admin'));
 });
 
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
-
 /** An item whose page is hosted in BE (fixtures) and whose one medium is hosted in `mediumCountry`. */
 function itemWithMediumIn(url: string, mediumCountry: string | null): number {
   return reportAndTriage(t, url, [
@@ -37,7 +28,7 @@ function itemWithMediumIn(url: string, mediumCountry: string | null): number {
   ]);
 }
 
-async function assessAndConfirm(itemId: number, body: object = illegal) {
+async function assessAndConfirm(itemId: number, body: object = illegalBaseline) {
   const created = await request(t.app)
     .post(`/api/v1/items/${itemId}/assessments`)
     .set(asSession(analyst))

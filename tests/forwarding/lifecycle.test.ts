@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,17 +5,19 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKey } from '../../src/audit/chain.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
-import { createRecheckWorker, type RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
+import type { RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
 import { loadSigningKey } from '../../src/key-files.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createHousekeepingWorker } from '../../src/retention/housekeeping-worker.ts';
-import { medium, reportUrl, triageUrl } from '../review/fixtures.ts';
+import { reportUrl } from '../review/fixtures.ts';
 import { createClock, createTestApp, type TestApp } from '../support/app.ts';
+import { assessAndConfirm } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor } from '../support/auth.ts';
 import { row, rows } from '../support/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { freeLoopbackPort, type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
+import { testRecheckWorker, triageImage } from './recheck-support.ts';
 
 /**
  * Both halves of forwarding on one item, under an injected clock: delivery (a notice through SMTP,
@@ -66,13 +67,7 @@ beforeAll(async () => {
     now: t.clock.now,
     signingKey: loadSigningKey(':memory:'),
   });
-  recheck = await createRecheckWorker({
-    config: t.config,
-    db: t.database.db,
-    logger: createLogger('silent'),
-    now: t.clock.now,
-    random: () => 0.5,
-  });
+  recheck = await testRecheckWorker(t);
 }, 60_000);
 
 afterAll(async () => {
@@ -131,34 +126,14 @@ describe('a forward to a hosting provider, from notice to removal and back', () 
 
     const url = `${site.origin}/picture.png`;
     reportUrl(t, url);
-    const sha256 = createHash('sha256').update(image).digest('hex');
-    const triaged = medium('picture');
-    const itemId = triageUrl(t, url, [
-      {
-        ...triaged,
-        url,
-        signals: { ...triaged.signals, sha256 },
-        hosting: { kind: 'ip', ip: '198.51.100.7', country: 'BE', asn: 64500, org: 'Site' },
-      },
-    ]);
-    const assessment = await request(t.app)
-      .post(`/api/v1/items/${itemId}/assessments`)
-      .set(asSession(analyst))
-      .send({
-        legalStatus: 'baseline',
-        content: 'real_abuse',
-        mediaType: 'image',
-        victimAgeGroup: 'prepubescent',
-        victimGender: 'female',
-        siteType: 'image_host',
-        depiction: 'lascivious_exhibition',
-      })
-      .expect(201);
-    await request(t.app)
-      .post(`/api/v1/assessments/${assessment.body.assessment.id}/confirm`)
-      .set(asSession(supervisor))
-      .send({})
-      .expect(200);
+    const itemId = triageImage(t, url, url, image, {
+      kind: 'ip',
+      ip: '198.51.100.7',
+      country: 'BE',
+      asn: 64500,
+      org: 'Site',
+    });
+    await assessAndConfirm(t.app, itemId, analyst, supervisor);
     const police = forwardTo('police');
     const provider = forwardTo('provider:AS64500');
     expect(JSON.parse(provider.reasons as string)[0]).toMatchObject({ code: 'provider_notice', asn: 64500 });

@@ -2,8 +2,9 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { medium, reportAndTriage } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { assessAndConfirm, forwardKeysOf } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
-import { countRows, row, rows } from '../support/db.ts';
+import { countRows, row } from '../support/db.ts';
 
 let t: TestApp;
 let analyst: TestSession;
@@ -38,29 +39,8 @@ async function forwardKeys(url: string, country: string): Promise<string[]> {
   const itemId = reportAndTriage(t, url, [
     { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country, asn: 64501, org: 'Abroad' } },
   ]);
-  const created = await request(t.app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(analyst))
-    .send({
-      legalStatus: 'baseline',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    })
-    .expect(201);
-  await request(t.app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(supervisor))
-    .send({})
-    .expect(200);
-  return rows(
-    t.database,
-    'select d.key from forwards f join destinations d on d.id = f.destination_id where f.item_id = ? order by d.key',
-    itemId,
-  ).map((r) => r.key as string);
+  await assessAndConfirm(t.app, itemId, analyst, supervisor);
+  return forwardKeysOf(t, itemId);
 }
 
 describe('an admin adds a partner hotline', () => {

@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKey } from '../../src/audit/chain.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { updateForward } from '../../src/forwarding/forwards.ts';
-import { createRecheckWorker, type RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { medium, reportUrl, triageUrl } from '../review/fixtures.ts';
+import type { RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
+import { reportUrl } from '../review/fixtures.ts';
 import { createClock, createTestApp, type TestApp } from '../support/app.ts';
-import { addUser, asSession, sessionFor } from '../support/auth.ts';
+import { assessAndConfirm } from '../support/assessments.ts';
+import { addUser, sessionFor } from '../support/auth.ts';
 import { row, rows } from '../support/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
+import { testRecheckWorker, triageImage } from './recheck-support.ts';
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
@@ -36,43 +36,18 @@ beforeAll(async () => {
   const url = `${server.origin}/picture.png`;
   receipt = reportUrl(t, url);
   // Triage recorded the image's exact hashes (only hashes are stored).
-  const sha256 = createHash('sha256').update(image).digest('hex');
-  const triaged = medium('picture');
-  itemId = triageUrl(t, url, [{ ...triaged, url, signals: { ...triaged.signals, sha256 } }]);
+  itemId = triageImage(t, url, url, image);
 
   const analyst = sessionFor(t, await addUser(t, 'analyst'));
   const supervisor = await addUser(t, 'supervisor');
-  const created = await request(t.app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(analyst))
-    .send({
-      legalStatus: 'baseline',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    })
-    .expect(201);
-  await request(t.app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(sessionFor(t, supervisor)))
-    .send({})
-    .expect(200);
+  await assessAndConfirm(t.app, itemId, analyst, sessionFor(t, supervisor));
   const deps = { db: t.database.db, config: t.config, now: t.clock.now };
   // The page is hosted in BE (police), its medium in NL (partner hotline); one is acknowledged.
   const [police, partner] = forwardsOf().map((f) => f.id);
   updateForward(deps, supervisor.id, police as number, { state: 'sent' });
   updateForward(deps, supervisor.id, partner as number, { state: 'sent' });
   updateForward(deps, supervisor.id, partner as number, { state: 'acknowledged', receiverReference: 'NL-1' });
-  recheck = await createRecheckWorker({
-    config: t.config,
-    db: t.database.db,
-    logger: createLogger('silent'),
-    now: t.clock.now,
-    random: () => 0.5,
-  });
+  recheck = await testRecheckWorker(t);
 }, 60_000);
 
 afterAll(async () => {

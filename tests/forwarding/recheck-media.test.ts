@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateForward } from '../../src/forwarding/forwards.ts';
-import { createRecheckWorker, type RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { medium, reportUrl, triageUrl } from '../review/fixtures.ts';
+import type { RecheckWorker } from '../../src/forwarding/recheck-worker.ts';
+import { reportUrl } from '../review/fixtures.ts';
 import { createClock, createTestApp, type TestApp } from '../support/app.ts';
-import { addUser, asSession, sessionFor } from '../support/auth.ts';
+import { assessAndConfirm } from '../support/assessments.ts';
+import { addUser, sessionFor } from '../support/auth.ts';
 import { row, rows } from '../support/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { syntheticImage } from '../support/synthetic-images.ts';
+import { testRecheckWorker, triageImage } from './recheck-support.ts';
 
 const dayMs = 86_400_000;
 
@@ -36,39 +35,13 @@ beforeAll(async () => {
   const pageUrl = `${server.origin}/page.html`;
   reportUrl(t, pageUrl);
   // Triage found the picture on the page and recorded its exact hash at its own address.
-  const triaged = medium('picture');
-  const sha256 = createHash('sha256').update(image).digest('hex');
-  const mediumUrl = `${server.origin}/picture.png`;
-  itemId = triageUrl(t, pageUrl, [{ ...triaged, url: mediumUrl, signals: { ...triaged.signals, sha256 } }]);
+  itemId = triageImage(t, pageUrl, `${server.origin}/picture.png`, image);
   const analyst = sessionFor(t, await addUser(t, 'analyst'));
   const supervisor = await addUser(t, 'supervisor');
-  const created = await request(t.app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(analyst))
-    .send({
-      legalStatus: 'baseline',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    })
-    .expect(201);
-  await request(t.app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(sessionFor(t, supervisor)))
-    .send({})
-    .expect(200);
+  await assessAndConfirm(t.app, itemId, analyst, sessionFor(t, supervisor));
   const deps = { db: t.database.db, config: t.config, now: t.clock.now };
   for (const f of forwardStates()) updateForward(deps, supervisor.id, f.id as number, { state: 'sent' });
-  recheck = await createRecheckWorker({
-    config: t.config,
-    db: t.database.db,
-    logger: createLogger('silent'),
-    now: t.clock.now,
-    random: () => 0.5,
-  });
+  recheck = await testRecheckWorker(t);
 }, 60_000);
 
 afterAll(async () => {

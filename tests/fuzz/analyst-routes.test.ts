@@ -9,6 +9,7 @@ import type { Lang } from '../../src/http/i18n.ts';
 import { Matcher } from '../../src/matching/matcher.ts';
 import { medium, reportAndTriage, reportUrl } from '../review/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalBaseline } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor } from '../support/auth.ts';
 import { row } from '../support/db.ts';
 import { databaseDigest } from '../support/db-digest.ts';
@@ -41,15 +42,7 @@ let server: Server;
 let site: LoopbackServer;
 let f: Fixtures;
 
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'sexual_act',
-};
+const illegal = { ...illegalBaseline, depiction: 'sexual_act' };
 
 beforeAll(async () => {
   const picture = await syntheticImage(3, { width: 64, height: 48 });

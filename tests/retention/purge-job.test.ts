@@ -7,40 +7,44 @@ import { describe, expect, it } from 'vitest';
 import { createWorker } from '../../src/jobs/worker.ts';
 import { createLogger } from '../../src/logger.ts';
 import { purgeJobHandler, purgeJobType, scheduleDailyPurge } from '../../src/retention/purge-job.ts';
-import { createClock, createTestApp } from '../support/app.ts';
+import { createClock, createTestApp, type TestApp } from '../support/app.ts';
 import { row, rows } from '../support/db.ts';
 
 const dayMs = 86_400_000;
+
+/** A text report of one address, gone when triage fetched it, and decided so by review. */
+async function reportGoneAndDecided(t: TestApp, report: { description: string; contact?: string }) {
+  await request(t.app)
+    .post('/api/v1/reports')
+    .send({ urls: ['https://gone.example/a'], category: 'other', siteType: 'chat', mediaType: 'text', ...report })
+    .expect(201);
+  t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(t.clock.now());
+  t.database.sqlite
+    .prepare('insert into item_reviews (item_id, decided_at) select id, ? from items')
+    .run(t.clock.now());
+}
+
+/** A job worker that runs only the purge. */
+function purgeWorker(t: TestApp) {
+  const { db } = t.database;
+  return createWorker({
+    db,
+    logger: createLogger('silent'),
+    now: t.clock.now,
+    handlers: { [purgeJobType]: purgeJobHandler({ db, config: t.config, now: t.clock.now }) },
+    concurrency: 1,
+  });
+}
 
 describe('the daily purge job', () => {
   it('runs at 03:00 UTC, purges what has expired, and schedules the next day', async () => {
     const clock = createClock(Date.UTC(2026, 0, 10, 1, 30));
     const t = createTestApp({ clock, env: { HOTLINE_RETENTION_DAYS: '30' } });
-    await request(t.app)
-      .post('/api/v1/reports')
-      .send({
-        urls: ['https://gone.example/a'],
-        category: 'other',
-        siteType: 'chat',
-        mediaType: 'text',
-        description: 'd',
-      })
-      .expect(201);
-    // Gone when triage fetched it, and decided so by review.
-    t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(clock.now());
-    t.database.sqlite
-      .prepare('insert into item_reviews (item_id, decided_at) select id, ? from items')
-      .run(clock.now());
+    await reportGoneAndDecided(t, { description: 'd' });
     clock.advance(31 * dayMs);
 
     const { db } = t.database;
-    const worker = createWorker({
-      db,
-      logger: createLogger('silent'),
-      now: clock.now,
-      handlers: { [purgeJobType]: purgeJobHandler({ db, config: t.config, now: clock.now }) },
-      concurrency: 1,
-    });
+    const worker = purgeWorker(t);
     // Twice, as two worker starts on one day would: still one job for the day.
     db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
     db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
@@ -67,21 +71,7 @@ describe('the daily purge job', () => {
       const clock = createClock(Date.UTC(2026, 0, 10, 1, 30));
       const t = createTestApp({ clock, env: { HOTLINE_DB: dbPath, HOTLINE_RETENTION_DAYS: '30' } });
       const marker = `retention-marker-${randomBytes(8).toString('hex')}`;
-      await request(t.app)
-        .post('/api/v1/reports')
-        .send({
-          urls: ['https://gone.example/a'],
-          category: 'other',
-          siteType: 'chat',
-          mediaType: 'text',
-          description: `${marker} ${'x'.repeat(300)}`,
-          contact: 'a@example.org',
-        })
-        .expect(201);
-      t.database.sqlite.prepare("update items set state = 'unreachable', fetched_at = ?").run(clock.now());
-      t.database.sqlite
-        .prepare('insert into item_reviews (item_id, decided_at) select id, ? from items')
-        .run(clock.now());
+      await reportGoneAndDecided(t, { description: `${marker} ${'x'.repeat(300)}`, contact: 'a@example.org' });
       const sealed = String(row(t.database, 'select contact_ciphertext as c from reports').c);
       const files = () => [dbPath, `${dbPath}-wal`].filter(existsSync).map((f) => readFileSync(f));
       const found = (needle: string) => files().some((bytes) => bytes.includes(Buffer.from(needle)));
@@ -90,13 +80,7 @@ describe('the daily purge job', () => {
       for (const needle of [marker, sealed]) expect(found(needle)).toBe(true);
 
       const { db } = t.database;
-      const worker = createWorker({
-        db,
-        logger: createLogger('silent'),
-        now: clock.now,
-        handlers: { [purgeJobType]: purgeJobHandler({ db, config: t.config, now: clock.now }) },
-        concurrency: 1,
-      });
+      const worker = purgeWorker(t);
       db.transaction((tx) => scheduleDailyPurge(tx, clock.now()));
       clock.set(Date.UTC(2026, 1, 10, 3, 0));
       expect(await worker.drain()).toBe(1);

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/matching/matcher.ts';
 import { switchBankEntry } from '../../src/review/bank-switch.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalFields, illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
 import { medium, reportAndTriage, reportUrl } from './fixtures.ts';
@@ -23,16 +24,7 @@ beforeEach(async () => {
   admin = sessionFor(t, await addUser(t, 'admin'));
 });
 
-const illegal = {
-  legalStatus: 'national',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-  comment: 'clear case',
-};
+const illegal = { ...illegalNational, comment: 'clear case' };
 const assess = (s: TestSession, itemId: number, body: object) =>
   request(t.app).post(`/api/v1/items/${itemId}/assessments`).set(asSession(s)).set('Accept-Language', 'en').send(body);
 const decide = (s: TestSession, id: number, verb: 'confirm' | 'dispute', body: object = {}) =>
@@ -230,15 +222,7 @@ describe('known items', () => {
       .set(asSession(supervisor))
       .send({ itemIds: [known] })
       .expect(200);
-    const copied = {
-      outcome: 'national',
-      content: 'real_abuse',
-      mediaType: 'image',
-      victimAgeGroup: 'prepubescent',
-      victimGender: 'female',
-      siteType: 'image_host',
-      depiction: 'lascivious_exhibition',
-    };
+    const copied = { outcome: 'national', ...illegalFields };
     expect(res.body.assessments[0]).toMatchObject(copied);
     const stored = row(
       t.database,

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InspectedMedium } from '../../src/triage/pipeline.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession, type TestUser } from '../support/auth.ts';
 import { countRows, row, rows } from '../support/db.ts';
 import { medium, reportAndTriage } from './fixtures.ts';
@@ -19,16 +20,6 @@ beforeEach(async () => {
   b = sessionFor(t, await addUser(t, 'analyst'));
   supervisor = sessionFor(t, await addUser(t, 'supervisor'));
 });
-
-const illegal = {
-  legalStatus: 'national',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 /** The same picture re-encoded: other bytes (other exact hashes), a PDQ hash `bits` bits away. */
 function nearCopy(seed: string, bits: number): InspectedMedium {
@@ -117,7 +108,7 @@ describe('GET /api/v1/items/:id/cluster', () => {
 describe('POST /api/v1/clusters/assessments', () => {
   it('gives each ticked item the assessment, pending confirmation, with one audit event per item naming the cluster', async () => {
     const { one, two, three, four } = family();
-    const res = await applyToCluster(a, { itemIds: [three, one, four], assessment: illegal }).expect(201);
+    const res = await applyToCluster(a, { itemIds: [three, one, four], assessment: illegalNational }).expect(201);
     expect(res.body.assessments.map((x: { itemId: number }) => x.itemId)).toEqual([three, one, four]);
     for (const item of [one, three, four]) {
       expect(row(t.database, 'select review_queue from items where id = ?', item).review_queue).toBe('to_confirm');
@@ -168,7 +159,7 @@ describe('POST /api/v1/clusters/assessments', () => {
       .send({ legalStatus: 'not_illegal' })
       .expect(201);
     const before = { assessments: assessmentCount(), audit: auditCount() };
-    const res = await applyToCluster(a, { itemIds: [one, two, three], assessment: illegal }).expect(409);
+    const res = await applyToCluster(a, { itemIds: [one, two, three], assessment: illegalNational }).expect(409);
     expect(res.body).toMatchObject({ error: 'assessment_pending', message: expect.stringContaining('waiting') });
     expect({ assessments: assessmentCount(), audit: auditCount() }).toEqual(before);
     expect(row(t.database, 'select review_queue from items where id = ?', one).review_queue).toBeNull();
@@ -179,26 +170,26 @@ describe('POST /api/v1/clusters/assessments', () => {
     await request(t.app).post('/api/v1/queue/next').set(asSession(b)).send({}).expect(200);
     const claimed = row(t.database, 'select item_id from item_reviews where claimed_by is not null').item_id;
     const free = claimed === one ? two : one;
-    const res = await applyToCluster(a, { itemIds: [free, claimed], assessment: illegal }).expect(409);
+    const res = await applyToCluster(a, { itemIds: [free, claimed], assessment: illegalNational }).expect(409);
     expect(res.body.error).toBe('claimed_by_other');
     expect(assessmentCount()).toBe(0);
     // B may: the claim is B's own.
-    await applyToCluster(b, { itemIds: [free, claimed], assessment: illegal }).expect(201);
+    await applyToCluster(b, { itemIds: [free, claimed], assessment: illegalNational }).expect(201);
 
     t.database.sqlite.prepare("update items set review_queue = 'disputed' where id = ?").run(free);
     t.database.sqlite.prepare("update assessments set status = 'disputed' where item_id = ?").run(free);
-    expect((await applyToCluster(a, { itemIds: [free], assessment: illegal }).expect(403)).body.error).toBe(
+    expect((await applyToCluster(a, { itemIds: [free], assessment: illegalNational }).expect(403)).body.error).toBe(
       'disputed_for_supervisors',
     );
-    await applyToCluster(supervisor, { itemIds: [free], assessment: illegal }).expect(201);
+    await applyToCluster(supervisor, { itemIds: [free], assessment: illegalNational }).expect(201);
   });
 
   it('refuses items that are not in one cluster, and one that does not exist', async () => {
     const { one, three, alone } = family();
     const before = { assessments: assessmentCount(), audit: auditCount() };
-    const res = await applyToCluster(a, { itemIds: [one, three, alone], assessment: illegal }).expect(409);
+    const res = await applyToCluster(a, { itemIds: [one, three, alone], assessment: illegalNational }).expect(409);
     expect(res.body).toMatchObject({ error: 'not_in_cluster', message: expect.stringContaining('cluster') });
-    expect((await applyToCluster(a, { itemIds: [999], assessment: illegal }).expect(404)).body.error).toBe(
+    expect((await applyToCluster(a, { itemIds: [999], assessment: illegalNational }).expect(404)).body.error).toBe(
       'item_not_found',
     );
     expect({ assessments: assessmentCount(), audit: auditCount() }).toEqual(before);
@@ -237,13 +228,13 @@ describe('POST /api/v1/clusters/assessments', () => {
     ]);
     expect(incomplete.body.fields['assessment.depiction']).toBe('Required for an illegal assessment.');
     for (const [body, fields] of [
-      [{ itemIds: [], assessment: illegal }, ['itemIds']],
-      [{ itemIds: ['1'], assessment: illegal }, ['itemIds']],
-      [{ itemIds: [one, -2], assessment: illegal }, ['itemIds']],
-      [{ itemIds: Array.from({ length: 51 }, (_, i) => i + 1), assessment: illegal }, ['itemIds']],
+      [{ itemIds: [], assessment: illegalNational }, ['itemIds']],
+      [{ itemIds: ['1'], assessment: illegalNational }, ['itemIds']],
+      [{ itemIds: [one, -2], assessment: illegalNational }, ['itemIds']],
+      [{ itemIds: Array.from({ length: 51 }, (_, i) => i + 1), assessment: illegalNational }, ['itemIds']],
       [{ itemIds: [one] }, ['assessment']],
       [{ itemIds: [one], assessment: 'national' }, ['assessment']],
-      [{ itemIds: [one], assessment: illegal, extra: true }, ['extra']],
+      [{ itemIds: [one], assessment: illegalNational, extra: true }, ['extra']],
       [{ assessment: { legalStatus: 'bad' } }, ['assessment.legalStatus', 'itemIds']],
     ] as const) {
       const res = await applyToCluster(a, body).expect(400);

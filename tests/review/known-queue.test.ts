@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/matching/matcher.ts';
 import { sourceAssessmentOf } from '../../src/review/own-bank-entries.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { illegalBaseline } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestSession } from '../support/auth.ts';
 import { row } from '../support/db.ts';
 import { medium, reportAndTriage } from './fixtures.ts';
@@ -19,15 +20,7 @@ beforeEach(async () => {
   supervisor = sessionFor(t, await addUser(t, 'supervisor'));
 });
 
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'sexual_act',
-};
+const illegal = { ...illegalBaseline, depiction: 'sexual_act' };
 
 /** Assesses and confirms the item of `url` showing `seed`'s picture; returns the assessment id. */
 async function confirmedOriginal(url: string, seed: string): Promise<number> {

@@ -104,16 +104,23 @@ describe('POST /api/v1/queue/next', () => {
     expect((await next(sessionFor(t, analystA)).expect(200)).body.item.id).toBe(only);
   });
 
-  it('a skip lasts the hotline’s day: it ends at Brussels midnight, not UTC midnight, on a winter day', async () => {
-    t.clock.set(Date.parse('2026-01-14T22:30:00Z')); // 23:30 in Brussels
+  /** At `at`, analyst A claims the one item there is and skips it for later; returns its id. */
+  async function claimAndSkipAt(at: string) {
+    t.clock.set(Date.parse(at));
     const only = reportAndTriage(t, 'https://a.example.test/', [medium('a')]);
-    const analyst = () => sessionFor(t, analystA);
-    await next(analyst()).expect(200);
+    const analyst = sessionFor(t, analystA);
+    await next(analyst).expect(200);
     await request(t.app)
       .post(`/api/v1/items/${only}/skip`)
-      .set(asSession(analyst()))
+      .set(asSession(analyst))
       .send({ reason: 'later' })
       .expect(204);
+    return only;
+  }
+
+  it('a skip lasts the hotline’s day: it ends at Brussels midnight, not UTC midnight, on a winter day', async () => {
+    const only = await claimAndSkipAt('2026-01-14T22:30:00Z'); // 23:30 in Brussels
+    const analyst = () => sessionFor(t, analystA);
     expect(rows(t.database, 'select day from item_skips')).toEqual([{ day: '2026-01-14' }]);
     t.clock.set(Date.parse('2026-01-14T22:59:00Z'));
     await next(analyst()).expect(204);
@@ -124,15 +131,8 @@ describe('POST /api/v1/queue/next', () => {
 
   it('a skip on the day clocks go forward lasts its 23 hours', async () => {
     // 00:30 in Brussels on 29 March 2026 (still 28 March in UTC); at 02:00 the clocks jump to 03:00.
-    t.clock.set(Date.parse('2026-03-28T23:30:00Z'));
-    const only = reportAndTriage(t, 'https://a.example.test/', [medium('a')]);
+    const only = await claimAndSkipAt('2026-03-28T23:30:00Z');
     const analyst = () => sessionFor(t, analystA);
-    await next(analyst()).expect(200);
-    await request(t.app)
-      .post(`/api/v1/items/${only}/skip`)
-      .set(asSession(analyst()))
-      .send({ reason: 'later' })
-      .expect(204);
     expect(rows(t.database, 'select day from item_skips')).toEqual([{ day: '2026-03-29' }]);
     // 23:59 summer time on 29 March: the same day in Brussels, although UTC's day changed meanwhile.
     t.clock.set(Date.parse('2026-03-29T21:59:00Z'));

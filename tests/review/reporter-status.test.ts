@@ -4,21 +4,13 @@ import { deriveKey } from '../../src/crypto/seal.ts';
 import { deriveIntakeKeys, submitReport } from '../../src/intake/submit-report.ts';
 import { combineItemStatuses, statusDelayMs, visibleItemStatus } from '../../src/review/reporter-status.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { assessAndConfirm, illegalNational } from '../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestUser } from '../support/auth.ts';
 import { row } from '../support/db.ts';
 import { medium, reportUrl, triageUrl } from './fixtures.ts';
 
 const hour = 3_600_000;
 const settings = { statusDelayHours: 24, statusDelayRandomHours: 24 };
-const illegal = {
-  legalStatus: 'national',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 describe('statusDelayMs', () => {
   const key = Buffer.alloc(32, 7);
@@ -69,6 +61,16 @@ describe('the status a reporter sees, end to end', () => {
   };
   const statusOf = async (receipt: string) =>
     (await request(t.app).post('/api/v1/status').send({ receipt }).expect(200)).body.status;
+  /** The analyst claims the next item of the queue. */
+  const claimNext = () =>
+    request(t.app)
+      .post('/api/v1/queue/next')
+      .set(asSession(sessionFor(t, analyst)))
+      .send({})
+      .expect(200);
+  /** The analyst assesses the item and the supervisor confirms it. */
+  const decide = (itemId: number, body: object) =>
+    assessAndConfirm(t.app, itemId, sessionFor(t, analyst), sessionFor(t, supervisor), body);
 
   beforeEach(async () => {
     t = createTestApp();
@@ -83,11 +85,7 @@ describe('the status a reporter sees, end to end', () => {
     const reportedAt = t.clock.now();
     const itemId = triageUrl(t, url, [medium('a')]);
     t.clock.advance(hour);
-    await request(t.app)
-      .post('/api/v1/queue/next')
-      .set(asSession(sessionFor(t, analyst)))
-      .send({})
-      .expect(200);
+    await claimNext();
     const claimedAt = t.clock.now();
     expect(await statusOf(receipt)).toBe('received');
     t.clock.set(claimedAt + delay - 1);
@@ -96,16 +94,7 @@ describe('the status a reporter sees, end to end', () => {
     expect(await statusOf(receipt)).toBe('in_review');
 
     const legal = { legalStatus: 'not_illegal' };
-    const created = await request(t.app)
-      .post(`/api/v1/items/${itemId}/assessments`)
-      .set(asSession(sessionFor(t, analyst)))
-      .send(legal)
-      .expect(201);
-    await request(t.app)
-      .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-      .set(asSession(sessionFor(t, supervisor)))
-      .send({})
-      .expect(200);
+    await decide(itemId, legal);
     const decidedAt = t.clock.now();
     expect(await statusOf(receipt)).toBe('in_review');
     t.clock.set(decidedAt + delay);
@@ -117,16 +106,7 @@ describe('the status a reporter sees, end to end', () => {
     const url = 'https://a.example.test/';
     reportUrl(t, url);
     const itemId = triageUrl(t, url, [medium('a')]);
-    const created = await request(t.app)
-      .post(`/api/v1/items/${itemId}/assessments`)
-      .set(asSession(sessionFor(t, analyst)))
-      .send({ legalStatus: 'not_illegal' })
-      .expect(201);
-    await request(t.app)
-      .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-      .set(asSession(sessionFor(t, supervisor)))
-      .send({})
-      .expect(200);
+    await decide(itemId, { legalStatus: 'not_illegal' });
     t.clock.advance(10 * 24 * hour);
     const receipt = reportUrl(t, url);
     const delay = lastReportDelay();
@@ -148,11 +128,7 @@ describe('the status a reporter sees, end to end', () => {
     const url = 'https://a.example.test/';
     const receipt = reportUrl(t, url);
     triageUrl(t, url, [medium('a')]);
-    await request(t.app)
-      .post('/api/v1/queue/next')
-      .set(asSession(sessionFor(t, analyst)))
-      .send({})
-      .expect(200);
+    await claimNext();
     t.clock.advance(hour - 1);
     expect(await statusOf(receipt)).toBe('received');
     t.clock.advance(1);
@@ -174,11 +150,7 @@ describe('the status a reporter sees, end to end', () => {
       status_delay_hours: 30,
       status_delay_random_hours: 0,
     });
-    await request(t.app)
-      .post('/api/v1/queue/next')
-      .set(asSession(sessionFor(t, analyst)))
-      .send({})
-      .expect(200);
+    await claimNext();
     const claimedAt = t.clock.now();
     await setDelay({ statusDelayHours: 1 });
     const late = reportUrl(t, 'https://a.example.test/');
@@ -201,11 +173,7 @@ describe('the status a reporter sees, end to end', () => {
     const delay = lastReportDelay();
     expect(row(t.database, 'select status_delay_hours from reports').status_delay_hours).toBeNull();
     triageUrl(t, 'https://a.example.test/', [medium('a')]);
-    await request(t.app)
-      .post('/api/v1/queue/next')
-      .set(asSession(sessionFor(t, analyst)))
-      .send({})
-      .expect(200);
+    await claimNext();
     const claimedAt = t.clock.now();
     await request(t.app)
       .patch('/api/v1/settings')
@@ -235,19 +203,7 @@ describe('the status a reporter sees, end to end', () => {
     const delay = lastReportDelay();
     const first = triageUrl(t, 'https://a.example.test/', [medium('a')]);
     const second = triageUrl(t, 'https://b.example.test/', [medium('b')]);
-    const decide = async (itemId: number, body: object) => {
-      const created = await request(t.app)
-        .post(`/api/v1/items/${itemId}/assessments`)
-        .set(asSession(sessionFor(t, analyst)))
-        .send(body)
-        .expect(201);
-      return request(t.app)
-        .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-        .set(asSession(sessionFor(t, supervisor)))
-        .send({})
-        .expect(200);
-    };
-    const confirmed = await decide(first, illegal);
+    const confirmed = await decide(first, illegalNational);
     expect(confirmed.body.assessment.forwarded).toBeGreaterThan(0);
     t.clock.advance(delay);
     expect(await statusOf(receipt)).toBe('in_review');

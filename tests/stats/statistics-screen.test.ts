@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { addAccountWithCli, type CliAccount, cspViolations, totpNow } from '../e2e/analyst-support.ts';
+import { addAccountWithCli, type CliAccount, openSignedIn, type viewports } from '../e2e/analyst-support.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
 
-const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
 const year = new Date().getUTCFullYear();
 /** Reports of this year the test writes itself: month index and category. */
 const made = [
@@ -43,14 +42,7 @@ describe('the statistics screen in a real browser', () => {
   });
 
   async function openStatistics(viewport: keyof typeof viewports, account: CliAccount) {
-    const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
-    const page = await context.newPage();
-    const csp = cspViolations(page);
-    await page.goto(`${server.baseUrl}/analyst/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpNow(account.totpSecret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { context, page, csp } = await openSignedIn(browser, server.baseUrl, viewport, account);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Statistics' }).click();
     await page.getByRole('heading', { name: `Hotline in figures ${year}` }).waitFor();
     return { context, page, csp };

@@ -209,6 +209,9 @@ function AddDestination({ onAdded }: { onAdded: (row: DestinationView) => void }
     });
   };
   const provider = kind === 'hosting_provider';
+  const draftField = (field: keyof typeof emptyNew, id: string, label: MessageKey) => (
+    <TextField id={id} label={t(label)} value={draft[field]} problem={problems[field]} onInput={set(field)} />
+  );
   return (
     <section aria-labelledby="add-destination">
       <h2 id="add-destination">{t('destinations.add')}</h2>
@@ -226,56 +229,16 @@ function AddDestination({ onAdded }: { onAdded: (row: DestinationView) => void }
             <option value="partner_hotline">{t('destinations.kind.partner_hotline')}</option>
           </select>
         </div>
-        {provider && (
-          <TextField
-            id="new-asn"
-            label={t('destinations.asn')}
-            value={draft.asn}
-            problem={problems.asn}
-            onInput={set('asn')}
-          />
-        )}
-        <TextField
-          id="new-country"
-          label={t(provider ? 'destinations.providerCountry' : 'destinations.country')}
-          value={draft.country}
-          problem={problems.country}
-          onInput={set('country')}
-        />
-        <TextField
-          id="new-name"
-          label={t(provider ? 'destinations.organisation' : 'destinations.name')}
-          value={draft.name}
-          problem={problems.name}
-          onInput={set('name')}
-        />
-        <TextField
-          id="new-contact"
-          label={t(provider ? 'destinations.abuseAddress' : 'destinations.contact')}
-          value={draft.contact}
-          problem={problems.contact}
-          onInput={set('contact')}
-        />
+        {provider && draftField('asn', 'new-asn', 'destinations.asn')}
+        {draftField('country', 'new-country', provider ? 'destinations.providerCountry' : 'destinations.country')}
+        {draftField('name', 'new-name', provider ? 'destinations.organisation' : 'destinations.name')}
+        {draftField('contact', 'new-contact', provider ? 'destinations.abuseAddress' : 'destinations.contact')}
         {!provider && (
           <ChannelSelect id="new-channel" value={channel} problem={problems.channel} onChange={setChannel} />
         )}
         <LanguageSelect id="new-language" value={language} problem={problems.language} onChange={setLanguage} />
-        <TextField
-          id="new-source"
-          label={t('destinations.source')}
-          value={draft.source}
-          problem={problems.source}
-          onInput={set('source')}
-        />
-        {!provider && (
-          <TextField
-            id="new-as-of"
-            label={t('destinations.asOf')}
-            value={draft.asOf}
-            problem={problems.asOf}
-            onInput={set('asOf')}
-          />
-        )}
+        {draftField('source', 'new-source', 'destinations.source')}
+        {!provider && draftField('asOf', 'new-as-of', 'destinations.asOf')}
         <div class="buttons">
           <button type="submit" disabled={busy}>
             {t(provider ? 'destinations.addProvider' : 'destinations.addPartner')}

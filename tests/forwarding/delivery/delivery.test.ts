@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/logger.ts';
 import { createHousekeepingWorker } from '../../../src/retention/housekeeping-worker.ts';
 import { medium, reportAndTriage } from '../../review/fixtures.ts';
 import { createClock, createTestApp, type TestApp } from '../../support/app.ts';
+import { assessAndConfirm } from '../../support/assessments.ts';
 import { addUser, asSession, sessionFor, type TestUser } from '../../support/auth.ts';
 import { row, rows } from '../../support/db.ts';
 import { freeLoopbackPort, type SmtpSink, startSmtpSink } from '../../support/smtp-sink.ts';
@@ -23,15 +24,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const friday = Date.UTC(2026, 11, 4, 15, 0);
 const mondayNine = Date.UTC(2026, 11, 7, 8, 0);
 const key = loadSigningKey(':memory:');
-const illegal = {
-  legalStatus: 'baseline',
-  content: 'real_abuse',
-  mediaType: 'image',
-  victimAgeGroup: 'prepubescent',
-  victimGender: 'female',
-  siteType: 'image_host',
-  depiction: 'lascivious_exhibition',
-};
 
 let t: TestApp;
 let analyst: TestUser;
@@ -84,16 +76,7 @@ async function confirmedItem(url = 'https://site.example.test/page') {
   const itemId = reportAndTriage(t, url, [
     { ...medium(url), hosting: { kind: 'ip', ip: '203.0.113.9', country: 'NL', asn: 64501, org: 'CDN' } },
   ]);
-  const created = await request(t.app)
-    .post(`/api/v1/items/${itemId}/assessments`)
-    .set(asSession(sessionFor(t, analyst)))
-    .send(illegal)
-    .expect(201);
-  await request(t.app)
-    .post(`/api/v1/assessments/${created.body.assessment.id}/confirm`)
-    .set(asSession(sessionFor(t, supervisor)))
-    .send({})
-    .expect(200);
+  await assessAndConfirm(t.app, itemId, sessionFor(t, analyst), sessionFor(t, supervisor));
   return itemId;
 }
 
