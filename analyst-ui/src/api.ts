@@ -182,6 +182,8 @@ export interface AuditEventView {
   seq: number;
   at: string;
   actor: string;
+  /** The account behind `user:ID` (the item's history gives it); absent for `system`. */
+  actorName?: string | null;
   action: string;
   objectType: string;
   objectId: string | null;

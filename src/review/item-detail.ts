@@ -57,9 +57,13 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     .where(eq(assessments.itemId, itemId))
     .orderBy(desc(assessments.id))
     .all();
+  const history = listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events;
+  // The history names its actors `user:ID`; the screen shows who that is.
+  const actorIdOf = (actor: string) => (/^user:\d+$/.test(actor) ? Number(actor.slice(5)) : null);
   const people = [
     ...itemAssessments.flatMap((a) => [a.authorId, a.decidedBy]),
     claimLive ? review.claimedBy : null,
+    ...history.map((event) => actorIdOf(event.actor)),
   ].filter((id) => id !== null);
   const names = new Map(
     (people.length
@@ -99,7 +103,7 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
       decidedAt: iso(a.decidedAt),
     })),
     forwards: itemForwards(db, itemId),
-    history: listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events,
+    history: history.map((event) => ({ ...event, actorName: nameOf(actorIdOf(event.actor)) })),
   };
 }
 

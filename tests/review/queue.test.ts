@@ -379,6 +379,8 @@ describe('GET /api/v1/items/:id', () => {
     // The queue as the home screen counts it, not the raw column (null for an item nobody assessed).
     expect(item.review.queue).toBe('new');
     expect(item.history.map((e: { action: string }) => e.action)).toEqual(['item.view', 'item.claim']);
+    // Each event names its actor's account, not only its id.
+    expect(item.history[1]).toMatchObject({ actor: `user:${analystA.id}`, actorName: analystA.username });
     const missing = await request(t.app).get('/api/v1/items/999').set(asSession(a)).expect(404);
     expect(missing.body.error).toBe('item_not_found');
 

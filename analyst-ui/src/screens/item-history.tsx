@@ -19,7 +19,8 @@ export function ItemHistory({ events }: { events: AuditEventView[] }) {
         <ol class="history">
           {events.map((event) => (
             <li key={event.seq}>
-              <time dateTime={event.at}>{formatTime(event.at)}</time> · {event.actor} · <code>{event.action}</code>
+              <time dateTime={event.at}>{formatTime(event.at)}</time> · {event.actorName ?? event.actor} ·{' '}
+              <code>{event.action}</code>
             </li>
           ))}
         </ol>
