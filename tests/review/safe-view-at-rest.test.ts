@@ -1,7 +1,11 @@
 import { rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccountWithCli, totpNow } from '../e2e/analyst-support.ts';
+import { readZipEntries } from '../forwarding/zip-entries.ts';
+import { illegalBaseline } from '../support/assessments.ts';
 import { filesHoldingImagery, largeWebp, watchDirectories } from '../support/imagery-at-rest.ts';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts';
 import { type RunningServer, startRealServer } from '../support/server.ts';
@@ -63,6 +67,9 @@ beforeAll(async () => {
     HOTLINE_FETCH_ALLOW: site.pair,
     HOTLINE_TRIAGE_DELAY: 'off',
     HOTLINE_REPORT_LIMIT: '1000',
+    // Delivery writes packages and records to files: what it writes is checked below too.
+    HOTLINE_DROP_POLICE_DIR: join(workspace.dir, 'deliveries', 'police'),
+    HOTLINE_ICCAM_DIR: join(workspace.dir, 'deliveries', 'iccam'),
   });
 }, processTestTimeout);
 
@@ -72,9 +79,12 @@ afterAll(async () => {
   rmSync(workspace.dir, { recursive: true, force: true });
 });
 
-/** A supervisor's session on the server, signed in through the API. */
-async function signIn(): Promise<{ cookie: string; csrf: string }> {
-  const account = addAccountWithCli(workspace.dbPath, 'sue', 'supervisor');
+/** A session on the server of a new account (a supervisor unless told), signed in through the API. */
+async function signIn(
+  name = 'sue',
+  role: 'analyst' | 'supervisor' | 'admin' = 'supervisor',
+): Promise<{ cookie: string; csrf: string }> {
+  const account = addAccountWithCli(workspace.dbPath, name, role);
   const res = await fetch(`${server.baseUrl}/api/v1/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -130,5 +140,64 @@ describe('zero imagery at rest: safe views', () => {
     // Nor in what the server logged.
     const log = Buffer.from(server.output());
     expect(probes.some((probe) => log.includes(probe))).toBe(false);
+  });
+
+  it('the forwards of confirmed items are delivered to files (drop folder, ICCAM record) without an image byte', {
+    timeout: processTestTimeout,
+  }, async () => {
+    const analyst = await signIn('ann', 'analyst');
+    const supervisor = await signIn('sam', 'supervisor');
+    const admin = await signIn('ada', 'admin');
+    const call = (who: { cookie: string; csrf: string }, method: string, path: string, body: unknown) =>
+      fetch(`${server.baseUrl}/api/v1${path}`, {
+        method,
+        headers: {
+          Cookie: who.cookie,
+          'X-CSRF-Token': who.csrf,
+          'Content-Type': 'application/json',
+          Origin: server.baseUrl,
+        },
+        body: JSON.stringify(body),
+      });
+    const items = (await (
+      await fetch(`${server.baseUrl}/api/v1/items`, { headers: { Cookie: analyst.cookie } })
+    ).json()) as {
+      items: { id: number }[];
+    };
+    const confirm = async (itemId: number) => {
+      const assessed = await call(analyst, 'POST', `/items/${itemId}/assessments`, illegalBaseline);
+      expect(assessed.status).toBe(201);
+      const { assessment } = (await assessed.json()) as { assessment: { id: number } };
+      expect((await call(supervisor, 'POST', `/assessments/${assessment.id}/confirm`, {})).status).toBe(200);
+    };
+    const deliveries = join(workspace.dir, 'deliveries');
+    const delivered = async (folder: string) =>
+      (await readdir(join(deliveries, folder)).catch(() => [])).filter((n) => !n.startsWith('.'));
+
+    // Hosted on loopback, hence nowhere known: to the police, first as a signed package in the drop folder...
+    const [first, second] = items.items as [{ id: number }, { id: number }];
+    await confirm(first.id);
+    await expect.poll(() => delivered('police'), { timeout: 120_000, interval: 500 }).toHaveLength(1);
+    // ... then, the police's channel changed by an admin, as an ICCAM record.
+    const destinations = (await (
+      await fetch(`${server.baseUrl}/api/v1/destinations`, { headers: { Cookie: admin.cookie } })
+    ).json()) as {
+      destinations: { id: number; kind: string }[];
+    };
+    const police = destinations.destinations.find((d) => d.kind === 'police');
+    expect((await call(admin, 'PATCH', `/destinations/${police?.id}`, { channel: 'iccam' })).status).toBe(200);
+    await confirm(second.id);
+    await expect.poll(() => delivered('iccam'), { timeout: 120_000, interval: 500 }).toHaveLength(1);
+
+    const [zipName] = await delivered('police');
+    const entries = await readZipEntries(join(deliveries, 'police', zipName as string));
+    expect([...entries.keys()]).toContain('hashes.vics.json');
+    const [recordName] = await delivered('iccam');
+    const written = [...entries.values(), await readFile(join(deliveries, 'iccam', recordName as string))];
+    // The packages name the media by their hashes: what a receiver needs, and nothing of the pictures.
+    const probes = probesOf([...images.values(), ...answered]);
+    expect(probes.length).toBeGreaterThan(images.size);
+    for (const bytes of written) expect(probes.some((probe) => bytes.includes(probe))).toBe(false);
+    expect(await filesHoldingImagery(deliveries, probes)).toEqual([]);
   });
 });

@@ -10,6 +10,10 @@ import { deliveryFailureOf } from './channel.ts';
  * bytes go to a hidden temporary file beside it, are flushed to disk, then renamed into place
  * (atomic on one filesystem). A second write of the same name replaces the first whole. Fails
  * with a DeliveryFailure naming the filesystem's error code.
+ *
+ * What passes through here is built from database rows only (addresses, hashes, the assessment):
+ * fetched content never reaches the database, so none reaches these files either
+ * (tests/review/safe-view-at-rest.test.ts scans what delivery writes).
  */
 export async function writeFileAtomically(
   folder: string,
