@@ -9,6 +9,9 @@ export const genesisHash = '0'.repeat(64);
 /** `system`, or the user who acted. */
 export type AuditActor = 'system' | `user:${number}`;
 export const userActor = (userId: number): AuditActor => `user:${userId}`;
+/** The account a `userActor` names; null for any other actor (`system`, ...). */
+export const userIdOfActor = (actor: string): number | null =>
+  /^user:\d+$/.test(actor) ? Number(actor.slice('user:'.length)) : null;
 
 /**
  * The key the chain is computed under. Without it, write access to the database is not enough to

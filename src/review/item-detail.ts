@@ -1,4 +1,5 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { userIdOfActor } from '../audit/chain.ts';
 import { listAuditEvents } from '../audit/queries.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { users } from '../db/schema/auth.ts';
@@ -59,11 +60,10 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
     .all();
   const history = listAuditEvents(db, { objectType: 'item', objectId: String(itemId), limit: 100 }).events;
   // The history names its actors `user:ID`; the screen shows who that is.
-  const actorIdOf = (actor: string) => (/^user:\d+$/.test(actor) ? Number(actor.slice(5)) : null);
   const people = [
     ...itemAssessments.flatMap((a) => [a.authorId, a.decidedBy]),
     claimLive ? review.claimedBy : null,
-    ...history.map((event) => actorIdOf(event.actor)),
+    ...history.map((event) => userIdOfActor(event.actor)),
   ].filter((id) => id !== null);
   const names = new Map(
     (people.length
@@ -103,7 +103,7 @@ export function itemDetail(db: DbOrTx, itemId: number, now: number) {
       decidedAt: iso(a.decidedAt),
     })),
     forwards: itemForwards(db, itemId),
-    history: history.map((event) => ({ ...event, actorName: nameOf(actorIdOf(event.actor)) })),
+    history: history.map((event) => ({ ...event, actorName: nameOf(userIdOfActor(event.actor)) })),
   };
 }
 
